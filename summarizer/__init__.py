@@ -1,0 +1,64 @@
+"""summarizer: evidence-backed structured analysis of news articles.
+
+>>> from summarizer import summarize  # doctest: +SKIP
+>>> result = summarize(article_text)  # doctest: +SKIP
+>>> result.claims[0].speaker, result.claims[0].evidence[0].text  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .api import summarize
+from .document import Document, Sentence
+from .errors import (
+    BadInputError,
+    ConfigurationError,
+    FixtureError,
+    ModelStoreError,
+    OutputValidationError,
+    PromptError,
+    ProviderError,
+    SummarizerError,
+    TruncatedOutputError,
+)
+from .models import (
+    ArticleAnalysis,
+    Claim,
+    Evidence,
+    KeyPoint,
+    RejectedItem,
+    RunMeta,
+    Stance,
+    Summary,
+    Usage,
+)
+from .pipeline import Summarizer
+from .settings import Settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArticleAnalysis",
+    "BadInputError",
+    "Claim",
+    "ConfigurationError",
+    "Document",
+    "Evidence",
+    "FixtureError",
+    "KeyPoint",
+    "ModelStoreError",
+    "OutputValidationError",
+    "PromptError",
+    "ProviderError",
+    "RejectedItem",
+    "RunMeta",
+    "Sentence",
+    "Settings",
+    "Stance",
+    "Summarizer",
+    "SummarizerError",
+    "Summary",
+    "TruncatedOutputError",
+    "Usage",
+    "__version__",
+    "summarize",
+]

@@ -1,0 +1,136 @@
+"""Embedded backend: a GGUF model run in-process on the CPU with llama-cpp-python.
+
+Decoding is constrained by a grammar built from the same JSON Schema the OpenAI backend
+uses (``response_format={"type": "json_object", "schema": ...}``), so the output always
+parses; pydantic validation and grounding still run in the pipeline. One ``Llama`` instance
+per model file is shared process-wide and guarded by a lock; since the prompt puts the fixed
+instructions first and the article last, llama.cpp reuses the instructions' KV cache.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigurationError, ProviderError, TruncatedOutputError
+from ..models import Usage
+from ..settings import Settings
+from .base import Completion, CompletionRequest, parse_json_object
+
+__all__ = ["LocalBackend"]
+
+_LLAMAS: dict[tuple[str, int, int], Any] = {}
+_LLAMAS_LOCK = threading.Lock()
+
+
+def _load_llama(path: Path, n_ctx: int, n_threads: int) -> Any:
+    key = (str(path), n_ctx, n_threads)
+    with _LLAMAS_LOCK:
+        if key not in _LLAMAS:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ConfigurationError(
+                    "the embedded backend needs llama-cpp-python",
+                    hint="install the 'local' extra (see the README's set-up command)",
+                ) from exc
+            _LLAMAS[key] = Llama(
+                model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512,
+                verbose=False, seed=0,
+            )
+        return _LLAMAS[key]
+
+
+def _strip_docs(schema: Any) -> Any:
+    """Drop titles/descriptions: they do not constrain decoding and slow grammar building."""
+    if isinstance(schema, dict):
+        return {k: _strip_docs(v) for k, v in schema.items() if k not in ("title", "description")}
+    if isinstance(schema, list):
+        return [_strip_docs(v) for v in schema]
+    return schema
+
+
+class LocalBackend:
+    """In-process llama.cpp.
+
+    Args:
+        model_path: a GGUF file.
+        model: the name recorded in results (catalogue name or file name).
+        n_ctx: context window in tokens.
+        n_threads: CPU threads (default: all cores).
+    """
+
+    name = "local"
+
+    def __init__(
+        self, model_path: Path, *, model: str | None = None, n_ctx: int = 8192, n_threads: int | None = None
+    ) -> None:
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise ConfigurationError(f"model file not found: {self.model_path}")
+        self.model = model or self.model_path.name
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 2
+        self._lock = threading.Lock()
+        self._schemas: dict[type, dict[str, Any]] = {}
+        self.mode = "grammar"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalBackend:
+        if settings.model_path is not None:
+            return cls(settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+        from ..modelstore import DEFAULT_MODEL, ModelStore
+
+        name = settings.model or DEFAULT_MODEL
+        store = ModelStore(settings.models_dir)
+        entry = store.entry(name)
+        if not store.is_pulled(name):
+            raise ConfigurationError(
+                f"the embedded model {name} is not pulled",
+                hint=f"run `summarizer models pull {name}`",
+            )
+        return cls(store.path(name), model=name, n_ctx=min(settings.n_ctx, entry.n_ctx),
+                   n_threads=settings.n_threads)
+
+    @property
+    def llama(self) -> Any:
+        return _load_llama(self.model_path, self.n_ctx, self.n_threads)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        schema = self._schemas.get(request.response_model)
+        if schema is None:
+            schema = _strip_docs(request.response_model.model_json_schema())
+            self._schemas[request.response_model] = schema
+        llama = self.llama
+        started = time.perf_counter()
+        with self._lock:
+            try:
+                response = llama.create_chat_completion(
+                    messages=request.messages,
+                    response_format={"type": "json_object", "schema": schema},
+                    max_tokens=request.max_tokens,
+                    temperature=request.temperature,
+                    seed=request.seed if request.seed is not None else 0,
+                )
+            except ValueError as exc:  # e.g. prompt longer than the context window
+                raise ProviderError(f"llama.cpp refused the request: {exc}", backend=self.name,
+                                    cause="bad_request") from exc
+        choice = response["choices"][0]
+        text = choice["message"].get("content") or ""
+        u = response.get("usage") or {}
+        usage = Usage(prompt_tokens=u.get("prompt_tokens", 0), completion_tokens=u.get("completion_tokens", 0))
+        if choice.get("finish_reason") == "length":
+            raise TruncatedOutputError(
+                f"the model stopped at max_tokens={request.max_tokens} before finishing its answer",
+                backend=self.name, max_tokens=request.max_tokens, partial=text, usage=usage,
+            )
+        data, error = parse_json_object(text)
+        _ = time.perf_counter() - started
+        return Completion(text=text, data=data, parse_error=error, usage=usage,
+                          finish_reason=choice.get("finish_reason"), model=self.model, mode=self.mode)

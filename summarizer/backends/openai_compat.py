@@ -1,0 +1,235 @@
+"""OpenAI-compatible backend: OpenAI, vLLM, Ollama, llama.cpp server, LM Studio.
+
+Requests are shaped and parsed by instructor, in one of these structured-output modes:
+
+* ``tools``       — a forced function call whose parameters are the response schema;
+* ``json``        — ``response_format={"type": "json_object", "schema": ...}`` (llama.cpp, vLLM);
+* ``json_schema`` — OpenAI structured outputs (``response_format.type == "json_schema"``);
+* ``md_json``     — plain text with a fenced JSON block (works with anything).
+
+``mode="auto"`` walks the ladder tools → json → md_json, moving down when a server rejects
+a mode, and remembers the first mode that worked. The mode used is recorded in ``meta.mode``.
+
+Transport retries (429 honouring ``Retry-After``, 5xx, timeouts, dropped connections) are the
+openai SDK's own exponential backoff with jitter: one layer only. instructor is called with
+``max_retries=0`` (one call); output re-asks belong to the pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import instructor
+import openai
+from pydantic import ValidationError
+
+from ..errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
+from ..models import Usage
+from .base import Completion, CompletionRequest, parse_json_object
+
+__all__ = ["MODES", "OpenAIBackend"]
+
+MODES: dict[str, instructor.Mode] = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "md_json": instructor.Mode.MD_JSON,
+}
+LADDER = ["tools", "json", "md_json"]
+_MODE_WORDS = re.compile(r"tool|response_format|json_schema|grammar|function", re.IGNORECASE)
+
+
+def _find(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _raw_text(completion: Any) -> str:
+    """The model's answer text: tool-call arguments if any, else message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return ""
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments or "")
+    return str(getattr(message, "content", None) or "")
+
+
+def _usage(completion: Any) -> Usage:
+    u = getattr(completion, "usage", None)
+    if u is None:
+        return Usage()
+    return Usage(prompt_tokens=u.prompt_tokens or 0, completion_tokens=u.completion_tokens or 0)
+
+
+class OpenAIBackend:
+    """Any server that speaks the OpenAI chat-completions protocol.
+
+    Args:
+        model: model id as the server names it.
+        base_url: e.g. ``http://127.0.0.1:8080/v1``; ``None`` means api.openai.com.
+        api_key: the key; local servers accept any placeholder.
+        mode: ``auto`` or one of :data:`MODES`.
+        timeout_s: per-request timeout.
+        transport_retries: retries of 429/5xx/timeouts/connection errors by the SDK.
+        client: an existing ``openai.OpenAI`` client (tests, custom transports).
+    """
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        mode: str = "auto",
+        timeout_s: float = 120.0,
+        transport_retries: int = 3,
+        client: openai.OpenAI | None = None,
+    ) -> None:
+        if mode != "auto" and mode not in MODES:
+            raise ConfigurationError(f"unknown mode {mode!r}; choose auto or one of {sorted(MODES)}")
+        self.model = model
+        self.base_url = base_url
+        self._secrets = [api_key] if api_key else []
+        self._client = client or openai.OpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            timeout=timeout_s,
+            max_retries=transport_retries,
+        )
+        self.transport_retries = transport_retries
+        self.requested_mode = mode
+        self.mode: str | None = None if mode == "auto" else mode
+        self._instructors: dict[str, Any] = {}
+
+    def _instructor(self, mode: str) -> Any:
+        if mode not in self._instructors:
+            self._instructors[mode] = instructor.from_openai(self._client, mode=MODES[mode])
+        return self._instructors[mode]
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        modes = [self.mode] if self.mode else list(LADDER)
+        last: ProviderError | None = None
+        for mode in modes:
+            try:
+                completion = self._call(mode, request)
+            except _ModeRejected as rejected:
+                last = rejected.error
+                continue
+            if self.mode is None:
+                self.mode = mode
+            return completion
+        assert last is not None
+        raise last
+
+    def _call(self, mode: str, request: CompletionRequest) -> Completion:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": request.messages,
+            "response_model": request.response_model,
+            "max_retries": 0,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+        if request.seed is not None:
+            kwargs["seed"] = request.seed
+        if mode == "json":
+            schema = request.response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        started = time.perf_counter()
+        raw_completion: Any = None
+        try:
+            parsed, raw_completion = self._instructor(mode).chat.completions.create_with_completion(
+                **kwargs
+            )
+            data = parsed.model_dump(mode="json")
+            text = _raw_text(raw_completion)
+            error = None
+        except Exception as exc:  # translated below; instructor wraps everything it raises
+            api_error = _find(exc, openai.APIError)
+            if api_error is not None:
+                raise self._translate(api_error, mode) from exc
+            raw_completion = getattr(exc, "last_completion", None)
+            if raw_completion is None and not (
+                _find(exc, ValidationError) or _find(exc, ValueError)
+            ):
+                raise ProviderError(
+                    redact(f"{type(exc).__name__}: {exc}", self._secrets),
+                    backend=self.name,
+                ) from exc
+            text = _raw_text(raw_completion)
+            data, error = parse_json_object(text)
+            if data is None and error is None:
+                error = redact(str(exc), self._secrets)[:500]
+        finish = None
+        if raw_completion is not None:
+            try:
+                finish = raw_completion.choices[0].finish_reason
+            except (AttributeError, IndexError):
+                finish = None
+        usage = _usage(raw_completion)
+        if finish == "length":
+            raise TruncatedOutputError(
+                f"the model stopped at max_tokens={request.max_tokens} before finishing its answer",
+                backend=self.name,
+                max_tokens=request.max_tokens,
+                partial=text,
+                usage=usage,
+            )
+        _ = time.perf_counter() - started
+        return Completion(
+            text=text, data=data, parse_error=error, usage=usage, finish_reason=finish,
+            model=getattr(raw_completion, "model", None) or self.model, mode=mode,
+        )
+
+    def _translate(self, exc: BaseException, mode: str) -> ProviderError | _ModeRejected:
+        status = getattr(exc, "status_code", None)
+        message = redact(str(exc), self._secrets)
+        if isinstance(exc, openai.APITimeoutError):
+            cause = "timeout"
+        elif isinstance(exc, openai.APIConnectionError):
+            cause = "connection"
+        elif isinstance(exc, openai.RateLimitError):
+            cause = "rate_limit"
+        elif isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            cause = "auth"
+        elif status is not None and status >= 500:
+            cause = "server_error"
+        elif status is not None and status in (400, 404, 422):
+            cause = "bad_request"
+        else:
+            cause = "other"
+        retries = 0 if cause in ("auth", "bad_request") else self.transport_retries
+        error = ProviderError(
+            f"{self.base_url or 'api.openai.com'} failed ({cause}"
+            + (f", HTTP {status}" if status else "")
+            + f") after {retries} retries: {message[:300]}",
+            backend=self.name,
+            cause=cause,
+            status_code=status,
+            retries=retries,
+        )
+        mode_refused = cause == "bad_request" or (
+            cause == "server_error" and _MODE_WORDS.search(message) is not None
+        )
+        if self.mode is None and mode_refused and mode != LADDER[-1]:
+            return _ModeRejected(error)
+        return error
+
+
+class _ModeRejected(Exception):
+    """Internal: the server refused this structured-output mode; try the next one."""
+
+    def __init__(self, error: ProviderError) -> None:
+        self.error = error
+        super().__init__(str(error))

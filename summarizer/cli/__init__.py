@@ -1,0 +1,67 @@
+"""Command-line interface: ``summarizer summarize|models|eval|brief|batch|logs``.
+
+Each subcommand lives in its own module and registers itself on :data:`app`. Errors print
+one line on stderr and exit non-zero; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+import typer
+
+from ..errors import BadInputError, ConfigurationError, SummarizerError, redact
+from .common import state
+
+app = typer.Typer(
+    name="summarizer",
+    help="Evidence-backed analysis of news articles: summaries, attributed claims, stances.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+) -> None:
+    state.debug = debug
+
+
+# Subcommands register themselves on import.
+from . import models_cmd, summarize_cmd  # noqa: E402,F401
+
+EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``summarizer`` script."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("summarizer: aborted", file=sys.stderr)
+        return 130
+    except SummarizerError as exc:
+        if state.debug:
+            traceback.print_exc()
+        print(f"summarizer: error: {redact(str(exc), state.secrets)}", file=sys.stderr)
+        for cls, code in EXIT_CODES.items():
+            if isinstance(exc, cls):
+                return code
+        return 1
+    except KeyboardInterrupt:
+        print("summarizer: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

