@@ -32,7 +32,7 @@ def _root(
 
 
 # Subcommands register themselves on import.
-from . import models_cmd, summarize_cmd  # noqa: E402,F401
+from . import eval_cmd, models_cmd, summarize_cmd  # noqa: E402,F401
 
 EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 
@@ -40,7 +40,10 @@ EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarizer`` script."""
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click *returns* the code of a `raise typer.Exit(n)`.
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and rc != 0:
+            return rc
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
