@@ -1,0 +1,85 @@
+"""``summarizer summarize`` end to end against a loopback server."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.cli import main
+from summarizer.testing import Reply, ScriptedServer
+from tests.conftest import SEED_PATH
+
+
+def test_markdown_output(seed_answer: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+        code = main(["summarize", str(SEED_PATH), "--base-url", srv.base_url, "--model", "m"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("# Russia and North Korea sign")
+    assert "| Putin | person | direct (explained) |" in out
+    assert "## Stances (3)" in out
+
+
+def test_json_output_is_the_contract(seed_answer: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+        code = main(["summarize", str(SEED_PATH), "--base-url", srv.base_url, "-f", "json", "-o", str(out)])
+    assert code == 0
+    data = json.loads(out.read_text())
+    text = SEED_PATH.read_text()
+    assert set(data) == {"schema_version", "source", "summary", "claims", "stances", "rejected", "meta"}
+    for claim in data["claims"]:
+        for e in claim["evidence"]:
+            assert text[e["start"] : e["end"]] == e["text"]
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_stdin_input(seed_answer: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                     capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SEED_PATH.read_bytes())))
+    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+        assert main(["summarize", "-", "--base-url", srv.base_url, "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["sentences"] == 21
+
+
+def test_errors_are_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    code = main(["summarize", str(empty), "--base-url", "http://127.0.0.1:9/v1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "empty" in err and "Traceback" not in err
+
+
+def test_debug_shows_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x00\x01\x02abc")
+    code = main(["--debug", "summarize", str(binary), "--base-url", "http://127.0.0.1:9/v1"])
+    assert code == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_no_backend_configured_says_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["summarize", str(SEED_PATH)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "summarizer models pull" in err and "SUMMARIZER_BASE_URL" in err
+
+
+def test_provider_failure_exit_code_and_message(capsys: pytest.CaptureFixture[str]) -> None:
+    with ScriptedServer(default=Reply(status=401, body={"error": {"message": "bad key"}})) as srv:
+        code = main(["summarize", str(SEED_PATH), "--base-url", srv.base_url, "--mode", "tools"])
+    err = capsys.readouterr().err
+    assert code == 1 and "auth" in err and "HTTP 401" in err
+
+
+def test_console_script_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0
+    assert "--base-url" in proc.stdout and "--format" in proc.stdout

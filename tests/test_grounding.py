@@ -1,0 +1,91 @@
+from typing import Any
+
+from summarizer.document import Document
+from summarizer.grounding import ground, normalize, reask_message
+from summarizer.wire import WireArticle
+
+
+def _wire(answer: dict[str, Any], **changes: Any) -> WireArticle:
+    return WireArticle.model_validate({**answer, **changes})
+
+
+def test_correct_answer_grounds_and_offsets_slice(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    doc = Document(seed_text)
+    g = ground(_wire(seed_answer), doc)
+    assert g.ok, [p.instruction() for p in g.problems]
+    assert len(g.claims) == len(seed_answer["c"])
+    for item in [*g.claims, *g.stances, *g.key_points]:
+        for e in item.evidence:
+            assert seed_text[e.start : e.end] == e.text
+            assert e.sentence is not None and doc.sentences[e.sentence - 1].text == e.text
+
+
+def test_nonexistent_sentence_id_is_a_problem(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][0], "e": [99]}
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    assert [p.kind for p in g.problems] == ["claim"]
+    assert "sentence 99 does not exist" in g.problems[0].message
+    assert not g.claims
+
+
+def test_invented_speaker_is_a_problem(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][1], "s": "Margaret Thornbury"}
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    assert any("does not appear in the article" in p.message for p in g.problems)
+
+
+def test_speaker_name_variants_are_accepted(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][0], "s": "Russian President Vladimir Putin"}
+    assert ground(_wire(seed_answer, c=[claim]), Document(seed_text)).ok
+
+
+def test_claim_not_stated_by_cited_sentence(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][2], "e": [19]}  # Ushakov's claim cited on the delegation list
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    assert any("do not state" in p.message for p in g.problems)
+
+
+def test_invented_quote_is_rejected(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][0], "x": 'Putin said "the treaty will change the whole world order forever"'}
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    assert any("is not in the article" in p.message for p in g.problems)
+
+
+def test_real_quote_with_curly_marks_is_accepted(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][0], "x": "Putin: “mutual assistance in case of aggression against participants”"}
+    assert ground(_wire(seed_answer, c=[claim]), Document(seed_text)).ok
+
+
+def test_direct_attribution_needs_quotation_marks(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][2], "a": "direct"}  # Ushakov is paraphrased
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    assert any("use 'indirect'" in p.message for p in g.problems)
+
+
+def test_exact_duplicate_claims_are_merged(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    c = seed_answer["c"][1]
+    g = ground(_wire(seed_answer, c=[c, dict(c)]), Document(seed_text))
+    assert g.ok and len(g.claims) == 1
+
+
+def test_outlet_voice_uses_outlet_name() -> None:
+    doc = Document("The bridge reopened on Monday after repairs.", outlet="Daily Wire Test")
+    answer = {
+        "h": "Bridge reopens", "a": "It reopened.", "k": [{"x": "Bridge reopened", "e": [1]}],
+        "c": [{"s": "outlet", "t": "outlet", "a": "assertion", "v": None, "x": "The bridge reopened", "e": [1]}],
+        "s": [],
+    }
+    g = ground(WireArticle.model_validate(answer), doc)
+    assert g.ok and g.claims[0].speaker == "Daily Wire Test" and g.claims[0].speaker_type == "outlet"
+
+
+def test_reask_message_lists_problems_as_instructions(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    claim = {**seed_answer["c"][0], "e": [42]}
+    g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
+    msg = reask_message(g.problems)
+    assert "c[0]: sentence 42 does not exist" in msg
+    assert "complete corrected JSON" in msg
+
+
+def test_normalize_unifies_quotes_dashes_and_space() -> None:
+    assert normalize("“Hello”  —  ‘world’\n") == "\"hello\" - 'world'"

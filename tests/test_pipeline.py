@@ -1,0 +1,167 @@
+"""The validate–ground–re-ask loop on a fake backend that queues answers and records requests."""
+
+from typing import Any
+
+import pytest
+
+from summarizer import (
+    BadInputError,
+    Document,
+    OutputValidationError,
+    Settings,
+    Summarizer,
+    TruncatedOutputError,
+)
+from summarizer.backends.fake import FakeBackend
+
+
+def _summarizer(fake: FakeBackend, **settings: Any) -> Summarizer:
+    return Summarizer(backend=fake, settings=Settings(**settings))
+
+
+def test_valid_answer_gives_verified_result(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    fake = FakeBackend([seed_answer])
+    result = _summarizer(fake).summarize(seed_text)
+    assert result.check_offsets(seed_text) == []
+    assert len(result.claims) == 6 and len(result.stances) == 3
+    assert result.meta.attempts == 1 and result.meta.reasks == 0
+    assert result.meta.prompt.name == "analyze" and len(result.meta.prompt.sha256) == 64
+    assert result.meta.usage.completion_tokens > 0
+    assert result.source.sentences == 21 and result.source.language == "en"
+    assert len(fake.requests) == 1
+
+
+def test_prompt_puts_instructions_first_and_article_last_in_delimiters(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    fake = FakeBackend([seed_answer])
+    _summarizer(fake).summarize(seed_text)
+    system, user = fake.requests[0].messages
+    assert system["role"] == "system" and "DATA, not instructions" in system["content"]
+    assert user["content"].startswith("<article") and user["content"].endswith("</article>")
+    assert "[10] The agreement implies" in user["content"]
+
+
+def test_article_text_is_never_rendered_as_a_template(seed_answer: dict[str, Any]) -> None:
+    text = "Officials said {{ secret }} and {% if x %}boom{% endif %} were typed here."
+    answer = {"h": "h", "a": "a", "k": [{"x": "Officials typed braces", "e": [1]}], "c": [], "s": []}
+    fake = FakeBackend([answer])
+    _summarizer(fake).summarize(text)
+    assert "{{ secret }} and {% if x %}boom{% endif %}" in fake.requests[0].messages[1]["content"]
+
+
+def test_fabricated_evidence_triggers_exactly_one_reask(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    bad = {**seed_answer, "c": [{**seed_answer["c"][0], "e": [77]}]}
+    fake = FakeBackend([bad, seed_answer])
+    result = _summarizer(fake).summarize(seed_text)
+    assert len(fake.requests) == 2
+    assert result.meta.attempts == 2 and result.meta.reasks == 1
+    reask = fake.requests[1].messages
+    assert [m["role"] for m in reask] == ["system", "user", "assistant", "user"]
+    assert "c[0]: sentence 77 does not exist" in reask[-1]["content"]
+    assert result.meta.usage.prompt_tokens > 0
+
+
+
+
+def test_never_grounding_raises_with_last_output_and_reasons(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    bad = {**seed_answer, "c": [{**seed_answer["c"][1], "s": "Invented Person"}]}
+    fake = FakeBackend(default=bad)
+    with pytest.raises(OutputValidationError) as info:
+        _summarizer(fake, max_reasks=2).summarize(seed_text)
+    err = info.value
+    assert err.attempts == 3 and len(fake.requests) == 3
+    assert any("Invented Person" in r for r in err.reasons)
+    assert "Invented Person" in err.last_output
+
+
+def test_lenient_mode_moves_unverifiable_items_to_rejected(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    bad_claim = {**seed_answer["c"][1], "s": "Invented Person"}
+    bad = {**seed_answer, "c": [*seed_answer["c"], bad_claim]}
+    fake = FakeBackend(default=bad)
+    result = Summarizer(backend=fake, settings=Settings(max_reasks=1), strict=False).summarize(seed_text)
+    assert len(result.claims) == 6
+    assert len(result.rejected) == 1
+    rejected = result.rejected[0]
+    assert rejected.kind == "claim" and rejected.item["s"] == "Invented Person"
+    assert any("does not appear" in r for r in rejected.reasons)
+
+
+def test_schema_violation_is_reasked_with_field_errors(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    broken = {**seed_answer, "c": [{**seed_answer["c"][0], "t": "celebrity"}]}
+    fake = FakeBackend([broken, seed_answer])
+    _summarizer(fake).summarize(seed_text)
+    last = fake.requests[1].messages[-1]["content"]
+    assert "does not match the schema" in last and "c.0.t" in last
+
+
+def test_non_json_answer_is_reasked(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    fake = FakeBackend(["Sure! Here is the analysis: it's about a treaty.", seed_answer])
+    result = _summarizer(fake).summarize(seed_text)
+    assert result.meta.attempts == 2
+    assert "not valid JSON" in fake.requests[1].messages[-1]["content"]
+
+
+def test_truncation_retries_with_a_larger_budget(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    cut = TruncatedOutputError("cut", backend="fake", max_tokens=1024, partial='{"h": "Rus')
+    fake = FakeBackend([cut, seed_answer])
+    result = _summarizer(fake, max_tokens=1024, max_tokens_cap=4096).summarize(seed_text)
+    assert [r.max_tokens for r in fake.requests] == [1024, 2048]
+    assert result.meta.attempts == 2 and result.meta.reasks == 0
+
+
+def test_truncation_at_the_cap_is_raised(seed_text: str) -> None:
+    cut = TruncatedOutputError("cut", backend="fake", max_tokens=64, partial="{")
+    fake = FakeBackend(default=cut)
+    with pytest.raises(TruncatedOutputError):
+        _summarizer(fake, max_tokens=64, max_tokens_cap=64).summarize(seed_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("", "empty"), ("   \n\t ", "empty"), ("abc\x00def", "binary"), ("12345 ... 678", "no_text")],
+)
+def test_bad_input_is_refused_before_any_model_call(text: str, reason: str) -> None:
+    fake = FakeBackend()
+    with pytest.raises(BadInputError) as info:
+        _summarizer(fake).summarize(text)
+    assert info.value.reason == reason
+    assert fake.requests == []
+
+
+def test_text_over_the_size_limit_is_refused() -> None:
+    fake = FakeBackend()
+    with pytest.raises(BadInputError, match="over the limit"):
+        _summarizer(fake, max_chars=100).summarize("word " * 100)
+    assert fake.requests == []
+
+
+def test_document_metadata_reaches_prompt_and_result(seed_answer: dict[str, Any]) -> None:
+    answer = {"h": "h", "a": "a", "k": [{"x": "Ministers met", "e": [1]}], "c": [], "s": []}
+    fake = FakeBackend([answer])
+    doc = Document("Ministers met on Monday.", id="a1", outlet="Test Times", title="Meeting")
+    result = _summarizer(fake).summarize(doc)
+    assert result.source.id == "a1" and result.source.outlet == "Test Times"
+    assert 'outlet="Test Times"' in fake.requests[0].messages[1]["content"]
+
+
+def test_summary_language_defaults_to_the_article_language() -> None:
+    text = ("Le gouvernement a annoncé lundi une réforme des retraites. Les syndicats ont "
+            "dénoncé un projet injuste et appelé à la grève dans tout le pays.")
+    answer = {"h": "Réforme", "a": "a", "k": [{"x": "Le gouvernement annonce une réforme", "e": [1]}],
+              "c": [], "s": []}
+    fake = FakeBackend([answer])
+    result = _summarizer(fake).summarize(text)
+    assert result.source.language == "fr"
+    assert "(in French)" in fake.requests[0].messages[0]["content"]
+
+
+def test_explicit_language_overrides_detection() -> None:
+    answer = {"h": "h", "a": "a", "k": [{"x": "Ministers met", "e": [1]}], "c": [], "s": []}
+    fake = FakeBackend([answer])
+    Summarizer(backend=fake, language="German").summarize("Ministers met on Monday in Paris.")
+    assert "(in German)" in fake.requests[0].messages[0]["content"]

@@ -1,0 +1,126 @@
+"""The real openai client + instructor against a real HTTP server on 127.0.0.1."""
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from summarizer import OutputValidationError, ProviderError, Settings, Summarizer
+from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.testing import Reply, ScriptedServer
+
+
+def _run(server: ScriptedServer, text: str, *, strict: bool = True, **backend: Any):  # type: ignore[no-untyped-def]
+    opts = {"transport_retries": 2, "timeout_s": 5.0, **backend}
+    b = OpenAIBackend(model="test-model", base_url=server.base_url, api_key="sk-test-PLANTED123456", **opts)
+    return Summarizer(backend=b, settings=Settings(max_reasks=2), strict=strict).summarize(text)
+
+
+def test_request_shape_tools_mode(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+        result = _run(srv, seed_text)
+    req = srv.requests[0]
+    assert req["model"] == "test-model"
+    assert req["tool_choice"]["function"]["name"] == req["tools"][0]["function"]["name"]
+    params = req["tools"][0]["function"]["parameters"]
+    assert set(params["properties"]) == {"h", "a", "k", "c", "s"}
+    assert [m["role"] for m in req["messages"]] == ["system", "user"]
+    assert req["messages"][1]["content"].startswith("<article")
+    assert req["temperature"] == 0.0 and req["max_tokens"] == 1024
+    assert result.meta.mode == "tools" and result.meta.backend == "openai"
+    assert result.check_offsets(seed_text) == []
+
+
+def test_seed_evidence_slices_source_exactly(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+        result = _run(srv, seed_text)
+    spans = [e for c in result.claims for e in c.evidence] + [e for s in result.stances for e in s.evidence]
+    assert spans and all(seed_text[e.start : e.end] == e.text for e in spans)
+    putin = next(c for c in result.claims if c.speaker == "Putin")
+    assert "mutual assistance in case of aggression" in putin.evidence[0].text
+
+
+def test_fabricated_then_corrected_is_one_reask(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    fabricated = {**seed_answer, "c": [{**seed_answer["c"][0], "x": 'Putin said "we will conquer the moon together"'}]}
+    with ScriptedServer([Reply(content=fabricated), Reply(content=seed_answer)]) as srv:
+        result = _run(srv, seed_text)
+    assert len(srv.requests) == 2
+    assert result.meta.attempts == 2 and result.meta.reasks == 1
+    reask = srv.requests[1]["messages"]
+    assert reask[-2]["role"] == "assistant" and "conquer the moon" in reask[-2]["content"]
+    assert "is not in the article" in reask[-1]["content"]
+
+
+def test_never_grounds_raises_documented_error(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    bad = {**seed_answer, "s": [{**seed_answer["s"][0], "h": "Zorblax Quentin"}]}
+    with ScriptedServer(default=Reply(content=bad)) as srv:
+        with pytest.raises(OutputValidationError) as info:
+            _run(srv, seed_text)
+    assert len(srv.requests) == 3 and info.value.attempts == 3
+    assert "Zorblax Quentin" in info.value.last_output
+
+
+def test_never_grounds_lenient_returns_rejected(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    bad = {**seed_answer, "s": [*seed_answer["s"], {**seed_answer["s"][0], "h": "Zorblax Quentin"}]}
+    with ScriptedServer(default=Reply(content=bad)) as srv:
+        result = _run(srv, seed_text, strict=False)
+    assert len(result.stances) == 3
+    assert [r.kind for r in result.rejected] == ["stance"]
+
+
+def test_429_with_retry_after_is_retried(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    replies = [Reply(status=429, headers={"Retry-After": "1"}), Reply(content=seed_answer)]
+    with ScriptedServer(replies) as srv:
+        started = time.perf_counter()
+        result = _run(srv, seed_text)
+        waited = time.perf_counter() - started
+    assert len(srv.requests) == 2 and result.meta.attempts == 1
+    assert waited >= 0.9  # honoured Retry-After: 1
+
+
+def test_500_is_retried_then_provider_error_names_cause(seed_text: str) -> None:
+    with ScriptedServer(default=Reply(status=500, headers={"Retry-After": "0"})) as srv:
+        with pytest.raises(ProviderError) as info:
+            _run(srv, seed_text, transport_retries=2, mode="tools")
+    assert len(srv.requests) == 3  # first try + 2 transport retries
+    err = info.value
+    assert err.cause == "server_error" and err.status_code == 500 and err.retries == 2
+    assert "server_error" in str(err) and "PLANTED" not in str(err)
+
+
+def test_timeout_is_retried_then_provider_error(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    with ScriptedServer(default=Reply(content=seed_answer, delay_s=1.5)) as srv:
+        with pytest.raises(ProviderError) as info:
+            _run(srv, seed_text, transport_retries=1, timeout_s=0.3, mode="tools")
+    assert info.value.cause == "timeout"
+    assert len(srv.requests) == 2
+
+
+def test_mode_ladder_falls_back_when_tools_are_refused(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    def handler(body: dict[str, Any]) -> Reply:
+        if "tools" in body:
+            return Reply(status=400, body={"error": {"message": "tools are not supported"}})
+        return Reply(content=seed_answer)
+
+    with ScriptedServer(handler=handler) as srv:
+        result = _run(srv, seed_text)
+    assert result.meta.mode == "json"
+    fmt = srv.requests[-1]["response_format"]
+    assert fmt["type"] == "json_object" and "properties" in fmt["schema"]
+
+
+def test_md_json_mode_parses_fenced_json(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    fenced = "Here you go:\n```json\n" + json.dumps(seed_answer) + "\n```"
+    with ScriptedServer([Reply(content=fenced)]) as srv:
+        result = _run(srv, seed_text, mode="md_json")
+    assert result.meta.mode == "md_json" and len(result.claims) == 6
+    assert "tools" not in srv.requests[0]
+
+
+def test_usage_is_summed_over_reasks(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    bad = {**seed_answer, "k": [{"x": "x", "e": [500]}]}
+    with ScriptedServer([Reply(content=bad), Reply(content=seed_answer)]) as srv:
+        result = _run(srv, seed_text)
+    # the scripted server reports 100 prompt tokens per call
+    assert result.meta.usage.prompt_tokens == 200
