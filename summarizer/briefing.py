@@ -1,0 +1,1151 @@
+"""Briefing notes: many articles on one topic → one evidence-backed note.
+
+:func:`brief` analyses every article with :class:`~summarizer.pipeline.Summarizer` and builds a
+:class:`Briefing` on top of the per-article analyses:
+
+* **bottom line up front** — 2-4 sentences, written by the model from the key developments
+  (prompt ``bluf``) and validated, or extracted from the developments when the model fails;
+* **key developments** — key points deduplicated across articles (rapidfuzz on normalised text);
+* **who said what** — every attributed claim grouped by speaker;
+* **stance matrix** — holders × targets with labels;
+* **agreements and contradictions** — claims about the same point grouped across articles by
+  similarity; the model decides, per group, whether the sources agree, contradict each other
+  or add detail, citing sentences from both sides (prompt ``compare``);
+* **sourcing profile** per article and per outlet, with an ownership note from the curated
+  outlet registry (``summarizer/data/outlets.toml``);
+* **methods** — model, backend, prompt versions, date, counts and every failure.
+
+Every citation is an article id, a character span of that article's analysed text and the
+quoted sentence, so each line of a note can be checked against its source. Rendering lives in
+:mod:`summarizer.render` and never calls a model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz
+
+from .backends.base import Backend, CompletionRequest
+from .document import Document
+from .errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
+from .grounding import MIN_SUPPORT, content_words, normalize
+from .inputs import decode_bytes, read_document
+from .models import (
+    ArticleAnalysis,
+    AttributionType,
+    Evidence,
+    PromptRef,
+    SpeakerType,
+    StanceLabel,
+    Usage,
+)
+from .pipeline import ResponseCache, Summarizer, format_validation_error
+from .prompts import PromptTemplate, load_prompt
+from .settings import Settings
+
+__all__ = [
+    "ArticleRef",
+    "Briefer",
+    "Briefing",
+    "BottomLineSentence",
+    "Citation",
+    "Comparison",
+    "ComparisonMember",
+    "Development",
+    "FailedArticle",
+    "Methods",
+    "OutletInfo",
+    "OutletNote",
+    "OutletRegistry",
+    "Relation",
+    "Speaker",
+    "SpeakerClaim",
+    "SourcingProfile",
+    "StanceCell",
+    "StanceEntry",
+    "StanceMatrix",
+    "brief",
+    "briefing_schema",
+    "load_articles",
+    "split_front_matter",
+]
+
+BRIEFING_SCHEMA_VERSION: Literal["1"] = "1"
+SPEAKER_TYPES: tuple[SpeakerType, ...] = ("outlet", "person", "organization", "group", "anonymous")
+Relation = Literal["agree", "contradict", "add_detail"]
+Ownership = Literal["state-owned", "state-affiliated", "public-broadcaster", "private", "cooperative"]
+
+DEVELOPMENT_SIMILARITY = 70.0
+"""rapidfuzz token-set ratio (0-100) at which two key points count as the same development."""
+CLAIM_SIMILARITY = 62.0
+"""rapidfuzz token-set ratio (0-100) on content words at which two claims concern the same point."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Public output types
+# ---------------------------------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Model):
+    """A resolvable pointer into one article: ``article_text[start:end] == text``."""
+
+    article: str = Field(description="Id of the cited article (see Briefing.articles).")
+    sentence: int | None = Field(default=None, ge=1, description="1-based sentence id.")
+    start: int = Field(ge=0, description="Start offset (characters) in the analysed text.")
+    end: int = Field(ge=0, description="End offset (exclusive).")
+    text: str = Field(min_length=1, description="The quoted sentence, exactly text[start:end].")
+
+    @classmethod
+    def from_evidence(cls, article: str, evidence: Evidence) -> Citation:
+        return cls(article=article, sentence=evidence.sentence, start=evidence.start,
+                   end=evidence.end, text=evidence.text)
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.article, self.start, self.end)
+
+
+class BottomLineSentence(_Model):
+    """One sentence of the bottom line, with what it rests on."""
+
+    text: str = Field(min_length=1)
+    basis: list[str] = Field(default_factory=list, description="Development/comparison ids cited.")
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Development(_Model):
+    """A key development, merged from similar key points of one or more articles."""
+
+    id: str = Field(description="D1, D2, ... in order of importance (articles covering it).")
+    text: str
+    articles: list[str] = Field(description="Ids of the articles that report it.")
+    variants: list[str] = Field(default_factory=list, description="Other wordings merged into it.")
+    citations: list[Citation] = Field(min_length=1)
+
+
+class SpeakerClaim(_Model):
+    """One claim of a speaker, in one article."""
+
+    article: str
+    outlet: str | None = None
+    text: str
+    attribution: AttributionType
+    cue: str | None = None
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Speaker(_Model):
+    """A speaker (a named person or organisation, an unnamed group, an anonymous source or an
+    outlet's own voice) and every claim credited to it."""
+
+    name: str
+    speaker_type: SpeakerType
+    claims: list[SpeakerClaim]
+
+
+class StanceEntry(_Model):
+    """One stance as found in one article."""
+
+    article: str
+    outlet: str | None = None
+    holder: str
+    holder_type: SpeakerType
+    target: str
+    label: StanceLabel
+    citations: list[Citation] = Field(min_length=1)
+
+
+class StanceCell(_Model):
+    """A holder's position toward a target, over all articles (``mixed`` when they differ)."""
+
+    holder: str
+    target: str
+    label: StanceLabel
+    entries: list[StanceEntry] = Field(min_length=1)
+
+
+class StanceMatrix(_Model):
+    """Holders (rows) × targets (columns)."""
+
+    holders: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    cells: list[StanceCell] = Field(default_factory=list)
+
+    def cell(self, holder: str, target: str) -> StanceCell | None:
+        """The cell at ``holder`` × ``target``, or ``None`` when that holder said nothing on it."""
+        for c in self.cells:
+            if c.holder == holder and c.target == target:
+                return c
+        return None
+
+
+class ComparisonMember(_Model):
+    """One article's statement within a comparison group."""
+
+    article: str
+    label: str = Field(description="The source label the model saw (A, B, ...).")
+    outlet: str | None = None
+    speaker: str
+    speaker_type: SpeakerType
+    text: str
+    citations: list[Citation] = Field(min_length=1)
+
+
+class Comparison(_Model):
+    """Statements of different articles about the same point, and how they relate."""
+
+    id: str = Field(description="G1, G2, ...")
+    subject: str = Field(description="The point, in the words of its first statement.")
+    members: list[ComparisonMember] = Field(min_length=2)
+    relation: Relation | None = Field(
+        default=None, description="Decided by the model; None when it could not be decided."
+    )
+    reason: str | None = None
+    evidence: list[Citation] = Field(
+        default_factory=list, description="Sentences the model cited, from at least two articles."
+    )
+    problem: str | None = Field(default=None, description="Why the relation is missing, if it is.")
+
+
+class OutletInfo(_Model):
+    """An entry of the curated outlet registry (``summarizer/data/outlets.toml``)."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    ownership: Ownership
+    basis: str = Field(min_length=10, description="One sentence on why, checkable by a reader.")
+
+
+class OutletNote(_Model):
+    """The registry entry matching an outlet named in the input."""
+
+    outlet: str = Field(description="The outlet as named in the input.")
+    info: OutletInfo
+
+    @property
+    def state_linked(self) -> bool:
+        return self.info.ownership in ("state-owned", "state-affiliated")
+
+
+class SourcingProfile(_Model):
+    """Who the claims of an article (or of all articles of an outlet) are credited to."""
+
+    key: str = Field(description="Article id, or the outlet name for per-outlet profiles.")
+    outlet: str | None = None
+    articles: int = Field(default=1, ge=1)
+    claims: int = Field(ge=0)
+    counts: dict[SpeakerType, int]
+    shares: dict[SpeakerType, float] = Field(description="counts / claims (0 when no claims).")
+    ownership: Ownership | None = Field(default=None, description="From the outlet registry.")
+
+
+class ArticleRef(_Model):
+    """An input article as listed in the note."""
+
+    id: str
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    headline: str | None = Field(default=None, description="The model's headline, when analysed.")
+    sentences: int = 0
+    chars: int = 0
+    sha256: str | None = None
+    analysed: bool = True
+
+
+class FailedArticle(_Model):
+    """An article that could not be read or analysed (never dropped silently)."""
+
+    id: str
+    source: str | None = None
+    error: str = Field(description="Error class, e.g. OutputValidationError.")
+    message: str
+
+
+class Methods(_Model):
+    """How the note was made."""
+
+    created_at: datetime
+    articles: int = Field(description="Articles given.")
+    analysed: int = Field(description="Articles analysed successfully.")
+    failed: list[FailedArticle] = Field(default_factory=list)
+    backend: str
+    model: str
+    prompts: list[PromptRef] = Field(default_factory=list)
+    model_calls: int = 0
+    cached: int = Field(default=0, description="Analyses reused from the cache.")
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    bottom_line_by: Literal["model", "extractive", "none"] = "none"
+    notes: list[str] = Field(default_factory=list, description="Anything else that went wrong.")
+
+
+class Briefing(_Model):
+    """A briefing note: the JSON contract rendered by :mod:`summarizer.render`."""
+
+    schema_version: Literal["1"] = BRIEFING_SCHEMA_VERSION
+    title: str
+    topic: str | None = None
+    articles: list[ArticleRef]
+    bottom_line: list[BottomLineSentence] = Field(default_factory=list)
+    developments: list[Development] = Field(default_factory=list)
+    speakers: list[Speaker] = Field(default_factory=list)
+    stances: StanceMatrix = Field(default_factory=StanceMatrix)
+    comparisons: list[Comparison] = Field(default_factory=list)
+    sourcing_by_article: list[SourcingProfile] = Field(default_factory=list)
+    sourcing_by_outlet: list[SourcingProfile] = Field(default_factory=list)
+    outlet_notes: list[OutletNote] = Field(default_factory=list)
+    methods: Methods
+
+    def article(self, article_id: str) -> ArticleRef | None:
+        """The article with id ``article_id``."""
+        return next((a for a in self.articles if a.id == article_id), None)
+
+    def all_citations(self) -> list[Citation]:
+        """Every citation in the note, in reading order (repeats included)."""
+        out: list[Citation] = []
+        for s in self.bottom_line:
+            out += s.citations
+        for d in self.developments:
+            out += d.citations
+        for sp in self.speakers:
+            for c in sp.claims:
+                out += c.citations
+        for cell in self.stances.cells:
+            for e in cell.entries:
+                out += e.citations
+        for g in self.comparisons:
+            for m in g.members:
+                out += m.citations
+            out += g.evidence
+        return out
+
+
+def briefing_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Briefing` (written to ``schemas/briefing.schema.json``).
+
+    Example:
+        >>> briefing_schema()["title"]
+        'Briefing'
+    """
+    return Briefing.model_json_schema()
+
+
+# ---------------------------------------------------------------------------------------------
+# Outlet registry
+# ---------------------------------------------------------------------------------------------
+
+
+class _RegistryFile(_Model):
+    outlet: list[OutletInfo]
+
+
+class OutletRegistry:
+    """The curated registry of outlets and who owns them.
+
+    Example:
+        >>> OutletRegistry.load().lookup("Xinhua News Agency").ownership
+        'state-owned'
+    """
+
+    def __init__(self, outlets: Sequence[OutletInfo]) -> None:
+        self.outlets = list(outlets)
+        self._exact: dict[str, OutletInfo] = {}
+        for info in self.outlets:
+            for name in [info.name, *info.aliases]:
+                self._exact[normalize(name)] = info
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> OutletRegistry:
+        """Load the registry file (default: the one shipped in the package)."""
+        if path is None:
+            raw = (resources.files("summarizer") / "data" / "outlets.toml").read_text(encoding="utf-8")
+            where = "summarizer/data/outlets.toml"
+        else:
+            raw, where = path.read_text(encoding="utf-8"), str(path)
+        try:
+            data = _RegistryFile.model_validate(tomllib.loads(raw))
+        except (tomllib.TOMLDecodeError, ValidationError) as exc:
+            from .errors import ConfigurationError
+
+            raise ConfigurationError(f"{where}: invalid outlet registry: {exc}") from exc
+        return cls(data.outlet)
+
+    def lookup(self, outlet: str | None) -> OutletInfo | None:
+        """The entry for ``outlet``: an exact (normalised) name/alias match, or a name of at
+        least five characters that occurs as whole words in it ("Xinhua (Beijing)")."""
+        if not outlet:
+            return None
+        norm = normalize(outlet)
+        if norm in self._exact:
+            return self._exact[norm]
+        for name, info in self._exact.items():
+            if len(name) >= 5 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", norm):
+                return info
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_META_KEYS = ("id", "title", "outlet", "date", "url")
+_TEXT_SUFFIXES = {".txt", ".md", ".text", ".html", ".htm"}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split simple ``key: value`` front matter off the top of ``text``.
+
+    Returns the metadata and the remaining text (leading blank lines removed): the text that
+    is analysed and that every offset refers to.
+
+    Example:
+        >>> split_front_matter("---\\noutlet: X\\ndate: 2024-01-02\\n---\\nBody.")
+        ({'outlet': 'X', 'date': '2024-01-02'}, 'Body.')
+    """
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        lm = _FM_LINE.match(line)
+        if not lm:
+            return {}, text  # not front matter after all: analyse the file as it is
+        value = lm.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[lm.group(1).lower()] = value
+    return meta, text[m.end() :].lstrip("\n")
+
+
+def _document(text: str, meta: dict[str, Any], *, default_id: str, source: str,
+              max_chars: int) -> Document:
+    fields = {k: str(meta[k]) for k in _META_KEYS if meta.get(k) not in (None, "")}
+    doc_id = fields.pop("id", default_id)
+    doc = read_document(text, max_chars=max_chars, id=doc_id, source=source, **fields)
+    doc.extra = {k: str(v) for k, v in meta.items() if k not in _META_KEYS and k != "text"}
+    return doc
+
+
+def load_articles(
+    paths: Iterable[str | Path], *, max_chars: int = 2_000_000
+) -> tuple[list[Document], list[FailedArticle]]:
+    """Read articles from text/HTML files, folders (sorted, non-recursive) and JSONL files.
+
+    JSONL lines are objects with ``text`` and optional ``id``, ``outlet``, ``date``, ``url``,
+    ``title``. Text files may start with front matter (see :func:`split_front_matter`).
+    Unreadable inputs are returned as :class:`FailedArticle` entries, never dropped.
+
+    Example:
+        >>> docs, failed = load_articles(["examples/briefing"])  # doctest: +SKIP
+        >>> [d.outlet for d in docs]  # doctest: +SKIP
+        ['The Alvora Ledger', 'Northern Broadcasting Service', 'Riverside Daily Post']
+    """
+    docs: list[Document] = []
+    failed: list[FailedArticle] = []
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files += sorted(f for f in path.iterdir()
+                            if f.is_file() and f.suffix.lower() in _TEXT_SUFFIXES | {".jsonl"})
+        else:
+            files.append(path)
+    for path in files:
+        try:
+            if path.suffix.lower() == ".jsonl":
+                d, f = _read_jsonl(path, max_chars=max_chars)
+                docs += d
+                failed += f
+                continue
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise BadInputError("unreadable", f"cannot read the file: {exc.strerror}",
+                                    source=str(path)) from exc
+            text = decode_bytes(raw, source=str(path)).replace("\r\n", "\n").replace("\r", "\n")
+            meta, body = split_front_matter(text)
+            docs.append(_document(body, meta, default_id=path.stem, source=str(path),
+                                  max_chars=max_chars))
+        except BadInputError as exc:
+            failed.append(FailedArticle(id=path.stem, source=str(path), error=type(exc).__name__,
+                                        message=str(exc)))
+    return docs, failed
+
+
+def _read_jsonl(path: Path, *, max_chars: int) -> tuple[list[Document], list[FailedArticle]]:
+    docs: list[Document] = []
+    failed: list[FailedArticle] = []
+    try:
+        lines = decode_bytes(path.read_bytes(), source=str(path)).splitlines()
+    except OSError as exc:
+        raise BadInputError("unreadable", f"cannot read the file: {exc.strerror}",
+                            source=str(path)) from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        default_id = f"{path.stem}-{n}"
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise BadInputError("jsonl", "each line must be an object with a 'text' string",
+                                    source=where)
+            docs.append(_document(obj["text"], obj, default_id=str(obj.get("id") or default_id),
+                                  source=where, max_chars=max_chars))
+        except json.JSONDecodeError as exc:
+            failed.append(FailedArticle(id=default_id, source=where, error="BadInputError",
+                                        message=f"{where}: invalid JSON ({exc.msg})"))
+        except BadInputError as exc:
+            failed.append(FailedArticle(id=default_id, source=where, error=type(exc).__name__,
+                                        message=str(exc)))
+    return docs, failed
+
+
+def _coerce(article: Document | str | Path, index: int, max_chars: int) -> Document:
+    if isinstance(article, Document):
+        return article
+    if isinstance(article, Path):
+        docs, failed = load_articles([article], max_chars=max_chars)
+        if failed:
+            raise BadInputError("unreadable", failed[0].message, source=str(article))
+        if len(docs) != 1:
+            raise BadInputError("many", "give folders and JSONL files to load_articles()",
+                                source=str(article))
+        return docs[0]
+    meta, body = split_front_matter(article)
+    return _document(body, meta, default_id=f"article-{index}", source=f"article-{index}",
+                     max_chars=max_chars)
+
+
+def _unique_ids(docs: list[Document]) -> None:
+    seen: Counter[str] = Counter()
+    for i, doc in enumerate(docs, 1):
+        base = doc.id or f"article-{i}"
+        seen[base] += 1
+        doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Model calls: compare and bottom line (validated, grounded, bounded re-ask)
+# ---------------------------------------------------------------------------------------------
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WireSide(_Wire):
+    a: str = Field(min_length=1, max_length=3, description="Source label, e.g. 'A'.")
+    s: list[int] = Field(min_length=1, max_length=3, description="Sentence ids of that source.")
+
+
+class WireComparison(_Wire):
+    r: Relation = Field(description="agree | contradict | add_detail")
+    y: str = Field(min_length=1, max_length=200, description="One short sentence: what agrees or differs.")
+    e: list[WireSide] = Field(min_length=2, max_length=4, description="Evidence from every side.")
+
+
+class WireBottomLine(_Wire):
+    x: str = Field(min_length=1, max_length=240, description="One sentence of the bottom line.")
+    d: list[str] = Field(min_length=1, max_length=4, description="Ids of the points it rests on.")
+
+
+class WireBluf(_Wire):
+    b: list[WireBottomLine] = Field(min_length=2, max_length=4, description="2-4 sentences.")
+
+
+W = TypeVar("W", bound=_Wire)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
+    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+    "hundred": "100",
+}
+
+
+def _numbers(text: str) -> set[str]:
+    norm = normalize(text)
+    found = {n.replace(",", "") for n in _NUMBER.findall(norm)}
+    found |= {v for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", norm)}
+    return found
+
+
+@dataclass
+class _CallStats:
+    calls: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+
+class _Asker:
+    """One model task with the pipeline's discipline: validate, check, re-ask (bounded)."""
+
+    def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats) -> None:
+        self.backend = backend
+        self.max_reasks = max_reasks
+        self.stats = stats
+
+    def ask(
+        self,
+        template: PromptTemplate,
+        variables: dict[str, Any],
+        wire: type[W],
+        check: Callable[[W], list[str]],
+        *,
+        max_tokens: int,
+    ) -> W:
+        rendered = template.render(**variables)
+        messages = list(rendered.messages)
+        reasons: list[str] = []
+        last = ""
+        for attempt in range(1, self.max_reasks + 2):
+            completion = self.backend.complete(
+                CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
+            )
+            self.stats.calls += 1
+            self.stats.usage = self.stats.usage + completion.usage
+            last = completion.text
+            if completion.data is None:
+                reasons = [completion.parse_error or "the answer is not a JSON object"]
+            else:
+                try:
+                    answer = wire.model_validate(completion.data)
+                except ValidationError as exc:
+                    reasons = ["it does not match the schema: " + format_validation_error(exc)]
+                else:
+                    reasons = check(answer)
+                    if not reasons:
+                        return answer
+            messages = list(rendered.messages) + [
+                {"role": "assistant", "content": completion.text or "(no answer)"},
+                {"role": "user", "content": "Your answer could not be verified.\n"
+                 + "\n".join(f"- {r}" for r in reasons[:10])
+                 + "\nAnswer again with the complete corrected JSON object."},
+            ]
+        raise OutputValidationError(
+            f"{template.name}: the model's answer could not be verified after {attempt} attempts: "
+            + "; ".join(reasons)[:300],
+            attempts=attempt,
+            reasons=reasons,
+            last_output=last,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembly
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Analysed:
+    doc: Document
+    analysis: ArticleAnalysis
+
+    @property
+    def id(self) -> str:
+        return self.doc.key
+
+    def cite(self, evidence: Iterable[Evidence]) -> list[Citation]:
+        return [Citation.from_evidence(self.id, e) for e in evidence]
+
+
+@dataclass
+class _Item:
+    article: _Analysed
+    text: str
+    speaker: str
+    speaker_type: SpeakerType
+    citations: list[Citation]
+
+
+def _similarity(a: str, b: str) -> float:
+    return float(fuzz.token_set_ratio(normalize(a), normalize(b)))
+
+
+def _content_similarity(a: str, b: str) -> float:
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return 0.0
+    return float(fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb))))
+
+
+def _cluster(items: Sequence[_Item], score: Callable[[_Item, _Item], float],
+             threshold: float) -> list[list[_Item]]:
+    """Greedy single-link clustering in input order (deterministic)."""
+    clusters: list[list[_Item]] = []
+    for item in items:
+        best, best_score = None, threshold
+        for cluster in clusters:
+            s = max(score(item, other) for other in cluster)
+            if s >= best_score:
+                best, best_score = cluster, s
+        if best is None:
+            clusters.append([item])
+        else:
+            best.append(item)
+    return clusters
+
+
+def _dedupe_citations(citations: Iterable[Citation]) -> list[Citation]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for c in citations:
+        if c.key not in seen:
+            seen.add(c.key)
+            out.append(c)
+    return out
+
+
+def _labels(n: int) -> list[str]:
+    return [chr(ord("A") + i) for i in range(n)]
+
+
+class Briefer:
+    """Builds :class:`Briefing` notes. Reuse one instance for many notes.
+
+    Args:
+        summarizer: the per-article analyser (its backend also answers the compare and
+            bottom-line prompts); default: one built from ``settings`` with ``strict=False``,
+            so an unverifiable claim is dropped rather than failing the whole article.
+        settings: used only when ``summarizer`` is ``None``.
+        cache: a response cache for the per-article analyses (``summarizer.store``).
+        registry: the outlet registry; default: the shipped one.
+        max_comparisons: at most this many claim groups are sent to the model.
+        max_developments: at most this many key developments are kept.
+        use_model_bottom_line: when ``False`` the bottom line is extracted from the
+            developments without a model call.
+
+    Example:
+        >>> b = Briefer(summarizer=Summarizer(backend=FakeBackend(default=...)))  # doctest: +SKIP
+        >>> b.brief(["examples/briefing/ledger.txt", ...]).bottom_line[0].citations[0].text  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        summarizer: Summarizer | None = None,
+        settings: Settings | None = None,
+        cache: ResponseCache | None = None,
+        registry: OutletRegistry | None = None,
+        max_comparisons: int = 3,
+        max_developments: int = 8,
+        use_model_bottom_line: bool = True,
+    ) -> None:
+        if summarizer is None:
+            summarizer = Summarizer(settings=settings or Settings(), strict=False, cache=cache)
+        self.summarizer = summarizer
+        self.registry = registry or OutletRegistry.load()
+        self.max_comparisons = max_comparisons
+        self.max_developments = max_developments
+        self.use_model_bottom_line = use_model_bottom_line
+        self.compare_template = load_prompt("compare")
+        self.bluf_template = load_prompt("bluf")
+
+    def brief(
+        self,
+        articles: Iterable[Document | str | Path],
+        *,
+        topic: str | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+        failed_inputs: Sequence[FailedArticle] = (),
+    ) -> Briefing:
+        """Analyse ``articles`` and assemble the note. See :func:`brief`."""
+        started = time.perf_counter()
+        created_at = datetime.now(UTC)
+        max_chars = self.summarizer.settings.max_chars
+        docs: list[Document] = []
+        failed: list[FailedArticle] = list(failed_inputs)
+        given = len(failed)
+        for i, art in enumerate(articles, 1):
+            given += 1
+            try:
+                docs.append(_coerce(art, i, max_chars))
+            except BadInputError as exc:
+                name = art.stem if isinstance(art, Path) else f"article-{i}"
+                failed.append(FailedArticle(id=name, source=exc.source, error=type(exc).__name__,
+                                            message=str(exc)))
+        _unique_ids(docs)
+
+        analysed: list[_Analysed] = []
+        refs: list[ArticleRef] = []
+        stats = _CallStats()
+        cached = 0
+        total = len(docs)
+        for n, doc in enumerate(docs, 1):
+            ref = ArticleRef(id=doc.key, title=doc.title, outlet=doc.outlet, date=doc.date,
+                             url=doc.url, analysed=False)
+            try:
+                analysis = self.summarizer.summarize(doc)
+            except SummarizerError as exc:
+                failed.append(FailedArticle(id=doc.key, source=doc.id, error=type(exc).__name__,
+                                            message=str(exc)[:500]))
+            else:
+                analysed.append(_Analysed(doc, analysis))
+                ref = ref.model_copy(update={
+                    "headline": analysis.summary.headline, "sentences": analysis.source.sentences,
+                    "chars": analysis.source.chars, "sha256": analysis.source.sha256,
+                    "analysed": True,
+                })
+                if analysis.meta.cached:
+                    cached += 1
+                else:
+                    stats.calls += analysis.meta.attempts
+                    stats.usage = stats.usage + analysis.meta.usage
+            refs.append(ref)
+            if progress is not None:
+                progress(doc.key, n, total)
+
+        notes: list[str] = []
+        prompts: list[PromptRef] = [self.summarizer.template.ref]
+        developments = self._developments(analysed)
+        speakers = self._speakers(analysed)
+        stances = self._stances(analysed)
+        asker = _Asker(self.summarizer.backend, max_reasks=self.summarizer.settings.max_reasks,
+                       stats=stats)
+        comparisons = self._comparisons(analysed, asker, notes)
+        if comparisons:
+            prompts.append(self.compare_template.ref)
+        bottom_line, by = self._bottom_line(topic, developments, comparisons, asker, notes)
+        if by == "model":
+            prompts.append(self.bluf_template.ref)
+        by_article, by_outlet, outlet_notes = self._sourcing(analysed)
+
+        title = topic or (analysed[0].analysis.summary.headline if analysed else "Briefing")
+        backend = self.summarizer.backend
+        return Briefing(
+            title=title,
+            topic=topic,
+            articles=refs + [ArticleRef(id=f.id, analysed=False) for f in failed
+                             if f.id not in {r.id for r in refs}],
+            bottom_line=bottom_line,
+            developments=developments,
+            speakers=speakers,
+            stances=stances,
+            comparisons=comparisons,
+            sourcing_by_article=by_article,
+            sourcing_by_outlet=by_outlet,
+            outlet_notes=outlet_notes,
+            methods=Methods(
+                created_at=created_at,
+                articles=given,
+                analysed=len(analysed),
+                failed=failed,
+                backend=backend.name,
+                model=(analysed[0].analysis.meta.model if analysed else "") or backend.model,
+                prompts=prompts,
+                model_calls=stats.calls,
+                cached=cached,
+                usage=stats.usage,
+                latency_s=round(time.perf_counter() - started, 3),
+                bottom_line_by=by,
+                notes=notes,
+            ),
+        )
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def _developments(self, analysed: list[_Analysed]) -> list[Development]:
+        items = [
+            _Item(a, kp.text, "", "outlet", a.cite(kp.evidence))
+            for a in analysed
+            for kp in a.analysis.summary.key_points
+            if kp.evidence
+        ]
+        clusters = _cluster(items, lambda x, y: _similarity(x.text, y.text), DEVELOPMENT_SIMILARITY)
+        order = sorted(range(len(clusters)),
+                       key=lambda i: (-len({it.article.id for it in clusters[i]}), i))
+        out = []
+        for rank, i in enumerate(order[: self.max_developments], 1):
+            cluster = clusters[i]
+            variants = list(dict.fromkeys(it.text for it in cluster[1:] if it.text != cluster[0].text))
+            out.append(Development(
+                id=f"D{rank}",
+                text=cluster[0].text,
+                articles=list(dict.fromkeys(it.article.id for it in cluster)),
+                variants=variants,
+                citations=_dedupe_citations(c for it in cluster for c in it.citations),
+            ))
+        return out
+
+    def _speakers(self, analysed: list[_Analysed]) -> list[Speaker]:
+        by_key: dict[tuple[str, str], Speaker] = {}
+        for a in analysed:
+            for c in a.analysis.claims:
+                key = (normalize(c.speaker), c.speaker_type)
+                sp = by_key.setdefault(key, Speaker(name=c.speaker, speaker_type=c.speaker_type,
+                                                    claims=[]))
+                sp.claims.append(SpeakerClaim(
+                    article=a.id, outlet=a.doc.outlet, text=c.text, attribution=c.attribution,
+                    cue=c.cue, citations=a.cite(c.evidence),
+                ))
+        type_rank = {t: i for i, t in enumerate(SPEAKER_TYPES)}
+        return sorted(by_key.values(), key=lambda s: (type_rank[s.speaker_type], -len(s.claims)))
+
+    def _stances(self, analysed: list[_Analysed]) -> StanceMatrix:
+        targets: list[str] = []
+        holders: list[str] = []
+        holder_names: dict[str, str] = {}
+        cells: dict[tuple[str, str], list[StanceEntry]] = {}
+        for a in analysed:
+            for st in a.analysis.stances:
+                target = next((t for t in targets if _similarity(t, st.target) >= 90), None)
+                if target is None:
+                    target = st.target
+                    targets.append(target)
+                holder = holder_names.setdefault(normalize(st.holder), st.holder)
+                if holder not in holders:
+                    holders.append(holder)
+                cells.setdefault((holder, target), []).append(StanceEntry(
+                    article=a.id, outlet=a.doc.outlet, holder=st.holder,
+                    holder_type=st.holder_type, target=st.target, label=st.label,
+                    citations=a.cite(st.evidence),
+                ))
+        out = []
+        for (holder, target), entries in cells.items():
+            labels = {e.label for e in entries}
+            label: StanceLabel = entries[0].label if len(labels) == 1 else "mixed"
+            out.append(StanceCell(holder=holder, target=target, label=label, entries=entries))
+        return StanceMatrix(holders=holders, targets=targets, cells=out)
+
+    def _comparisons(self, analysed: list[_Analysed], asker: _Asker,
+                     notes: list[str]) -> list[Comparison]:
+        items = [
+            _Item(a, c.text, c.speaker, c.speaker_type, a.cite(c.evidence))
+            for a in analysed for c in a.analysis.claims
+        ]
+
+        def score(x: _Item, y: _Item) -> float:
+            if x.article.id == y.article.id:
+                return 0.0  # groups are built across articles, not within one
+            return max(_content_similarity(x.text, y.text),
+                       _content_similarity(" ".join(c.text for c in x.citations),
+                                           " ".join(c.text for c in y.citations)) - 10)
+
+        clusters = [c for c in _cluster(items, score, CLAIM_SIMILARITY)
+                    if len({it.article.id for it in c}) >= 2]
+        clusters.sort(key=lambda c: -len({it.article.id for it in c}))
+        if len(clusters) > self.max_comparisons:
+            notes.append(f"{len(clusters)} groups of related claims found; the "
+                         f"{self.max_comparisons} spanning most articles were compared")
+        out = []
+        for n, cluster in enumerate(clusters[: self.max_comparisons], 1):
+            out.append(self._compare(f"G{n}", cluster, asker, notes))
+        return out
+
+    def _compare(self, gid: str, cluster: list[_Item], asker: _Asker,
+                 notes: list[str]) -> Comparison:
+        article_ids = list(dict.fromkeys(it.article.id for it in cluster))
+        label_of = dict(zip(article_ids, _labels(len(article_ids)), strict=True))
+        members = [
+            ComparisonMember(article=it.article.id, label=label_of[it.article.id],
+                             outlet=it.article.doc.outlet, speaker=it.speaker,
+                             speaker_type=it.speaker_type, text=it.text, citations=it.citations)
+            for it in cluster
+        ]
+        shown: dict[str, dict[int, Citation]] = {label_of[a]: {} for a in article_ids}
+        for m in members:
+            for c in m.citations:
+                if c.sentence is not None:
+                    shown[m.label][c.sentence] = c
+        lines = []
+        for a in article_ids:
+            label = label_of[a]
+            outlet = next((m.outlet for m in members if m.article == a and m.outlet), None)
+            lines.append(f"Source {label}" + (f" ({outlet})" if outlet else "") + ":")
+            lines += [f"[{label}:{sid}] {c.text}" for sid, c in sorted(shown[label].items())]
+
+        def check(w: WireComparison) -> list[str]:
+            problems = []
+            sides = set()
+            for side in w.e:
+                if side.a not in shown:
+                    problems.append(f"source '{side.a}' does not exist; use {sorted(shown)}")
+                    continue
+                bad = [s for s in side.s if s not in shown[side.a]]
+                if bad:
+                    problems.append(f"sentences {bad} of source {side.a} are not shown; cite only "
+                                    f"[{side.a}:id] pairs from {sorted(shown[side.a])}")
+                else:
+                    sides.add(side.a)
+            if len(sides) < 2:
+                problems.append("e must cite evidence from at least two different sources")
+            return problems
+
+        comparison = Comparison(id=gid, subject=cluster[0].text, members=members)
+        try:
+            answer = asker.ask(self.compare_template,
+                               {"subject": cluster[0].text, "sources": "\n".join(lines)},
+                               WireComparison, check, max_tokens=256)
+        except (OutputValidationError, ProviderError) as exc:
+            comparison.problem = f"{type(exc).__name__}: {str(exc)[:200]}"
+            notes.append(f"{gid}: relation not decided ({comparison.problem})")
+            return comparison
+        comparison.relation = answer.r
+        comparison.reason = answer.y
+        comparison.evidence = _dedupe_citations(
+            shown[side.a][s] for side in answer.e for s in side.s
+        )
+        return comparison
+
+    def _bottom_line(
+        self,
+        topic: str | None,
+        developments: list[Development],
+        comparisons: list[Comparison],
+        asker: _Asker,
+        notes: list[str],
+    ) -> tuple[list[BottomLineSentence], Literal["model", "extractive", "none"]]:
+        if not developments:
+            return [], "none"
+        points: dict[str, tuple[str, list[Citation]]] = {
+            d.id: (d.text, d.citations) for d in developments
+        }
+        for g in comparisons:
+            if g.relation is not None and g.reason:
+                points[g.id] = (f"({g.relation}) {g.reason}", g.evidence)
+        if self.use_model_bottom_line:
+            support: dict[str, set[str]] = {}
+            numbers: dict[str, set[str]] = {}
+            for pid, (text, cites) in points.items():
+                material = text + " " + " ".join(c.text for c in cites)
+                support[pid] = content_words(material)
+                numbers[pid] = _numbers(material)
+
+            def check(w: WireBluf) -> list[str]:
+                problems = []
+                for i, s in enumerate(w.b):
+                    unknown = [d for d in s.d if d not in points]
+                    if unknown:
+                        problems.append(f"b[{i}]: ids {unknown} do not exist; cite ids from "
+                                        f"{sorted(points)}")
+                        continue
+                    words = content_words(s.x)
+                    cited = set().union(*(support[d] for d in s.d))
+                    if words and len(words & cited) / len(words) < MIN_SUPPORT:
+                        problems.append(f"b[{i}]: points {s.d} do not support '{s.x[:80]}'; "
+                                        "cite the points it rests on or rewrite it")
+                    extra = _numbers(s.x) - set().union(*(numbers[d] for d in s.d))
+                    if extra:
+                        problems.append(f"b[{i}]: the numbers {sorted(extra)} are not in points "
+                                        f"{s.d}; use numbers exactly as the points give them")
+                return problems
+
+            listing = "\n".join(f"[{pid}] {text}" for pid, (text, _) in points.items())
+            try:
+                answer = asker.ask(self.bluf_template,
+                                   {"topic": topic or "(not given)", "points": listing},
+                                   WireBluf, check, max_tokens=384)
+            except (OutputValidationError, ProviderError) as exc:
+                notes.append(f"bottom line extracted from the developments: the model's bottom "
+                             f"line failed ({type(exc).__name__}: {str(exc)[:160]})")
+            else:
+                return [
+                    BottomLineSentence(
+                        text=s.x, basis=list(dict.fromkeys(s.d)),
+                        citations=_dedupe_citations(c for d in s.d for c in points[d][1]),
+                    )
+                    for s in answer.b
+                ], "model"
+        out = [BottomLineSentence(text=d.text, basis=[d.id], citations=d.citations)
+               for d in developments[:3]]
+        contradiction = next((g for g in comparisons if g.relation == "contradict" and g.reason),
+                             None)
+        if contradiction is not None and contradiction.evidence:
+            out.append(BottomLineSentence(text=f"Sources contradict each other: {contradiction.reason}",
+                                          basis=[contradiction.id],
+                                          citations=contradiction.evidence))
+        return out[:4], "extractive"
+
+    def _sourcing(
+        self, analysed: list[_Analysed]
+    ) -> tuple[list[SourcingProfile], list[SourcingProfile], list[OutletNote]]:
+        def profile(key: str, outlet: str | None, types: list[SpeakerType],
+                    articles: int) -> SourcingProfile:
+            counts: dict[SpeakerType, int] = {t: 0 for t in SPEAKER_TYPES}
+            for t in types:
+                counts[t] += 1
+            total = len(types)
+            info = self.registry.lookup(outlet)
+            return SourcingProfile(
+                key=key, outlet=outlet, articles=articles, claims=total, counts=counts,
+                shares={t: (round(counts[t] / total, 4) if total else 0.0) for t in SPEAKER_TYPES},
+                ownership=info.ownership if info else None,
+            )
+
+        by_article = []
+        per_outlet: dict[str, tuple[str | None, list[SpeakerType], int]] = {}
+        for a in analysed:
+            types = [c.speaker_type for c in a.analysis.claims]
+            by_article.append(profile(a.id, a.doc.outlet, types, 1))
+            key = a.doc.outlet or "(outlet not given)"
+            prev = per_outlet.get(key, (a.doc.outlet, [], 0))
+            per_outlet[key] = (a.doc.outlet, prev[1] + types, prev[2] + 1)
+        by_outlet = [profile(k, o, t, n) for k, (o, t, n) in per_outlet.items()]
+        notes = []
+        for outlet in dict.fromkeys(a.doc.outlet for a in analysed if a.doc.outlet):
+            info = self.registry.lookup(outlet)
+            if info is not None and outlet is not None:
+                notes.append(OutletNote(outlet=outlet, info=info))
+        return by_article, by_outlet, notes
+
+
+def brief(
+    articles: Iterable[Document | str | Path],
+    *,
+    topic: str | None = None,
+    summarizer: Summarizer | None = None,
+    settings: Settings | None = None,
+    cache: ResponseCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    failed_inputs: Sequence[FailedArticle] = (),
+    **options: Any,
+) -> Briefing:
+    """Build a briefing note from several articles on one topic.
+
+    Args:
+        articles: :class:`~summarizer.document.Document` objects, article texts (optionally
+            with front matter) or paths to single files (use :func:`load_articles` for
+            folders and JSONL).
+        topic: what the note is about (its title, and context for the bottom line).
+        summarizer: the analyser to use (its backend also answers the compare and
+            bottom-line prompts); default: one built from ``settings``.
+        settings: used when ``summarizer`` is ``None``.
+        cache: response cache for per-article analyses.
+        progress: called as ``progress(article_id, done, total)`` after each article.
+        failed_inputs: inputs that could not be read (from :func:`load_articles`); they are
+            listed in the note's methods.
+        **options: other :class:`Briefer` options (``max_comparisons``, ...).
+
+    Example:
+        >>> from summarizer.briefing import brief, load_articles
+        >>> docs, failed = load_articles(["examples/briefing"])  # doctest: +SKIP
+        >>> note = brief(docs, topic="Tessel bridge collapse")  # doctest: +SKIP
+        >>> note.comparisons[0].relation  # doctest: +SKIP
+        'contradict'
+    """
+    briefer = Briefer(summarizer=summarizer, settings=settings, cache=cache, **options)
+    return briefer.brief(articles, topic=topic, progress=progress, failed_inputs=failed_inputs)
