@@ -1,0 +1,387 @@
+"""``summarizer batch IN.jsonl|FOLDER -o OUT.jsonl``: many articles, restartable.
+
+File formats (documented in ``docs/batch.md``):
+
+* input — JSONL, one ``{"id": ..., "text": ..., "title"?, "outlet"?, "date"?, "url"?}`` per
+  line, or a folder whose ``.txt`` / ``.html`` / ``.htm`` files (recursively) are the articles,
+  each with its path relative to the folder as id;
+* ``OUT`` — append-only JSONL, one line per finished article: the
+  :class:`~summarizer.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
+* ``FAILED`` — append-only JSONL, one line per failed article per run: ``"id"``, the error
+  class, message, reason attributes, model calls, tokens and cost.
+
+Every line is written with a single ``write`` on an ``O_APPEND`` descriptor, so it is either
+wholly in the file or (after a crash mid-write) a torn last line without a newline, which
+``--resume`` truncates away. An id is finished exactly when it has a line in ``OUT``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from ..batch import BatchItem, ItemError, ItemResult, summarize_many
+from ..document import Document
+from ..errors import BadInputError
+from ..inputs import read_document
+from ..models import Usage
+from ..pipeline import Summarizer
+from ..settings import Settings
+from ..store import Store
+from . import app
+from .common import settings_from_flags
+
+__all__ = ["JsonlAppender", "finished_ids", "load_items", "recover_jsonl"]
+
+ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
+METADATA_KEYS = ("title", "outlet", "date", "url")
+
+
+class JsonlAppender:
+    """Append complete JSON lines to a file, crash-safely.
+
+    Each line goes out in one ``os.write`` on an ``O_APPEND`` descriptor (no user-space
+    buffer to lose, no interleaving); the file is fsynced every ``fsync_every`` lines or
+    ``fsync_s`` seconds, and on close. New files are created readable by the owner only.
+
+    Example:
+        >>> with JsonlAppender(Path("/tmp/out.jsonl")) as out:  # doctest: +SKIP
+        ...     out.write({"id": "a", "ok": True})
+    """
+
+    def __init__(self, path: Path, *, fsync_every: int = 50, fsync_s: float = 2.0) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, stat.S_IRUSR | stat.S_IWUSR)
+        self._fsync_every = fsync_every
+        self._fsync_s = fsync_s
+        self._unsynced = 0
+        self._last_sync = time.monotonic()
+        self.lines = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        view = memoryview(data)
+        while view:  # a regular file takes the whole line in one call; loop only on a short write
+            written = os.write(self._fd, view)
+            view = view[written:]
+        self.lines += 1
+        self._unsynced += 1
+        if self._unsynced >= self._fsync_every or time.monotonic() - self._last_sync >= self._fsync_s:
+            self.sync()
+
+    def sync(self) -> None:
+        if self._unsynced:
+            os.fsync(self._fd)
+            self._unsynced = 0
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            self.sync()
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> JsonlAppender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def recover_jsonl(path: Path) -> int:
+    """Cut a torn last line (bytes after the final newline) off ``path``; return bytes cut."""
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with path.open("rb+") as fh:
+        block = 1 << 16
+        end = size
+        while end > 0:
+            start = max(0, end - block)
+            fh.seek(start)
+            chunk = fh.read(end - start)
+            if end == size and chunk.endswith(b"\n"):
+                return 0
+            newline = chunk.rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+                break
+            end = start
+        else:
+            keep = 0
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return size - keep
+
+
+def finished_ids(path: Path) -> tuple[set[str], int]:
+    """Ids with a line in ``path`` (after :func:`recover_jsonl`), and unreadable lines seen."""
+    ids: set[str] = set()
+    bad = 0
+    if not path.exists():
+        return ids, bad
+    with path.open("rb") as fh:
+        for raw in fh:
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                bad += 1
+                continue
+            if isinstance(record, dict) and record.get("id") is not None:
+                ids.add(str(record["id"]))
+            else:
+                bad += 1
+    return ids, bad
+
+
+@dataclass
+class LoadedItems:
+    """The batch to run: ids and items in input order, plus items that failed to load."""
+
+    ids: list[str] = field(default_factory=list)
+    items: list[BatchItem] = field(default_factory=list)
+    failed: list[tuple[str, BadInputError]] = field(default_factory=list)
+
+
+def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError as exc:
+                raise BadInputError(
+                    "bad_jsonl", f"line {number} is not valid JSON ({exc})", source=str(path)
+                ) from exc
+            if not isinstance(record, dict):
+                raise BadInputError("bad_jsonl", f"line {number} is not a JSON object", source=str(path))
+            yield number, record
+
+
+def load_items(source: Path, *, settings: Settings) -> LoadedItems:
+    """Read a JSONL file or a folder of articles. Duplicate ids are an error, reported up front.
+
+    Raises:
+        BadInputError: unreadable input, a malformed line, a line without ``id``/``text``,
+            duplicate ids, or an empty folder.
+    """
+    loaded = LoadedItems()
+    if source.is_dir():
+        files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        if not files:
+            raise BadInputError("empty", "the folder has no .txt or .html files", source=str(source))
+        for file in files:
+            loaded.ids.append(file.relative_to(source).as_posix())
+            loaded.items.append(file)  # read lazily, on a worker, so a bad file fails alone
+        return loaded
+    if not source.exists():
+        raise BadInputError("unreadable", "no such file or folder", source=str(source))
+    for number, record in _iter_jsonl(source):
+        item_id, text = record.get("id"), record.get("text")
+        if item_id is None or not isinstance(item_id, (str, int)) or str(item_id) == "":
+            raise BadInputError("bad_jsonl", f"line {number} has no \"id\" (string or integer)", source=str(source))
+        if not isinstance(text, str):
+            raise BadInputError("bad_jsonl", f"line {number} has no \"text\" string", source=str(source))
+        item_id = str(item_id)
+        meta = {k: str(record[k]) for k in METADATA_KEYS if record.get(k) is not None}
+        loaded.ids.append(item_id)
+        try:
+            loaded.items.append(read_document(text, max_chars=settings.max_chars, id=item_id, **meta))
+        except BadInputError as exc:
+            loaded.items.append(Document(text="", id=item_id))  # placeholder; never sent
+            loaded.failed.append((item_id, exc))
+    duplicates = [i for i, n in Counter(loaded.ids).items() if n > 1]
+    if duplicates:
+        shown = ", ".join(repr(d) for d in duplicates[:5]) + (" ..." if len(duplicates) > 5 else "")
+        raise BadInputError(
+            "duplicate_ids", f"{len(duplicates)} ids occur more than once: {shown}", source=str(source)
+        )
+    return loaded
+
+
+def success_line(result: ItemResult) -> dict[str, Any]:
+    """The ``OUT`` line of a finished item: its analysis plus a top-level ``id``."""
+    if result.analysis is None:
+        raise ValueError(f"item {result.id!r} has no analysis; write a failure line instead")
+    return {"id": result.id, **result.analysis.model_dump(mode="json")}
+
+
+def failure_line(item_id: str, error: ItemError, result: ItemResult | None = None) -> dict[str, Any]:
+    """The ``FAILED`` line of a failed item."""
+    line: dict[str, Any] = {"id": item_id, **error.model_dump(mode="json")}
+    line["calls"] = result.calls if result else 0
+    line["usage"] = (result.usage if result else Usage()).model_dump(mode="json")
+    line["cost_usd"] = result.cost_usd if result else 0.0
+    line["failed_at"] = datetime.now(UTC).isoformat()
+    return line
+
+
+class _Totals:
+    def __init__(self) -> None:
+        self.ok = self.failed = self.cached = self.calls = 0
+        self.usage = Usage()
+        self.cost = 0.0
+        self.unpriced = False
+
+    def add(self, result: ItemResult) -> None:
+        if result.ok:
+            self.ok += 1
+            self.cached += int(result.cached)
+        else:
+            self.failed += 1
+        self.calls += result.calls
+        self.usage = self.usage + result.usage
+        if result.cost_usd is None:
+            self.unpriced = True
+        else:
+            self.cost += result.cost_usd
+
+    def cost_text(self) -> str:
+        return f"${self.cost:.4f}" + ("+?" if self.unpriced else "")
+
+
+def _progress(console: Console, enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[stats]}"),
+        console=console,
+        disable=not enabled,
+        transient=False,
+    )
+
+
+@app.command()
+def batch(
+    source: Path = typer.Argument(..., help="IN.jsonl ({\"id\",\"text\",...} per line) or a folder of .txt/.html."),
+    out: Path = typer.Option(..., "--out", "-o", help="Results, one JSON line per finished article."),
+    concurrency: int = typer.Option(8, "--concurrency", "-c", min=1, help="Model calls in flight."),
+    resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT; retry the rest."),
+    failures: Path | None = typer.Option(None, "--failures", help="Failure lines (default OUT.failed.jsonl)."),
+    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
+    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
+    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
+    lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
+    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+) -> None:
+    """Analyse many articles; every finished one is saved at once, so a run can be resumed.
+
+    Exit status: 0 when every article succeeded, 1 when some failed (see the failures file),
+    130 when interrupted (everything finished so far is saved; rerun with --resume).
+    """
+    settings = settings_from_flags(
+        model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
+        max_reasks=max_reasks,
+    )
+    failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
+    console = Console(stderr=True)
+    if out.exists() and out.stat().st_size > 0 and not resume:
+        raise typer.BadParameter(f"{out} exists; pass --resume to continue it or choose another file",
+                                 param_hint="--out")
+
+    loaded = load_items(source, settings=settings)
+    done: set[str] = set()
+    if resume:
+        for path in (out, failures):
+            cut = recover_jsonl(path)
+            if cut:
+                console.print(f"[yellow]{path}: removed a torn last line ({cut} bytes)")
+        done, bad = finished_ids(out)
+        if bad:
+            console.print(f"[yellow]{out}: {bad} unreadable lines ignored")
+    preloaded = {item_id for item_id, _ in loaded.failed}
+    todo = [i for i, item_id in enumerate(loaded.ids) if item_id not in done and item_id not in preloaded]
+    skipped = sum(1 for item_id in loaded.ids if item_id in done)
+
+    store = Store.from_settings(settings)
+    summarizer = Summarizer(
+        settings=settings, strict=not lenient, language=language,
+        cache=None if no_cache else store, on_call=store.log_call,
+    )
+    totals = _Totals()
+    started = time.perf_counter()
+    interrupted = False
+    show = console.is_terminal if progress is None else progress
+    with JsonlAppender(out) as ok_file, JsonlAppender(failures) as failed_file, _progress(console, show) as bar:
+        for item_id, exc in loaded.failed:
+            if item_id not in done:
+                totals.failed += 1
+                failed_file.write(failure_line(item_id, ItemError.from_exception(exc)))
+        task = bar.add_task(
+            f"batch ({skipped} already done)" if skipped else "batch",
+            total=len(todo), rate="", stats="",
+        )
+
+        def on_result(result: ItemResult) -> None:
+            if result.error is None:
+                ok_file.write(success_line(result))
+            else:
+                failed_file.write(failure_line(result.id, result.error, result))
+            totals.add(result)
+            elapsed = time.perf_counter() - started
+            bar.update(
+                task,
+                advance=1,
+                rate=f"{(totals.ok + totals.failed) / elapsed:.1f}/s" if elapsed > 0 else "",
+                stats=f"tok {totals.usage.total_tokens:,} {totals.cost_text()} fail {totals.failed}",
+            )
+
+        try:
+            summarize_many(
+                [loaded.items[i] for i in todo],
+                ids=[loaded.ids[i] for i in todo],
+                summarizer=summarizer,
+                concurrency=concurrency,
+                on_result=on_result,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+    store.close()
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"{totals.ok} ok ({totals.cached} cached), {totals.failed} failed, {skipped} skipped; "
+        f"{totals.calls} model calls, {totals.usage.prompt_tokens:,} + "
+        f"{totals.usage.completion_tokens:,} tokens, {totals.cost_text()}, {elapsed:.1f} s"
+        + (f"; failures in {failures}" if totals.failed else "")
+    )
+    if interrupted:
+        console.print(f"[yellow]interrupted: finished articles are saved in {out}; rerun with --resume")
+        raise typer.Exit(130)
+    if totals.failed:
+        raise typer.Exit(1)
