@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from .api import summarize
+from .batch import ItemError, ItemResult, asummarize_many, summarize_many
 from .document import Document, Sentence
 from .errors import (
     BadInputError,
@@ -33,6 +34,7 @@ from .models import (
 )
 from .pipeline import Summarizer
 from .settings import Settings
+from .store import Store
 
 __version__ = "0.1.0"
 
@@ -44,6 +46,8 @@ __all__ = [
     "Document",
     "Evidence",
     "FixtureError",
+    "ItemError",
+    "ItemResult",
     "KeyPoint",
     "ModelStoreError",
     "OutputValidationError",
@@ -54,11 +58,14 @@ __all__ = [
     "Sentence",
     "Settings",
     "Stance",
+    "Store",
     "Summarizer",
     "SummarizerError",
     "Summary",
     "TruncatedOutputError",
     "Usage",
     "__version__",
+    "asummarize_many",
     "summarize",
+    "summarize_many",
 ]
