@@ -11,6 +11,7 @@ import typer
 from ..inputs import read_document
 from ..pipeline import Summarizer
 from ..render.article import analysis_markdown
+from ..store import Store
 from . import app
 from .common import settings_from_flags, write_output
 
@@ -35,6 +36,7 @@ def summarize(
     lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
     title: str | None = typer.Option(None, "--title"),
     outlet: str | None = typer.Option(None, "--outlet", help="The outlet's name (its own voice)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
 ) -> None:
     """Analyse one article: summary, attributed claims and stances, with verified evidence."""
     settings = settings_from_flags(
@@ -46,7 +48,11 @@ def summarize(
                             title=title, outlet=outlet)
     else:
         doc = read_document(Path(file), max_chars=settings.max_chars, title=title, outlet=outlet)
-    summarizer = Summarizer(settings=settings, strict=not lenient, language=language)
-    result = summarizer.summarize(doc)
+    with Store.from_settings(settings) as store:
+        summarizer = Summarizer(
+            settings=settings, strict=not lenient, language=language,
+            cache=None if no_cache else store, on_call=store.log_call,
+        )
+        result = summarizer.summarize(doc)
     text = result.model_dump_json(indent=2) if format is Format.json else analysis_markdown(result)
     write_output(text, out)
