@@ -1,0 +1,518 @@
+"""Run an eval suite and score it: ``evaluate(...)`` → :class:`EvalReport`.
+
+Suites:
+
+* ``fixtures`` — the hand-labelled articles in ``evals/fixtures``: claims, stances, key-point
+  coverage, faithfulness of the summary, evidence verification, reliability and cost.
+* ``polnear`` — PolNeAR attributions as gold claims (claims P/R/F1 only).
+* ``fnc1`` — stance of a body toward a headline (the ``stance`` prompt).
+* ``qags`` — validation of the faithfulness checkers against human judgements.
+
+Model answers go through an :class:`~summarizer.evals.cache.AnswerCache`, so a second run
+with the same backend, model, prompt and inputs re-scores without calling the model.
+
+>>> report = evaluate("fixtures", data="evals/fixtures", backend=FakeBackend(...))  # doctest: +SKIP
+>>> report.metrics["claims_f1"]  # doctest: +SKIP
+0.8
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..backends.base import Backend, Completion, CompletionRequest
+from ..document import Document
+from ..errors import ConfigurationError, SummarizerError
+from ..models import ArticleAnalysis, StanceLabel, Usage
+from ..pipeline import Summarizer
+from ..settings import Settings
+from .cache import AnswerCache
+from .faithfulness import LexicalChecker, LLMJudge, validate_on_qags
+from .fixtures import Fixture, load_fixtures
+from .metrics import (
+    GoldClaimRef,
+    GoldStanceRef,
+    PredClaim,
+    PredStance,
+    classification_scores,
+    keypoint_coverage,
+    match_claims,
+    match_stances,
+    prf,
+)
+
+__all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
+
+Suite = Literal["fixtures", "polnear", "fnc1", "qags"]
+SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags")
+STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
+DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures"}
+DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 60, "qags": None}
+
+
+class CaseResult(BaseModel):
+    """One scored case (an article, a pair): scores, the counts behind them, run figures."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    error: str | None = None
+    scores: dict[str, float | None] = Field(default_factory=dict)
+    counts: dict[str, int] = Field(default_factory=dict)
+    labels: list[tuple[str, str]] = Field(
+        default_factory=list, description="(gold, predicted) label pairs for classification metrics."
+    )
+    details: dict[str, Any] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    calls: int = 0
+    reasks: int = 0
+    first_valid: bool | None = None
+    cached: bool = False
+    cost_usd: float | None = None
+
+
+class Confusion(BaseModel):
+    labels: list[str]
+    matrix: list[list[int]]
+
+
+class EvalReport(BaseModel):
+    """Everything one eval run produced (this is ``results.json``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    suite: str
+    created_at: datetime
+    duration_s: float = 0.0
+    config: dict[str, Any] = Field(default_factory=dict)
+    skipped: str | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    per_class: dict[str, dict[str, float]] = Field(default_factory=dict)
+    confusion: Confusion | None = None
+    cases: list[CaseResult] = Field(default_factory=list)
+
+
+# -- recording backend ----------------------------------------------------------------------
+
+
+@dataclass
+class _Call:
+    schema_valid: bool
+    usage: Usage
+    latency_s: float
+
+
+@dataclass
+class _RecordingBackend:
+    """Wraps a backend and records, per call, whether the answer fit the schema at once."""
+
+    inner: Backend
+    calls: list[_Call] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        started = time.perf_counter()
+        completion = self.inner.complete(request)
+        valid = completion.data is not None
+        if valid:
+            try:
+                request.response_model.model_validate(completion.data)
+            except ValidationError:
+                valid = False
+        self.calls.append(_Call(valid, completion.usage, time.perf_counter() - started))
+        return completion
+
+
+# -- article suites (fixtures, polnear) -----------------------------------------------------
+
+
+@dataclass
+class _Article:
+    id: str
+    doc: Document
+    claims: list[GoldClaimRef]
+    stances: list[GoldStanceRef] | None = None
+    key_points: list[str] | None = None
+
+
+def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache | None,
+             art: _Article) -> tuple[ArticleAnalysis | None, CaseResult]:
+    case = CaseResult(id=art.id)
+    doc = summarizer.prepare(art.doc)
+    key = summarizer.cache_key(doc)
+    if cache is not None and (hit := cache.get(key)) is not None:
+        case.cached = True
+        analysis = ArticleAnalysis.model_validate(hit["analysis"]) if hit.get("analysis") else None
+        case.error = hit.get("error")
+        calls = [_Call(c["schema_valid"], Usage.model_validate(c["usage"]), c["latency_s"]) for c in hit["calls"]]
+    else:
+        rec.calls = []
+        started = time.perf_counter()
+        analysis = None
+        try:
+            analysis = summarizer.summarize(doc, strict=False)
+        except SummarizerError as exc:
+            case.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        calls = list(rec.calls)
+        case.latency_s = round(time.perf_counter() - started, 4)
+        if cache is not None and not _transient(case.error):
+            cache.put(key, {
+                "analysis": analysis.model_dump(mode="json") if analysis else None,
+                "error": case.error,
+                "calls": [{"schema_valid": c.schema_valid, "usage": c.usage.model_dump(),
+                           "latency_s": c.latency_s} for c in calls],
+            })
+    if case.cached:
+        case.latency_s = round(sum(c.latency_s for c in calls), 4)
+    case.calls = len(calls)
+    case.first_valid = calls[0].schema_valid if calls else None
+    for c in calls:
+        case.usage = case.usage + c.usage
+    if analysis is not None:
+        case.reasks = analysis.meta.reasks
+        case.cost_usd = analysis.meta.cost_usd
+    else:
+        case.reasks = max(0, len(calls) - 1)
+    return analysis, case
+
+
+def _transient(error: str | None) -> bool:
+    """Provider failures are not cached (a retry later may succeed); bad output is."""
+    return error is not None and error.startswith(("ProviderError", "TruncatedOutputError"))
+
+
+def _spans(evidence: Sequence[Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((e.start, e.end) for e in evidence)
+
+
+def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseResult) -> None:
+    claims = analysis.claims if analysis else []
+    preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution, _spans(c.evidence)) for c in claims]
+    cs = match_claims(preds, art.claims)
+    case.counts.update(claims_tp=cs.prf.tp, claims_pred=cs.prf.n_pred, claims_gold=cs.prf.n_gold,
+                       speaker_type_correct=cs.speaker_type_correct, speaker_type_total=cs.speaker_type_total,
+                       attribution_correct=cs.attribution_correct, attribution_total=cs.attribution_total)
+    case.scores.update(claims_precision=cs.prf.precision, claims_recall=cs.prf.recall, claims_f1=cs.prf.f1)
+    case.details["claims"] = [
+        {"gold": art.claims[m.gold].text[:120], "speaker": art.claims[m.gold].speaker,
+         "pred": claims[m.pred].text[:120], "pred_speaker": claims[m.pred].speaker, "score": m.score}
+        for m in cs.matches
+    ]
+    matched_gold = {m.gold for m in cs.matches}
+    case.details["missed_claims"] = [
+        {"speaker": g.speaker, "text": g.text[:120]} for k, g in enumerate(art.claims) if k not in matched_gold
+    ]
+    matched_pred = {m.pred for m in cs.matches}
+    case.details["extra_claims"] = [
+        {"speaker": c.speaker, "text": c.text[:120]} for k, c in enumerate(claims) if k not in matched_pred
+    ]
+    if art.stances is not None:
+        stances = analysis.stances if analysis else []
+        sp = [PredStance(s.holder, s.target, s.label, s.holder_type, _spans(s.evidence)) for s in stances]
+        detection, pairs = match_stances(sp, art.stances)
+        case.counts.update(stances_tp=detection.tp, stances_pred=detection.n_pred, stances_gold=detection.n_gold)
+        case.scores["stances_f1"] = detection.f1
+        case.labels = [(art.stances[j].label, stances[i].label) for i, j in pairs]
+        if pairs:
+            case.scores["stance_accuracy"] = round(sum(g == p for g, p in case.labels) / len(pairs), 4)
+    if art.key_points is not None:
+        units: list[str] = []
+        if analysis is not None:
+            units = [analysis.summary.headline, *[kp.text for kp in analysis.summary.key_points]]
+            units += [s.text for s in Document(analysis.summary.abstract).sentences]
+        coverage, flags = keypoint_coverage(art.key_points, units)
+        case.counts.update(keypoints_covered=sum(flags), keypoints_gold=len(flags))
+        case.scores["keypoint_coverage"] = coverage
+        case.details["uncovered_key_points"] = [k for k, f in zip(art.key_points, flags, strict=True) if not f]
+    if analysis is not None:
+        summary_text = " ".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
+        verdict = LexicalChecker().check(art.doc.text, summary_text)
+        case.counts.update(summary_sentences=len(verdict.supported), summary_supported=sum(verdict.supported))
+        case.scores["faithfulness"] = verdict.share
+        kept = len(analysis.claims) + len(analysis.stances) + len(analysis.summary.key_points)
+        case.counts.update(items_verified=kept, items_total=kept + len(analysis.rejected))
+        case.scores["evidence_verified"] = round(kept / (kept + len(analysis.rejected)), 4) if kept else None
+        case.details["headline"] = analysis.summary.headline
+
+
+def _fixture_articles(fixtures: Sequence[Fixture]) -> list[_Article]:
+    out = []
+    for fx in fixtures:
+        doc = Document(fx.text, id=fx.name, title=fx.meta.title, outlet=fx.meta.outlet)
+        claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, c.speaker_type, c.attribution, c.evidence)
+                  for c in fx.claims]
+        stances = [GoldStanceRef(s.holder, s.target, s.label, s.start, s.end, s.holder_type) for s in fx.stances]
+        out.append(_Article(fx.name, doc, claims, stances, [kp.text for kp in fx.key_points]))
+    return out
+
+
+def _polnear_articles(path: Path, limit: int | None, seed: int) -> list[_Article]:
+    from .polnear import load_polnear
+
+    out = []
+    for a in load_polnear(path, limit=limit, seed=seed):
+        doc = Document(a.text, id=a.id, title=a.title, outlet=a.outlet)
+        claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, evidence=c.text) for c in a.claims]
+        out.append(_Article(a.id, doc, claims))
+    return out
+
+
+# -- aggregation ----------------------------------------------------------------------------
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _sum(cases: Sequence[CaseResult], key: str) -> int:
+    return sum(c.counts.get(key, 0) for c in cases)
+
+
+def _run_figures(cases: Sequence[CaseResult]) -> dict[str, float | None]:
+    called = [c for c in cases if c.first_valid is not None]
+    latencies = [c.latency_s for c in cases if c.calls]
+    costs = [c.cost_usd for c in cases if c.calls]
+    known = [c for c in costs if c is not None]
+    return {
+        "cases": float(len(cases)),
+        "errors": float(sum(c.error is not None for c in cases)),
+        "schema_valid_first_attempt": _ratio(sum(bool(c.first_valid) for c in called), len(called)),
+        "reasks_total": float(sum(c.reasks for c in cases)),
+        "reasks_mean": round(sum(c.reasks for c in cases) / len(cases), 4) if cases else None,
+        "prompt_tokens": float(sum(c.usage.prompt_tokens for c in cases)),
+        "completion_tokens": float(sum(c.usage.completion_tokens for c in cases)),
+        "latency_mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
+        "latency_p50_s": round(statistics.median(latencies), 3) if latencies else None,
+        "latency_total_s": round(sum(latencies), 3),
+        "cost_usd": None if not known or len(known) < len(costs) else round(sum(known), 6),
+        "cache_hits": float(sum(c.cached for c in cases)),
+    }
+
+
+def _aggregate_articles(report: EvalReport, *, stances: bool, key_points: bool) -> None:
+    cases = report.cases
+    claims = prf(tp=_sum(cases, "claims_tp"), n_pred=_sum(cases, "claims_pred"), n_gold=_sum(cases, "claims_gold"))
+    m = report.metrics
+    m.update(claims_precision=claims.precision, claims_recall=claims.recall, claims_f1=claims.f1,
+             claims_f1_macro=_mean([c.scores.get("claims_f1") for c in cases]))
+    m["speaker_type_accuracy"] = _ratio(_sum(cases, "speaker_type_correct"), _sum(cases, "speaker_type_total"))
+    m["attribution_accuracy"] = _ratio(_sum(cases, "attribution_correct"), _sum(cases, "attribution_total"))
+    if stances:
+        det = prf(tp=_sum(cases, "stances_tp"), n_pred=_sum(cases, "stances_pred"), n_gold=_sum(cases, "stances_gold"))
+        m.update(stances_precision=det.precision, stances_recall=det.recall, stances_f1=det.f1)
+        _classification(report, [lp for c in cases for lp in c.labels], STANCE_LABELS, prefix="stance_")
+    if key_points:
+        m["keypoint_coverage"] = _ratio(_sum(cases, "keypoints_covered"), _sum(cases, "keypoints_gold"))
+    m["faithfulness"] = _ratio(_sum(cases, "summary_supported"), _sum(cases, "summary_sentences"))
+    m["evidence_verified"] = _ratio(_sum(cases, "items_verified"), _sum(cases, "items_total"))
+    m.update(_run_figures(cases))
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return round(statistics.fmean(vals), 4) if vals else None
+
+
+def _classification(report: EvalReport, pairs: Sequence[tuple[str, str]], labels: list[str], *, prefix: str) -> None:
+    scores = classification_scores([g for g, _ in pairs], [p for _, p in pairs], labels=labels)
+    report.metrics[f"{prefix}accuracy"] = scores.accuracy
+    report.metrics[f"{prefix}macro_f1"] = scores.macro_f1
+    report.metrics[f"{prefix}n"] = float(scores.n)
+    for name, s in scores.per_class.items():
+        report.metrics[f"{prefix}f1_{name}"] = s.f1 if (s.n_gold or s.n_pred) else None
+        report.per_class[name] = {"precision": s.precision, "recall": s.recall, "f1": s.f1,
+                                  "support": float(s.n_gold)}
+    report.confusion = Confusion(labels=scores.labels, matrix=scores.confusion)
+
+
+# -- the entry point ------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[], None]]:
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+def evaluate(
+    suite: Suite = "fixtures",
+    *,
+    data: Path | str | None = None,
+    backend: Backend | None = None,
+    settings: Settings | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    cache_dir: Path | str | None = None,
+    judge: bool = False,
+    judge_limit: int = 20,
+    progress: bool = False,
+) -> EvalReport:
+    """Run one suite and return its scored report.
+
+    Args:
+        suite: ``fixtures``, ``polnear``, ``fnc1`` or ``qags``.
+        data: the data folder; ``fixtures`` defaults to ``evals/fixtures``. When it is absent
+            the report is returned with ``skipped`` set and no cases (never an error).
+        backend: the model backend; ``None`` builds one from ``settings`` when the suite needs
+            a model (``qags`` needs one only with ``judge=True``).
+        limit: cases to run (PolNeAR: random articles; FNC-1: stratified pairs; QAGS:
+            label-stratified pairs). Defaults: PolNeAR 40, FNC-1 60, others all.
+        seed: seed of every sample.
+        cache_dir: where model answers are cached (``None``: no cache).
+        judge: QAGS only: also validate the LLM judge on ``judge_limit`` pairs.
+        progress: show a progress bar on the terminal.
+
+    Raises:
+        ConfigurationError: unknown suite, or no backend can be built.
+        FixtureError: a fixture file is malformed.
+
+    Example:
+        >>> report = evaluate("fnc1", data="../shared/benchmarks/fnc1", limit=6)  # doctest: +SKIP
+        >>> report.metrics["stance_macro_f1"]  # doctest: +SKIP
+    """
+    if suite not in SUITES:
+        raise ConfigurationError(f"unknown suite {suite!r}", hint=f"choose one of {', '.join(SUITES)}")
+    started = time.perf_counter()
+    data_path = Path(data) if data is not None else (Path(DEFAULT_DATA[suite]) if suite in DEFAULT_DATA else None)
+    limit = limit if limit is not None else DEFAULT_LIMIT[suite]
+    report = EvalReport(suite=suite, created_at=datetime.now(UTC),
+                        config={"data": str(data_path) if data_path else None, "limit": limit, "seed": seed})
+    if data_path is None or not data_path.exists():
+        report.skipped = (f"suite {suite!r} skipped: no data at {data_path}" if data_path
+                          else f"suite {suite!r} skipped: pass --data PATH (see docs/evals.md)")
+        return report
+    cache = AnswerCache(cache_dir) if cache_dir is not None else None
+    settings = settings or Settings()
+
+    def get_backend() -> Backend:
+        if backend is not None:
+            return backend
+        from ..backends import resolve_backend
+
+        return resolve_backend(settings)
+
+    if suite == "qags":
+        _run_qags(report, data_path, limit, seed, judge, judge_limit, get_backend, cache, progress)
+    elif suite == "fnc1":
+        _run_fnc1(report, data_path, limit, seed, get_backend(), cache, progress)
+    else:
+        if suite == "fixtures":
+            fixtures = load_fixtures(data_path)
+            if limit is not None:
+                fixtures = fixtures[:limit]
+            articles = _fixture_articles(fixtures)
+        else:
+            articles = _polnear_articles(data_path, limit, seed)
+        rec = _RecordingBackend(get_backend())
+        summarizer = Summarizer(backend=rec, settings=settings, strict=False)
+        report.config.update(backend=rec.name, model=rec.model, prompt=str(summarizer.template.ref))
+        with _progress(progress, len(articles), suite) as advance:
+            for art in articles:
+                analysis, case = _analyse(summarizer, rec, cache, art)
+                _score_article(art, analysis, case)
+                report.cases.append(case)
+                advance()
+        fixtures_suite = suite == "fixtures"
+        _aggregate_articles(report, stances=fixtures_suite, key_points=fixtures_suite)
+    report.duration_s = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, backend: Backend,
+              cache: AnswerCache | None, progress: bool) -> None:
+    from .fnc1 import FNC_LABELS, StanceTask, load_fnc1
+
+    pairs = load_fnc1(path, limit=limit, seed=seed)
+    task = StanceTask(backend=backend, cache=cache)
+    report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref))
+    with _progress(progress, len(pairs), "fnc1") as advance:
+        for pair in pairs:
+            answer = task.run(pair.headline, pair.body)
+            pred = answer.label or "invalid"
+            report.cases.append(CaseResult(
+                id=pair.id, error=answer.error, labels=[(pair.stance, pred)],
+                scores={"correct": float(pred == pair.stance)},
+                counts={"verified": int(answer.label is not None)},
+                details={"headline": pair.headline[:160], "body_id": pair.body_id,
+                         "evidence": [e.text[:160] for e in answer.evidence]},
+                usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
+                reasks=answer.reasks, first_valid=answer.first_valid if answer.calls else None,
+                cached=answer.cached, cost_usd=_cost(backend, answer.usage),
+            ))
+            advance()
+    _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_")
+    report.metrics["evidence_verified"] = _ratio(_sum(report.cases, "verified"), len(report.cases))
+    report.metrics.update(_run_figures(report.cases))
+
+
+def _cost(backend: Backend, usage: Usage) -> float | None:
+    from ..pricing import cost_usd
+
+    return cost_usd(backend.name, backend.model, usage)
+
+
+def _run_qags(report: EvalReport, path: Path, limit: int | None, seed: int, judge: bool, judge_limit: int,
+              get_backend: Callable[[], Backend], cache: AnswerCache | None, progress: bool) -> None:
+    from .qags import load_qags
+
+    pairs = load_qags(path, limit=limit, seed=seed)
+    with _progress(progress, len(pairs), "qags (lexical)") as advance:
+        lexical = validate_on_qags(LexicalChecker(), pairs, on_item=advance)
+    report.metrics.update(
+        lexical_balanced_accuracy=lexical.balanced_accuracy, lexical_accuracy=lexical.accuracy,
+        **{f"lexical_balanced_accuracy_{k}": v for k, v in lexical.by_corpus.items()},
+        cases=float(lexical.n),
+    )
+    report.cases = [
+        CaseResult(id=str(r["id"]), labels=[(_yn(r["gold"]), _yn(r["pred"]))],
+                   scores={"share": r["share"]},  # type: ignore[dict-item]
+                   details={"corpus": r["corpus"], "checker": "lexical"}, latency_s=float(r["latency_s"]))  # type: ignore[arg-type]
+        for r in lexical.rows
+    ]
+    _classification(report, [lp for c in report.cases for lp in c.labels], ["consistent", "inconsistent"],
+                    prefix="lexical_")
+    if judge:
+        from .qags import load_qags as _load
+
+        backend = get_backend()
+        sample = _load(path, limit=judge_limit, seed=seed)
+        llm = LLMJudge(backend=backend, cache=cache)
+        report.config.update(backend=backend.name, model=backend.model, judge_prompt=str(llm.template.ref),
+                             judge_limit=judge_limit)
+        with _progress(progress, len(sample), "qags (llm judge)") as advance:
+            result = validate_on_qags(llm, sample, on_item=advance)
+        report.metrics.update(llm_balanced_accuracy=result.balanced_accuracy, llm_accuracy=result.accuracy,
+                              llm_n=float(result.n), prompt_tokens=float(result.usage.prompt_tokens),
+                              completion_tokens=float(result.usage.completion_tokens))
+        for r in result.rows:
+            report.cases.append(CaseResult(
+                id=f"judge:{r['id']}", labels=[(_yn(r["gold"]), _yn(r["pred"]))],
+                scores={"share": r["share"]},  # type: ignore[dict-item]
+                details={"corpus": r["corpus"], "checker": "llm"}, latency_s=float(r["latency_s"]),  # type: ignore[arg-type]
+            ))
+
+
+def _yn(flag: object) -> str:
+    return "consistent" if flag else "inconsistent"
