@@ -57,9 +57,9 @@ from .settings import Settings
 
 __all__ = [
     "ArticleRef",
+    "BottomLineSentence",
     "Briefer",
     "Briefing",
-    "BottomLineSentence",
     "Citation",
     "Comparison",
     "ComparisonMember",
@@ -70,9 +70,9 @@ __all__ = [
     "OutletNote",
     "OutletRegistry",
     "Relation",
+    "SourcingProfile",
     "Speaker",
     "SpeakerClaim",
-    "SourcingProfile",
     "StanceCell",
     "StanceEntry",
     "StanceMatrix",
