@@ -1,23 +1,95 @@
-"""``summarizer eval``: run an eval suite, or ``summarizer eval validate [PATH]``."""
+"""``summarizer eval``: run an eval suite; ``summarizer eval validate [PATH]`` checks fixtures."""
 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
 
+from ..errors import ConfigurationError
 from ..evals.fixtures import validate_fixtures
 from . import app
+from .common import settings_from_flags
 
 eval_app = typer.Typer(
     name="eval",
     help="Evaluate the summarizer on labelled fixtures and external benchmarks.",
     no_args_is_help=False,
+    invoke_without_command=True,
 )
 app.add_typer(eval_app, name="eval")
 
 DEFAULT_FIXTURES = Path("evals/fixtures")
+
+
+class SuiteName(str, Enum):
+    fixtures = "fixtures"
+    polnear = "polnear"
+    fnc1 = "fnc1"
+    qags = "qags"
+
+
+@eval_app.callback()
+def run(
+    ctx: typer.Context,
+    suite: SuiteName = typer.Option(SuiteName.fixtures, "--suite", help="Which suite to run."),
+    data: Path | None = typer.Option(None, "--data", help="Data folder (fixtures: evals/fixtures)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for results.json, report.md, report.html."),
+    limit: int | None = typer.Option(None, "--limit", help="Cases to run (polnear 40, fnc1 60 by default)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every sample."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
+    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
+    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
+    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Answer cache (default: OUT/cache)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Always call the model."),
+    judge: bool = typer.Option(False, "--judge", help="qags: also validate the LLM judge on a sample."),
+    judge_limit: int = typer.Option(20, "--judge-limit", help="qags: pairs for the LLM judge."),
+    compare_to: Path | None = typer.Option(None, "--compare", help="An earlier results.json to diff against."),
+    gate_file: Path | None = typer.Option(None, "--gate", help="thresholds.toml: exit 1 below a threshold."),
+) -> None:
+    """Run a suite and write results.json, report.md and report.html into --out."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..evals.report import compare, gate, load_results, load_thresholds, write_report
+    from ..evals.runner import evaluate
+
+    if out is None:
+        raise ConfigurationError("--out DIR is required", hint="e.g. summarizer eval --suite fixtures --out runs/x")
+    thresholds = load_thresholds(gate_file) if gate_file is not None else None
+    previous = load_results(compare_to) if compare_to is not None else None
+    settings = settings_from_flags(model=model, base_url=base_url, backend=backend, model_path=model_path,
+                                   mode=mode, max_reasks=max_reasks)
+    report = evaluate(
+        suite.value, data=data, settings=settings, limit=limit, seed=seed,
+        cache_dir=None if no_cache else (cache_dir or out / "cache"),
+        judge=judge, judge_limit=judge_limit, progress=sys.stderr.isatty(),
+    )
+    comparison = compare(previous, report) if previous is not None else None
+    paths = write_report(report, out, comparison=comparison)
+    if report.skipped:
+        print(f"skipped: {report.skipped}")
+    else:
+        shown = ["claims_f1", "stance_macro_f1", "keypoint_coverage", "faithfulness", "evidence_verified",
+                 "schema_valid_first_attempt", "lexical_balanced_accuracy", "llm_balanced_accuracy"]
+        summary = ", ".join(f"{k}={report.metrics[k]}" for k in shown if report.metrics.get(k) is not None)
+        print(f"{report.suite}: {int(report.metrics.get('cases') or 0)} cases; {summary}")
+    if comparison is not None:
+        moved = [(n, d) for n, _, _, d in comparison.deltas if d]
+        print("changes: " + (", ".join(f"{n} {d:+}" for n, d in moved[:12]) or "none")
+              + f"; {len(comparison.changed)} case(s) changed")
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if thresholds is not None:
+        failures = gate(report, thresholds)
+        for failure in failures:
+            print(f"gate: {failure}", file=sys.stderr)
+        if failures:
+            raise typer.Exit(1)
+        print("gate: passed" + (" (suite skipped)" if report.skipped else ""))
 
 
 @eval_app.command("validate")
