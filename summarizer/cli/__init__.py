@@ -32,7 +32,7 @@ def _root(
 
 
 # Subcommands register themselves on import.
-from . import batch_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cmd  # noqa: E402,F401
+from . import batch_cmd, brief_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cmd  # noqa: E402,F401
 
 EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 

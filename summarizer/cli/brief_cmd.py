@@ -1,0 +1,124 @@
+"""``summarizer brief PATHS... [--topic T] -o note.md|note.html|note.docx|note.json``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..briefing import Briefing, brief, load_articles
+from ..errors import BadInputError
+from ..pipeline import Summarizer
+from ..store import Store
+from . import app
+from .common import settings_from_flags, write_output
+
+__all__ = ["NoteFormat", "format_for", "render_note"]
+
+
+class NoteFormat(str, Enum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    json = "json"
+
+
+_SUFFIXES = {".md": NoteFormat.md, ".markdown": NoteFormat.md, ".html": NoteFormat.html,
+             ".htm": NoteFormat.html, ".docx": NoteFormat.docx, ".json": NoteFormat.json}
+
+
+def format_for(out: Path | None, explicit: NoteFormat | None) -> NoteFormat:
+    """The output format: ``--format`` if given, else from the extension of ``-o``, else md."""
+    if explicit is not None:
+        return explicit
+    if out is None or str(out) == "-":
+        return NoteFormat.md
+    fmt = _SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        raise BadInputError(
+            "format", f"cannot tell the format from '{out.name}'; use .md, .html, .docx or .json, "
+            "or pass --format", source=str(out),
+        )
+    return fmt
+
+
+def render_note(note: Briefing, fmt: NoteFormat) -> str | bytes:
+    """Render ``note`` in ``fmt`` (text for md/html/json, bytes for docx)."""
+    if fmt is NoteFormat.md:
+        from ..render.briefing_md import briefing_markdown
+
+        return briefing_markdown(note)
+    if fmt is NoteFormat.html:
+        from ..render.briefing_html import briefing_html
+
+        return briefing_html(note)
+    if fmt is NoteFormat.docx:
+        from ..render.briefing_docx import briefing_docx
+
+        return briefing_docx(note)
+    return note.model_dump_json(indent=2)
+
+
+@app.command("brief")
+def brief_command(
+    paths: list[Path] = typer.Argument(..., help="Article files, folders or JSONL files."),
+    topic: str | None = typer.Option(None, "--topic", "-t", help="What the note is about (its title)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="note.md | note.html | note.docx | note.json."),
+    format: NoteFormat | None = typer.Option(None, "--format", "-f", help="Override the format from -o."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
+    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
+    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
+    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
+    max_comparisons: int = typer.Option(3, "--max-comparisons", min=0, help="Claim groups sent to the model."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
+    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+) -> None:
+    """Many articles on one topic → one evidence-backed briefing note."""
+    fmt = format_for(out, format)
+    if fmt is NoteFormat.docx and (out is None or str(out) == "-"):
+        raise BadInputError("format", "DOCX output needs a file: pass -o note.docx")
+    settings = settings_from_flags(
+        model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
+        max_reasks=max_reasks,
+    )
+    docs, failed = load_articles(paths, max_chars=settings.max_chars)
+    if not docs:
+        reasons = "; ".join(f.message for f in failed) or "no article files found"
+        raise BadInputError("no_articles", f"nothing to brief: {reasons}")
+    store = Store.from_settings(settings)
+    summarizer = Summarizer(settings=settings, strict=False, language=language,
+                            cache=None if no_cache else store, on_call=store.log_call)
+    console = Console(stderr=True)
+    show = console.is_terminal if progress is None else progress
+    with Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[current]}"), TimeElapsedColumn(),
+                  console=console, disable=not show) as bar:
+        task = bar.add_task("articles", total=len(docs), current="")
+
+        def advance(article_id: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, current=article_id)
+
+        note = brief(docs, topic=topic, summarizer=summarizer, progress=advance,
+                     failed_inputs=failed, max_comparisons=max_comparisons)
+    store.close()
+    rendered = render_note(note, fmt)
+    if isinstance(rendered, bytes):
+        if out is None:  # unreachable: checked before any model call
+            raise BadInputError("format", "DOCX output needs a file: pass -o note.docx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(rendered)
+    else:
+        write_output(rendered, out)
+    m = note.methods
+    if out is not None and str(out) != "-":
+        console.print(f"wrote {out} ({fmt.value}): {m.analysed}/{m.articles} articles analysed, "
+                      f"{len(m.failed)} failed, {m.model_calls} model calls, {m.latency_s:.1f} s")
+    for f in m.failed:
+        print(f"summarizer: warning: {f.id}: {f.error}: {f.message}", file=sys.stderr)
