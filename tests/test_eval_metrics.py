@@ -1,0 +1,163 @@
+"""Metrics on hand-computed cases, including the empty and duplicate edge cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.evals.faithfulness import LexicalChecker, balanced_accuracy
+from summarizer.evals.metrics import (
+    GoldClaimRef,
+    GoldStanceRef,
+    PredClaim,
+    PredStance,
+    classification_scores,
+    keypoint_coverage,
+    match_claims,
+    match_stances,
+    prf,
+    span_overlap,
+    speakers_match,
+)
+
+TEXT = 'Putin said the treaty is purely defensive. "We will help," Kim said. Experts doubt it.'
+G_PUTIN = GoldClaimRef("The treaty is purely defensive.", "Vladimir Putin", 0, 42, "person", "indirect")
+G_KIM = GoldClaimRef("North Korea will help Russia.", "Kim Jong Un", 43, 68, "person", "direct")
+
+
+def test_prf_edge_cases() -> None:
+    assert prf(tp=0, n_pred=0, n_gold=0) == prf(tp=0, n_pred=0, n_gold=0)
+    empty = prf(tp=0, n_pred=0, n_gold=0)
+    assert (empty.precision, empty.recall, empty.f1) == (1.0, 1.0, 1.0)
+    no_pred = prf(tp=0, n_pred=0, n_gold=3)
+    assert (no_pred.precision, no_pred.recall, no_pred.f1) == (1.0, 0.0, 0.0)
+    no_gold = prf(tp=0, n_pred=2, n_gold=0)
+    assert (no_gold.precision, no_gold.recall, no_gold.f1) == (0.0, 1.0, 0.0)
+    s = prf(tp=2, n_pred=3, n_gold=4)
+    assert (s.precision, s.recall, s.f1) == (0.6667, 0.5, 0.5714)
+    with pytest.raises(ValueError):
+        prf(tp=3, n_pred=2, n_gold=5)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Putin", "Vladimir Putin", True),
+        ("President Vladimir Putin", "Vladimir Putin", True),
+        ("V. Putin", "Vladimir Putin", True),
+        ("Kim Jong-un", "Kim Jong Un", True),
+        ("she", "Maria Zakharova", True),  # pronouns are wildcards (no coreference)
+        ("Chinese experts", "Chinese analysts", False),
+        ("Vladimir Putin", "Dmitry Peskov", False),
+        ("Joe Biden", "Hunter Biden", False),
+    ],
+)
+def test_speakers_match(a: str, b: str, same: bool) -> None:
+    assert speakers_match(a, b) is same
+    assert speakers_match(b, a) is same
+
+
+def test_outlet_voice_matches_regardless_of_name() -> None:
+    assert speakers_match("outlet", "Global Times", pred_type="outlet", gold_type="outlet")
+    assert not speakers_match("outlet", "Global Times", pred_type="person", gold_type="outlet")
+
+
+def test_span_overlap() -> None:
+    assert span_overlap([], 0, 10) == 0.0
+    assert span_overlap([(0, 100)], 10, 20) == 1.0
+    assert span_overlap([(0, 5), (8, 20)], 3, 13) == 0.7
+
+
+def test_match_claims_perfect_partial_and_types() -> None:
+    preds = [
+        PredClaim("the treaty is defensive", "Putin", "person", "direct", ((0, 42),)),
+        PredClaim("Kim promised help", "Kim Jong-un", "person", "direct", ((43, 68),)),
+    ]
+    scores = match_claims(preds, [G_PUTIN, G_KIM])
+    assert (scores.prf.tp, scores.prf.f1) == (2, 1.0)
+    assert (scores.speaker_type_correct, scores.speaker_type_total) == (2, 2)
+    # Putin's claim was 'indirect' in gold: attribution accuracy 1/2
+    assert (scores.attribution_correct, scores.attribution_total) == (1, 2)
+
+
+def test_match_claims_wrong_speaker_is_not_a_match() -> None:
+    preds = [PredClaim("the treaty is purely defensive", "Chinese experts", "group", None, ((0, 42),))]
+    scores = match_claims(preds, [G_PUTIN])
+    assert scores.prf.tp == 0 and scores.prf.precision == 0.0 and scores.prf.recall == 0.0
+
+
+def test_match_claims_text_only_match_without_span() -> None:
+    preds = [PredClaim("Putin: the treaty is purely defensive", "Putin", spans=((200, 240),))]
+    assert match_claims(preds, [G_PUTIN]).prf.tp == 1
+    unrelated = [PredClaim("Sanctions will hit oil exports", "Putin", spans=((200, 240),))]
+    assert match_claims(unrelated, [G_PUTIN]).prf.tp == 0
+
+
+def test_match_claims_duplicates_count_once() -> None:
+    dup = PredClaim("the treaty is defensive", "Putin", spans=((0, 42),))
+    scores = match_claims([dup, dup, dup], [G_PUTIN])
+    assert (scores.prf.tp, scores.prf.n_pred, scores.prf.precision, scores.prf.recall) == (1, 3, 0.3333, 1.0)
+
+
+def test_match_claims_empty_sides() -> None:
+    assert match_claims([], [G_PUTIN]).prf.f1 == 0.0
+    assert match_claims([PredClaim("x y z", "Putin")], []).prf.precision == 0.0
+    assert match_claims([], []).prf.f1 == 1.0
+
+
+def test_greedy_prefers_the_best_pair() -> None:
+    # One prediction could match both gold claims by span; it must take the closer one.
+    wide = PredClaim("North Korea will help Russia", "Kim", spans=((0, 68),))
+    scores = match_claims([wide], [G_PUTIN, GoldClaimRef("North Korea will help Russia.", "Kim", 43, 68)])
+    assert [(m.pred, m.gold) for m in scores.matches] == [(0, 1)]
+
+
+def test_match_stances_and_labels() -> None:
+    gold = [GoldStanceRef("Putin", "the treaty", "favor", 0, 42), GoldStanceRef("Experts", "the treaty", "against", 69, 86)]
+    pred = [
+        PredStance("Vladimir Putin", "Russia-DPRK treaty", "favor", spans=((0, 42),)),
+        PredStance("Experts", "the treaty", "neutral"),
+        PredStance("Experts", "the treaty", "neutral"),  # duplicate: a false positive
+    ]
+    detection, pairs = match_stances(pred, gold)
+    assert pairs == [(0, 0), (1, 1)]
+    assert (detection.tp, detection.precision, detection.recall) == (2, 0.6667, 1.0)
+
+
+def test_classification_scores_hand_computed() -> None:
+    gold = ["agree", "agree", "disagree", "discuss", "discuss", "discuss"]
+    pred = ["agree", "discuss", "disagree", "discuss", "agree", "discuss"]
+    s = classification_scores(gold, pred, labels=["agree", "disagree", "discuss", "unrelated"])
+    assert s.accuracy == 0.6667
+    # agree P=1/2 R=1/2 F1=.5; disagree 1/1/1; discuss P=2/3 R=2/3 F1=.6667; unrelated absent: skipped
+    assert s.per_class["agree"].f1 == 0.5 and s.per_class["discuss"].f1 == 0.6667
+    assert s.macro_f1 == round((0.5 + 1.0 + 0.6667) / 3, 4)
+    assert s.confusion == [[1, 0, 1, 0], [0, 1, 0, 0], [1, 0, 2, 0], [0, 0, 0, 0]]
+
+
+def test_classification_scores_edge_cases() -> None:
+    empty = classification_scores([], [], labels=["a", "b"])
+    assert empty.accuracy is None and empty.macro_f1 is None and empty.confusion == [[0, 0], [0, 0]]
+    invalid = classification_scores(["a"], ["invalid"], labels=["a", "b"])
+    assert invalid.labels == ["a", "b", "invalid"] and invalid.accuracy == 0.0
+    with pytest.raises(ValueError):
+        classification_scores(["a"], [], labels=["a"])
+
+
+def test_keypoint_coverage() -> None:
+    gold = ["The council funds a ferry to Brack.", "Fishermen fear for their fishing grounds."]
+    assert keypoint_coverage(gold, ["Council will fund the Brack ferry."]) == (0.5, [True, False])
+    assert keypoint_coverage(gold, []) == (0.0, [False, False])
+    assert keypoint_coverage([], ["anything"]) == (None, [])
+
+
+def test_lexical_checker_flags_unsupported_sentences() -> None:
+    source = "The council approved the ferry on Tuesday. It will cost 4 million euros."
+    verdict = LexicalChecker().check(source, "The council approved the ferry. It will cost 9 million euros.")
+    assert verdict.supported == [True, False]  # the number 9 is not in the source
+    invented = LexicalChecker().check(source, "Protesters burned the mayor's office downtown.")
+    assert invented.supported == [False] and invented.share == 0.0
+
+
+def test_balanced_accuracy() -> None:
+    assert balanced_accuracy([True, True, False, False], [True, False, False, False]) == 0.75
+    assert balanced_accuracy([True, True], [True, False]) is None
