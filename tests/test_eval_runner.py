@@ -123,11 +123,12 @@ def test_reports_compare_and_gate(tmp_path: Path) -> None:
 def test_cli_eval_compare_and_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     # The CLI builds its backend from settings: route it to the oracle fake.
-    import summarizer.backends as backends
+    from summarizer import backends
 
     monkeypatch.setattr(backends, "resolve_backend", lambda settings: _oracle())
     out = tmp_path / "run1"
-    assert main(["eval", "--suite", "fixtures", "--data", str(FIXTURES), "--out", str(out)]) == 0
+    assert main(["eval", "--suite", "fixtures", "--data", str(FIXTURES), "--out", str(out),
+                 "--cache-dir", str(out / "cache")]) == 0
     printed = capsys.readouterr().out
     assert "fixtures: 2 cases" in printed and "claims_f1=1.0" in printed
     assert json.loads((out / "results.json").read_text(encoding="utf-8"))["metrics"]["claims_f1"] == 1.0

@@ -24,6 +24,13 @@ app.add_typer(eval_app, name="eval")
 DEFAULT_FIXTURES = Path("evals/fixtures")
 
 
+def default_cache_dir() -> Path:
+    """Model answers hold benchmark text: keep them in the user cache, out of any repo."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("summarizer") / "evals"
+
+
 class SuiteName(str, Enum):
     fixtures = "fixtures"
     polnear = "polnear"
@@ -45,7 +52,9 @@ def run(
     model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
     mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
     max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Answer cache (default: OUT/cache)."),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", help="Answer cache (default: the user cache folder, never the repo)."
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Always call the model."),
     judge: bool = typer.Option(False, "--judge", help="qags: also validate the LLM judge on a sample."),
     judge_limit: int = typer.Option(20, "--judge-limit", help="qags: pairs for the LLM judge."),
@@ -66,7 +75,7 @@ def run(
                                    mode=mode, max_reasks=max_reasks)
     report = evaluate(
         suite.value, data=data, settings=settings, limit=limit, seed=seed,
-        cache_dir=None if no_cache else (cache_dir or out / "cache"),
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         judge=judge, judge_limit=judge_limit, progress=sys.stderr.isatty(),
     )
     comparison = compare(previous, report) if previous is not None else None

@@ -1,6 +1,7 @@
 """The eval harness: fixtures, benchmark loaders, metrics, reports.
 
->>> from summarizer.evals import load_fixtures, validate_fixtures  # doctest: +SKIP
+>>> from summarizer.evals import evaluate, write_report  # doctest: +SKIP
+>>> write_report(evaluate("fixtures"), "runs/now")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -16,15 +17,28 @@ from .fixtures import (
     locate_span,
     validate_fixtures,
 )
+from .neus import NeusEvent, load_neus
+from .report import compare, gate, load_results, write_report
+from .runner import SUITES, CaseResult, EvalReport, evaluate
 
 __all__ = [
+    "SUITES",
+    "CaseResult",
+    "EvalReport",
     "Fixture",
     "FixtureMeta",
     "GoldClaim",
     "GoldKeyPoint",
     "GoldStance",
+    "NeusEvent",
+    "compare",
+    "evaluate",
+    "gate",
     "load_fixture",
     "load_fixtures",
+    "load_neus",
+    "load_results",
     "locate_span",
     "validate_fixtures",
+    "write_report",
 ]

@@ -30,12 +30,12 @@ from ..errors import FixtureError
 from ..models import AttributionType, SpeakerType, StanceLabel
 
 __all__ = [
+    "LABELS_SUFFIX",
     "Fixture",
     "FixtureMeta",
     "GoldClaim",
     "GoldKeyPoint",
     "GoldStance",
-    "LABELS_SUFFIX",
     "load_fixture",
     "load_fixtures",
     "locate_span",

@@ -110,7 +110,7 @@ class WireStanceAnswer(BaseModel):
     """The model's answer to the stance prompt."""
 
     model_config = ConfigDict(extra="forbid")
-    l: Literal["agree", "disagree", "discuss", "unrelated"]  # noqa: E741
+    l: Literal["agree", "disagree", "discuss", "unrelated"]
     e: list[int] = Field(default_factory=list, max_length=3, description="Evidence sentence ids.")
 
 

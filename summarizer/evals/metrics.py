@@ -20,23 +20,23 @@ from rapidfuzz import fuzz
 from ..grounding import content_words, normalize
 
 __all__ = [
-    "ClassScores",
+    "PRF",
     "ClaimMatch",
     "ClaimScores",
-    "PRF",
-    "PredClaim",
-    "PredStance",
+    "ClassScores",
     "GoldClaimRef",
     "GoldStanceRef",
-    "classification_scores",
+    "PredClaim",
+    "PredStance",
     "claim_similarity",
+    "classification_scores",
     "keypoint_coverage",
     "match_claims",
     "match_stances",
     "prf",
     "span_overlap",
-    "target_similarity",
     "speakers_match",
+    "target_similarity",
 ]
 
 SPAN_MIN_OVERLAP = 0.5
@@ -144,9 +144,10 @@ def speakers_match(
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if short and set(short) <= set(long_):
         return True
-    if len(a) >= 2 and len(b) >= 2 and a[-1] == b[-1] and len(a[-1]) >= 3:
-        if a[0] == b[0] or a[0][0] == b[0][0] and (len(a[0]) == 1 or len(b[0]) == 1):
-            return True
+    same_surname = len(a) >= 2 and len(b) >= 2 and a[-1] == b[-1] and len(a[-1]) >= 3
+    initial = a[0][0] == b[0][0] and (len(a[0]) == 1 or len(b[0]) == 1)
+    if same_surname and (a[0] == b[0] or initial):
+        return True
     return fuzz.ratio(" ".join(a), " ".join(b)) >= SPEAKER_MIN_RATIO
 
 

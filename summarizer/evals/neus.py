@@ -74,7 +74,7 @@ def load_neus(path: Path | str, limit: int | None = None) -> list[NeusEvent]:
     tgt_lines = target.read_text(encoding="utf-8").splitlines()
     if len(src_lines) != len(tgt_lines):
         raise ConfigurationError(f"{source} has {len(src_lines)} lines but {target} has {len(tgt_lines)}")
-    events = []
+    events: list[NeusEvent] = []
     for k, (src, tgt) in enumerate(zip(src_lines, tgt_lines, strict=True)):
         if limit is not None and len(events) >= limit:
             break

@@ -142,7 +142,7 @@ def load_polnear(path: Path | str, *, limit: int | None = None, seed: int = 0) -
     meta = _metadata(root if (root / "metadata.tsv").is_file() else root.parent)
     articles = []
     for name in names:
-        ann_file = sorted(ann_dir.glob(f"{name}_*.ann"))[0]
+        ann_file = min(ann_dir.glob(f"{name}_*.ann"))
         text = (text_dir / f"{name}.txt").read_text(encoding="utf-8")
         title, outlet = meta.get(name, ("", ""))
         articles.append(

@@ -122,7 +122,7 @@ def compare(old: EvalReport, new: EvalReport) -> Comparison:
         if [list(p) for p in oc.labels] != [list(p) for p in nc.labels]:
             what["labels"] = ([p[1] for p in oc.labels], [p[1] for p in nc.labels])
         if (oc.error is None) != (nc.error is None):
-            what["error"] = (oc.error, nc.error)  # type: ignore[assignment]
+            what["error"] = (oc.error, nc.error)
         if what:
             out.changed.append({"id": cid, "what": what})
     return out
@@ -237,8 +237,8 @@ def _bar_chart(items: list[tuple[str, float]], *, title: str, max_value: float |
     top = max_value or max((v for _, v in items), default=1.0) or 1.0
     row, label_w, bar_w = 22, 230, 360
     height = row * len(items) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 80}" height="{height}" '
-             f'role="img" aria-label="{html.escape(title)}">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 80}" height="{height}" '
+              f'role="img" aria-label="{html.escape(title)}">'),
              f'<text x="0" y="14" font-weight="bold">{html.escape(title)}</text>']
     for i, (name, value) in enumerate(items):
         y = 24 + i * row
@@ -254,8 +254,8 @@ def _confusion_svg(labels: list[str], matrix: list[list[int]]) -> str:
     cell, pad = 56, 110
     size = pad + cell * len(labels)
     peak = max((x for row in matrix for x in row), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + 20}" height="{size + 30}" role="img" '
-             'aria-label="confusion matrix">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + 20}" height="{size + 30}" role="img" '
+              'aria-label="confusion matrix">'),
              f'<text x="{pad}" y="14">predicted →</text>',
              f'<text x="4" y="{pad - 8}">gold ↓</text>']
     for j, name in enumerate(labels):

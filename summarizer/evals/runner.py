@@ -22,7 +22,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -110,20 +110,14 @@ class _Call:
     latency_s: float
 
 
-@dataclass
 class _RecordingBackend:
     """Wraps a backend and records, per call, whether the answer fit the schema at once."""
 
-    inner: Backend
-    calls: list[_Call] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def model(self) -> str:
-        return self.inner.model
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.model = inner.model
+        self.calls: list[_Call] = []
 
     def complete(self, request: CompletionRequest) -> Completion:
         started = time.perf_counter()
@@ -148,6 +142,7 @@ class _Article:
     claims: list[GoldClaimRef]
     stances: list[GoldStanceRef] | None = None
     key_points: list[str] | None = None
+    keep_text: bool = True
 
 
 def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache | None,
@@ -177,6 +172,8 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache 
                 "calls": [{"schema_valid": c.schema_valid, "usage": c.usage.model_dump(),
                            "latency_s": c.latency_s} for c in calls],
             })
+    if case.error and not art.keep_text:
+        case.error = case.error.split(":")[0]  # messages quote the (copyrighted) article
     if case.cached:
         case.latency_s = round(sum(c.latency_s for c in calls), 4)
     case.calls = len(calls)
@@ -201,6 +198,16 @@ def _spans(evidence: Sequence[Any]) -> tuple[tuple[int, int], ...]:
 
 
 def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseResult) -> None:
+    if analysis is not None:
+        summary_text = " ".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
+        verdict = LexicalChecker().check(art.doc.text, summary_text)
+        case.counts.update(summary_sentences=len(verdict.supported), summary_supported=sum(verdict.supported))
+        case.scores["faithfulness"] = verdict.share
+        kept = len(analysis.claims) + len(analysis.stances) + len(analysis.summary.key_points)
+        case.counts.update(items_verified=kept, items_total=kept + len(analysis.rejected))
+        case.scores["evidence_verified"] = round(kept / (kept + len(analysis.rejected)), 4) if kept else None
+        if art.keep_text:
+            case.details["headline"] = analysis.summary.headline
     claims = analysis.claims if analysis else []
     preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution, _spans(c.evidence)) for c in claims]
     cs = match_claims(preds, art.claims)
@@ -208,6 +215,10 @@ def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseRe
                        speaker_type_correct=cs.speaker_type_correct, speaker_type_total=cs.speaker_type_total,
                        attribution_correct=cs.attribution_correct, attribution_total=cs.attribution_total)
     case.scores.update(claims_precision=cs.prf.precision, claims_recall=cs.prf.recall, claims_f1=cs.prf.f1)
+    if not art.keep_text:
+        # External benchmarks are copyrighted research data: results keep ids and numbers only.
+        case.details["matched"] = [[m.pred, m.gold] for m in cs.matches]
+        return
     case.details["claims"] = [
         {"gold": art.claims[m.gold].text[:120], "speaker": art.claims[m.gold].speaker,
          "pred": claims[m.pred].text[:120], "pred_speaker": claims[m.pred].speaker, "score": m.score}
@@ -239,15 +250,6 @@ def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseRe
         case.counts.update(keypoints_covered=sum(flags), keypoints_gold=len(flags))
         case.scores["keypoint_coverage"] = coverage
         case.details["uncovered_key_points"] = [k for k, f in zip(art.key_points, flags, strict=True) if not f]
-    if analysis is not None:
-        summary_text = " ".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
-        verdict = LexicalChecker().check(art.doc.text, summary_text)
-        case.counts.update(summary_sentences=len(verdict.supported), summary_supported=sum(verdict.supported))
-        case.scores["faithfulness"] = verdict.share
-        kept = len(analysis.claims) + len(analysis.stances) + len(analysis.summary.key_points)
-        case.counts.update(items_verified=kept, items_total=kept + len(analysis.rejected))
-        case.scores["evidence_verified"] = round(kept / (kept + len(analysis.rejected)), 4) if kept else None
-        case.details["headline"] = analysis.summary.headline
 
 
 def _fixture_articles(fixtures: Sequence[Fixture]) -> list[_Article]:
@@ -268,7 +270,7 @@ def _polnear_articles(path: Path, limit: int | None, seed: int) -> list[_Article
     for a in load_polnear(path, limit=limit, seed=seed):
         doc = Document(a.text, id=a.id, title=a.title, outlet=a.outlet)
         claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, evidence=c.text) for c in a.claims]
-        out.append(_Article(a.id, doc, claims))
+        out.append(_Article(a.id, doc, claims, keep_text=False))
     return out
 
 
@@ -455,8 +457,7 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
                 id=pair.id, error=answer.error, labels=[(pair.stance, pred)],
                 scores={"correct": float(pred == pair.stance)},
                 counts={"verified": int(answer.label is not None)},
-                details={"headline": pair.headline[:160], "body_id": pair.body_id,
-                         "evidence": [e.text[:160] for e in answer.evidence]},
+                details={"body_id": pair.body_id, "evidence_sentences": [e.sentence for e in answer.evidence]},
                 usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
                 reasks=answer.reasks, first_valid=answer.first_valid if answer.calls else None,
                 cached=answer.cached, cost_usd=_cost(backend, answer.usage),
