@@ -37,8 +37,8 @@ def test_oracle_run_scores_the_ceiling(tmp_path: Path) -> None:
 def test_wrong_answers_score_low_and_count_reasks() -> None:
     # First answer is not schema-valid (missing keys); the re-ask answers with a wrong claim.
     wrong = {"h": "Ferry", "a": "A ferry.", "k": [{"x": "A ferry.", "e": [1]}],
-             "c": [{"s": "Anna Kowal", "t": "org", "a": "indirect", "v": "said",
-                    "x": "The council voted to fund a ferry link", "e": [2]}], "s": []}
+             "c": [{"s": "The council of Lowmere", "t": "org", "a": "indirect", "v": "voted",
+                    "x": "The council voted to fund a ferry link to Brack", "e": [2]}], "s": []}
     fake = FakeBackend([{"h": "x"}, wrong], default=wrong)
     report = evaluate("fixtures", data=FIXTURES, backend=fake, limit=1)
     m = report.metrics

@@ -16,12 +16,21 @@ from typing import Any
 
 from ..backends.base import CompletionRequest
 from ..grounding import normalize
+from ..wire import WireArticle, WireClaim, WireKeyPoint, WireStance
 from .fixtures import Fixture
 
 __all__ = ["oracle_answer", "oracle_answerer"]
 
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 _TO_WIRE_TYPE = {"organization": "org", "anonymous": "anon"}
+
+
+def _cap(model: type[Any], name: str, default: int = 10_000) -> int:
+    """The ``max_length`` the wire schema sets on a field (so answers always fit it)."""
+    for meta in model.model_fields[name].metadata:
+        if (limit := getattr(meta, "max_length", None)) is not None:
+            return int(limit)
+    return default
 
 
 def _ids_for(evidence: str, lines: list[tuple[int, str]]) -> list[int]:
@@ -39,27 +48,29 @@ def oracle_answer(fixture: Fixture, numbered: str) -> dict[str, Any]:
         ids = _ids_for(c.evidence, lines)
         if ids:
             claims.append({
-                "s": "outlet" if c.speaker_type == "outlet" else c.speaker[:60],
+                "s": "outlet" if c.speaker_type == "outlet" else c.speaker[: _cap(WireClaim, "s")],
                 "t": _TO_WIRE_TYPE.get(c.speaker_type, c.speaker_type),
-                "a": c.attribution, "v": (c.cue or None) and c.cue[:24], "x": c.text[:160], "e": ids,
+                "a": c.attribution, "v": (c.cue or None) and c.cue[: _cap(WireClaim, "v")],
+                "x": c.text[: _cap(WireClaim, "x")], "e": ids,
             })
     stances = []
     for s in fixture.stances:
         ids = _ids_for(s.evidence, lines)
         if ids:
             stances.append({
-                "h": "outlet" if s.holder_type == "outlet" else s.holder[:60],
+                "h": "outlet" if s.holder_type == "outlet" else s.holder[: _cap(WireStance, "h")],
                 "t": _TO_WIRE_TYPE.get(s.holder_type, s.holder_type),
-                "g": s.target[:60], "l": s.label, "e": ids,
+                "g": s.target[: _cap(WireStance, "g")], "l": s.label, "e": ids,
             })
     first = lines[0][0] if lines else 1
-    points = [{"x": kp.text[:140], "e": [first]} for kp in fixture.key_points[:5]]
+    kp_cap = _cap(WireKeyPoint, "x")
+    points = [{"x": kp.text[:kp_cap], "e": [first]} for kp in fixture.key_points[:5]]
     if not points:
-        points = [{"x": (lines[0][1] if lines else "Article.")[:140], "e": [first]}]
+        points = [{"x": (lines[0][1] if lines else "Article.")[:kp_cap], "e": [first]}]
     abstract = " ".join(kp.text for kp in fixture.key_points[:2]) or points[0]["x"]
     return {
-        "h": (fixture.meta.title or points[0]["x"])[:120],
-        "a": abstract[:320],
+        "h": str(fixture.meta.title or points[0]["x"])[: _cap(WireArticle, "h")],
+        "a": str(abstract)[: _cap(WireArticle, "a")],
         "k": points,
         "c": claims[:8],
         "s": stances[:5],
