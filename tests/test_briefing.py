@@ -73,8 +73,8 @@ def _kp(doc: Document, x: str, *needles: str) -> dict[str, Any]:
     return {"x": x, "e": [_sid(doc, n) for n in needles]}
 
 
-def _stance(doc: Document, h: str, t: str, g: str, label: str, needle: str) -> dict[str, Any]:
-    return {"h": h, "t": t, "g": g, "l": label, "e": [_sid(doc, needle)]}
+def _stance(doc: Document, h: str, t: str, g: str, label: str, *needles: str) -> dict[str, Any]:
+    return {"h": h, "t": t, "g": g, "l": label, "e": [_sid(doc, n) for n in needles]}
 
 
 def analysis_answers() -> dict[str, dict[str, Any]]:
@@ -106,7 +106,8 @@ def analysis_answers() -> dict[str, dict[str, Any]]:
                        "Residents complained for years about cracks in the road surface", "Residents"),
             ],
             "s": [
-                _stance(led, "Elena Marsh", "person", "independent inquiry", "favor", "independent inquiry"),
+                _stance(led, "Elena Marsh", "person", "independent inquiry", "favor", "death toll stood at 12",
+                        "independent inquiry"),
                 _stance(led, "outlet", "outlet", "regional government", "neutral", "death toll stood"),
             ],
         },
@@ -207,7 +208,7 @@ def bluf_answer(request: CompletionRequest) -> dict[str, Any]:
 def fake_model(request: CompletionRequest) -> dict[str, Any]:
     """Dispatch on what is asked: an article analysis, a comparison or a bottom line."""
     if request.response_model is WireArticle:
-        outlet = re.search(r'outlet="([^"]+)"', request.messages[-1]["content"])
+        outlet = re.search(r'outlet="([^"]+)"', request.messages[1]["content"])  # the article
         assert outlet is not None
         return analysis_answers()[outlet.group(1)]
     if request.response_model is WireComparison:
@@ -232,10 +233,14 @@ def note() -> Briefing:
 
 
 def frozen(note: Briefing) -> Briefing:
-    """The note with its run-dependent fields fixed (for golden files)."""
+    """The note with its run-dependent fields fixed (for golden files): time, and what depends
+    on other modules' prompt text (prompt hashes, token counts)."""
     data = note.model_dump(mode="json")
     data["methods"]["created_at"] = FIXED_TIME
     data["methods"]["latency_s"] = 0.0
+    data["methods"]["usage"] = {"prompt_tokens": 3000, "completion_tokens": 1200}
+    for ref in data["methods"]["prompts"]:
+        ref["sha256"] = "0" * 64
     return Briefing.model_validate(data)
 
 
@@ -421,9 +426,9 @@ def test_outlet_registry_note_reaches_the_renderers() -> None:
     docs[1].outlet = "Xinhua News Agency"
 
     def model(request: CompletionRequest) -> dict[str, Any]:
-        content = request.messages[-1]["content"].replace("Xinhua News Agency", "Northern Broadcasting Service")
-        return fake_model(CompletionRequest(messages=[{"role": "user", "content": content}],
-                                            response_model=request.response_model))
+        messages = [{**m, "content": m["content"].replace("Xinhua News Agency", "Northern Broadcasting Service")}
+                    for m in request.messages]
+        return fake_model(CompletionRequest(messages=messages, response_model=request.response_model))
 
     summarizer = Summarizer(backend=FakeBackend(default=model), strict=False)
     note = brief(docs, summarizer=summarizer)

@@ -55,8 +55,9 @@ def stance_chart_svg(matrix: StanceMatrix) -> Markup:
         >>> stance_chart_svg(StanceMatrix()).startswith("<svg")
         True
     """
-    cell, left, top = 34, 210, 150
-    width = left + cell * max(len(matrix.targets), 1) + 20
+    cell, left, top = 34, 210, 120
+    # rotated column labels overhang to the right by up to ~130 px; the legend needs 4 x 90 px
+    width = max(left + cell * max(len(matrix.targets), 1) + 140, left + 4 * 90)
     height = top + cell * max(len(matrix.holders), 1) + 46
     parts = [
         (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Stance matrix chart" '
