@@ -216,6 +216,7 @@ def build(name: str, folder: Path = FIXTURES) -> tuple[str, list[LabelProblem]]:
                 start, end = _resolve_span(text, rec)
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(LabelProblem(src, lineno, str(exc)))
+                problems += [LabelProblem(src, lineno, m) for m in _check_item(rec, text)]
                 continue
             if "span" not in rec and "evidence" not in rec:
                 problems.append(LabelProblem(src, lineno, "needs 'evidence' or 'span'"))
