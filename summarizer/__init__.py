@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .api import summarize
 from .batch import ItemError, ItemResult, asummarize_many, summarize_many
+from .briefing import Briefing, brief
 from .document import Document, Sentence
 from .errors import (
     BadInputError,
@@ -41,6 +42,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ArticleAnalysis",
     "BadInputError",
+    "Briefing",
     "Claim",
     "ConfigurationError",
     "Document",
@@ -66,6 +68,7 @@ __all__ = [
     "Usage",
     "__version__",
     "asummarize_many",
+    "brief",
     "summarize",
     "summarize_many",
 ]
