@@ -364,17 +364,22 @@ class Store:
             return None  # written by an incompatible version: treat as a miss, overwritten on put
 
     def put(self, key: str, analysis: ArticleAnalysis) -> None:
-        """Cache ``analysis`` under ``key`` (replacing any previous entry)."""
+        """Cache ``analysis`` under ``key`` (replacing any previous entry).
+
+        An analysis that contains a configured secret is not cached at all (scrubbing it
+        would break its evidence offsets).
+        """
         meta = analysis.meta
         payload = analysis.model_dump_json()
+        if any(secret in payload for secret in self._secrets):
+            return
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO responses (key, backend, model, prompt_name, prompt_version,"
                 " prompt_sha256, doc_id, created_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key, meta.backend, meta.model, meta.prompt.name, meta.prompt.version,
-                    meta.prompt.sha256, analysis.source.id, _iso(meta.created_at),
-                    self._scrub(payload),
+                    meta.prompt.sha256, analysis.source.id, _iso(meta.created_at), payload,
                 ),
             )
 
