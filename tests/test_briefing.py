@@ -550,3 +550,18 @@ def test_cli_writes_every_format_over_a_real_http_endpoint(tmp_path: Path, suffi
 def test_cli_without_articles_fails_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["brief", str(tmp_path), "-o", str(tmp_path / "n.md")]) == 2
     assert "nothing to brief" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "meta", "body"),
+    [
+        ("---\ntitle: 'A: b'\noutlet: X\n---\n\nBody.", {"title": "A: b", "outlet": "X"}, "Body."),
+        ("---\nThis is a rule, not front matter.\n---\nBody.", {},
+         "---\nThis is a rule, not front matter.\n---\nBody."),
+        ("No front matter.\n---\noutlet: X\n---\n", {}, "No front matter.\n---\noutlet: X\n---\n"),
+    ],
+)
+def test_split_front_matter_only_takes_key_value_blocks_at_the_top(
+    text: str, meta: dict[str, str], body: str
+) -> None:
+    assert split_front_matter(text) == (meta, body)
