@@ -219,7 +219,9 @@ def load_items(source: Path, *, settings: Settings) -> LoadedItems:
     if duplicates:
         shown = ", ".join(repr(d) for d in duplicates[:5]) + (" ..." if len(duplicates) > 5 else "")
         raise BadInputError(
-            "duplicate_ids", f"{len(duplicates)} ids occur more than once: {shown}", source=str(source)
+            "duplicate_ids",
+            f"duplicate ids: {len(duplicates)} occur more than once ({shown}); ids must be unique",
+            source=str(source),
         )
     return loaded
 
@@ -312,8 +314,9 @@ def batch(
     failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
     console = Console(stderr=True)
     if out.exists() and out.stat().st_size > 0 and not resume:
-        raise typer.BadParameter(f"{out} exists; pass --resume to continue it or choose another file",
-                                 param_hint="--out")
+        console.print(f"summarizer: error: {out} exists; pass --resume to continue it, or choose "
+                      "another --out", style=None, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
     loaded = load_items(source, settings=settings)
     done: set[str] = set()

@@ -73,7 +73,7 @@ def _row_table(rows: list[CallRow]) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(
-            row.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            row.started_at.astimezone().strftime("%m-%d %H:%M:%S"),
             row.doc_id or "",
             row.model,
             str(row.attempt),
@@ -111,6 +111,8 @@ def logs(
             sys.stdout.write(row.model_dump_json() + "\n")
         return
     console = Console()
+    if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
+        console = Console(width=200)
     if not rows:
         console.print("no calls logged" + (" matching the filters" if store is not None else " yet"))
         return
