@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's first command: install, pull the default embedded model, and analyse the
+# seed article offline. A second run reuses the venv, the built wheel and the pulled model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXTRAS=local bash scripts/bootstrap.sh
+echo "==> pulling the default embedded model (verified by sha256)"
+.venv/bin/summarizer models pull qwen2.5-coder-1.5b
+echo "==> analysing examples/global-times-2024-06-19-russia-dprk-treaty.txt offline (~1-2 min on 2 cores)"
+.venv/bin/summarizer summarize examples/global-times-2024-06-19-russia-dprk-treaty.txt --outlet "Global Times"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command (and exactly what .ci/run calls): install everything, then run
+# the whole test suite, including the few tests on a real embedded model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXTRAS=local,test,docx bash scripts/bootstrap.sh
+
+# Headless Chromium for the briefing HTML test (Debian package; needs root).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> installing chromium (Debian)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "warning: chromium could not be installed; the browser test will skip"
+fi
+
+# Small real models for the marked tests: 0.5B (quality paths) and SmolLM2 (plumbing).
+export SUMMARIZER_TEST_MODELS_DIR=${SUMMARIZER_TEST_MODELS_DIR:-$PWD/.ci-cache/models}
+SUMMARIZER_MODELS_DIR=$SUMMARIZER_TEST_MODELS_DIR .venv/bin/summarizer models pull qwen2.5-coder-0.5b
+SUMMARIZER_MODELS_DIR=$SUMMARIZER_TEST_MODELS_DIR .venv/bin/summarizer models pull smollm2-135m
+
+echo "==> validating the hand-labelled fixtures"
+.venv/bin/summarizer eval validate evals/fixtures
+
+echo "==> running the tests"
+.venv/bin/python -m pytest -q "$@"
