@@ -214,28 +214,8 @@ class FaultServer:
         self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        server = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                try:
-                    body = json.loads(self.rfile.read(length) or b"{}")
-                except json.JSONDecodeError:
-                    body = {}
-                try:
-                    server._serve(self, body)
-                except OSError:
-                    pass  # the client gave up (timeout) or the connection was reset
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -316,6 +296,8 @@ class FaultServer:
 
     @property
     def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the server is not running: use it as a context manager")
         port = self._server.server_address[1]
         return f"http://127.0.0.1:{port}/v1"
 
@@ -324,10 +306,38 @@ class FaultServer:
         return sum(self.injected.values())
 
     def __enter__(self) -> Self:
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except json.JSONDecodeError:
+                    body = {}
+                try:
+                    server._serve(self, body)
+                except OSError:
+                    pass  # the client gave up (timeout) or the connection was reset
+
+        # bound here, not in __init__, so a FaultServer used only for draw() holds no socket
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
