@@ -123,6 +123,25 @@ class Document:
         """The id if given, else a short content hash."""
         return self.id or self.sha256[:16]
 
+    @cached_property
+    def visible(self) -> list[Sentence]:
+        """The sentences shown to the model: exact repeats (duplicated captions, paragraphs)
+        and, in articles of more than five sentences, one-to-three-word lines without
+        terminal punctuation (section labels, bylines, "Photo: VCG") are left out. Ids keep
+        their numbering, so every id still maps to the same offsets."""
+        seen: set[str] = set()
+        shown = []
+        many = len(self.sentences) > 5
+        for s in self.sentences:
+            key = " ".join(s.text.split()).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            if many and len(s.text.split()) <= 3 and s.text[-1] not in ".!?。！？\"”":
+                continue
+            shown.append(s)
+        return shown or list(self.sentences)
+
     def numbered(self) -> str:
         """The article as the model sees it: one ``[id] sentence`` per line."""
-        return "\n".join(f"[{s.id}] {s.text}" for s in self.sentences)
+        return "\n".join(f"[{s.id}] {s.text}" for s in self.visible)

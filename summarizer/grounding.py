@@ -113,6 +113,7 @@ class _Checker:
         self.doc = doc
         self.sentences = doc.sentences
         self.n = len(self.sentences)
+        self.visible = {v.id for v in doc.visible}
         self._article_words: set[str] | None = None
         self._article_norm: str | None = None
 
@@ -131,26 +132,43 @@ class _Checker:
     def sentences_for(self, ids: list[int]) -> tuple[list[Sentence], list[str]]:
         found, problems = [], []
         for i in dict.fromkeys(ids):  # keep order, drop repeats
-            if 1 <= i <= self.n:
+            if 1 <= i <= self.n and i in self.visible:
                 found.append(self.sentences[i - 1])
+            elif 1 <= i <= self.n:
+                problems.append(
+                    f"sentence {i} is a repeated line or a label, not shown in the article; "
+                    "cite a sentence shown in [brackets]"
+                )
             else:
                 problems.append(
                     f"sentence {i} does not exist; cite ids between 1 and {self.n} from the article"
                 )
         return found, problems
 
-    def name_problem(self, name: str, what: str) -> str | None:
+    def name_problem(self, name: str, what: str, near: list[Sentence] | None = None) -> str | None:
+        """A problem if ``name`` is not named in the article, or (when ``near`` is given)
+        not in the cited sentences or the sentence just before each of them."""
         norm = normalize(name)
         if norm in {"outlet", "the outlet", "author", "the author"}:
             return None
         words = content_words(name)
         if not words or norm in _PRONOUNS:
             return None  # pronouns and generic descriptors are tolerated (no coreference here)
-        if norm in self.article_norm:
+        if near is None:
+            scope_norm, scope_words = self.article_norm, self.article_words
+        else:
+            ids = {s.id for s in near} | {s.id - 1 for s in near if s.id > 1}
+            scope_text = " ".join(self.sentences[i - 1].text for i in sorted(ids))
+            scope_norm, scope_words = normalize(scope_text), content_words(scope_text)
+        if norm in scope_norm or len(words & scope_words) / len(words) >= 0.5:
             return None
-        present = len(words & self.article_words) / len(words)
-        if present >= 0.5:
-            return None
+        if near is not None and (norm in self.article_norm or
+                                 len(words & self.article_words) / len(words) >= 0.5):
+            cited = [s.id for s in near]
+            return (
+                f"the {what} '{name}' is not named in sentences {cited}; cite the sentence where "
+                f"'{name}' says it, or credit the speaker those sentences name"
+            )
         return (
             f"the {what} '{name}' does not appear in the article; name the {what} exactly as "
             "the article does"
@@ -193,6 +211,19 @@ class _Checker:
         return problems
 
 
+_QUOTE_SPAN = re.compile(r'["“«„]([^"“”«»„]{8,})["”»]')
+
+
+def _claim_text(sents: list[Sentence], *, direct: bool) -> str:
+    """The claim's text when the model left ``x`` null: the quoted words of a direct claim,
+    else the cited sentences themselves (both taken verbatim from the source)."""
+    if direct:
+        quotes = [q.strip(" ,.") for s in sents for q in _QUOTE_SPAN.findall(s.text)]
+        if quotes:
+            return " … ".join(quotes)[:500]
+    return " ".join(s.text for s in sents)[:500]
+
+
 def _evidence(sents: list[Sentence]) -> list[Evidence]:
     return [Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id) for s in sents]
 
@@ -217,13 +248,14 @@ def ground(wire: WireArticle, doc: Document) -> GroundedItems:
             out.problems += [Problem("claim", i, p, c.model_dump()) for p in probs]
             continue
         sents, _ = chk.sentences_for(c.e)
-        dedupe_key = (normalize(c.s), tuple(s.id for s in sents), normalize(c.x))
+        text = c.x or _claim_text(sents, direct=c.a == "direct")
+        dedupe_key = (normalize(c.s), tuple(s.id for s in sents), normalize(text))
         if dedupe_key in seen:
             continue  # an exact repeat of an earlier claim adds nothing
         seen.add(dedupe_key)
         out.claims.append(
             Claim(
-                text=c.x,
+                text=text,
                 speaker=outlet_name if c.t == "outlet" else c.s,
                 speaker_type=WIRE_TO_SPEAKER_TYPE[c.t],  # type: ignore[arg-type]
                 attribution=c.a,
@@ -234,7 +266,7 @@ def ground(wire: WireArticle, doc: Document) -> GroundedItems:
 
     for i, st in enumerate(wire.s):
         sents, probs = chk.sentences_for(st.e)
-        if st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder")):
+        if st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder", sents or None)):
             probs.append(p)
         if probs:
             out.problems += [Problem("stance", i, p, st.model_dump()) for p in probs]
@@ -253,12 +285,13 @@ def ground(wire: WireArticle, doc: Document) -> GroundedItems:
 
 def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
     sents, probs = chk.sentences_for(c.e)
-    if c.t != "outlet" and (p := chk.name_problem(c.s, "speaker")):
+    if c.t != "outlet" and (p := chk.name_problem(c.s, "speaker", sents or None)):
         probs.append(p)
-    if sents:
+    if sents and c.x:
         if p := chk.support_problem(c.x, sents, c.e):
             probs.append(p)
         probs += chk.quote_problems(c.x, sents)
+    if sents:
         if c.a == "direct" and not any(_HAS_QUOTE.search(s.text) for s in sents):
             probs.append(
                 f"it is marked 'direct' but sentences {c.e} contain no quotation marks; "

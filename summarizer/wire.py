@@ -31,7 +31,7 @@ class _Wire(BaseModel):
 
 
 class WireKeyPoint(_Wire):
-    x: str = Field(min_length=1, max_length=140, description="Key point, one short sentence.")
+    x: str = Field(min_length=1, max_length=120, description="Key point, one short sentence.")
     e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of supporting sentences.")
 
 
@@ -50,7 +50,11 @@ class WireClaim(_Wire):
         "assertion=stated by the outlet itself."
     )
     v: str | None = Field(max_length=24, description="Cue verb, e.g. 'said'; null if none.")
-    x: str = Field(min_length=1, max_length=160, description="The claim, short and self-contained.")
+    x: str | None = Field(
+        max_length=160,
+        description="null when the cited sentence itself states the claim (its text is used); "
+        "else a short self-contained paraphrase.",
+    )
     e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
 
 
@@ -63,8 +67,8 @@ class WireStance(_Wire):
 
 
 class WireArticle(_Wire):
-    h: str = Field(min_length=1, max_length=120, description="One-line headline.")
-    a: str = Field(min_length=1, max_length=320, description="Abstract, 1-2 sentences.")
+    h: str = Field(min_length=1, max_length=100, description="One-line headline.")
+    a: str = Field(min_length=1, max_length=240, description="Abstract, 1-2 sentences.")
     k: list[WireKeyPoint] = Field(min_length=1, max_length=5, description="3-5 key points.")
     c: list[WireClaim] = Field(max_length=8, description="Claims, most important first.")
     s: list[WireStance] = Field(max_length=5, description="Stances of the outlet and sources.")
