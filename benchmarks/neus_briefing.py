@@ -123,11 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="Local catalogue name.")
     parser.add_argument("--backend", default="local", help="local | openai (with SUMMARIZER_* env).")
     parser.add_argument("--max-comparisons", type=int, default=2)
+    parser.add_argument("--max-reasks", type=int, default=None, help="Re-asks per model task.")
     parser.add_argument("--out", type=Path, default=None, help="Folder for the results JSON.")
     args = parser.parse_args(argv)
 
     events = load_neus(args.data, limit=args.events)
-    settings = Settings.from_env(backend=args.backend, model=args.model)
+    settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
     summarizer = Summarizer(settings=settings, strict=False)
     rows = []
     started = time.perf_counter()
@@ -136,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
                          outlet=OUTLETS[k] if k < len(OUTLETS) else None)
                 for k, a in enumerate(event.articles) if a.text.strip()]
         t0 = time.perf_counter()
-        note = brief(docs, summarizer=summarizer, max_comparisons=args.max_comparisons)
+        note = brief(docs, summarizer=summarizer, max_comparisons=args.max_comparisons,
+                     progress=lambda doc_id, done, total, t0=t0: print(
+                         f"{doc_id}: analysed ({done}/{total}, {time.perf_counter() - t0:.0f} s)",
+                         file=sys.stderr, flush=True))
         row = {"event": event.id, **score(note, event.reference.text)}
         row["seconds"] = round(time.perf_counter() - t0, 1)
         rows.append(row)
