@@ -732,7 +732,8 @@ class Briefer:
             bottom-line prompts); default: one built from ``settings`` with ``strict=False``,
             so an unverifiable claim is dropped rather than failing the whole article.
         settings: used only when ``summarizer`` is ``None``.
-        cache: a response cache for the per-article analyses (``summarizer.store``).
+        cache: a response cache for the per-article analyses (``summarizer.store.Store``);
+            used only when ``summarizer`` is ``None`` (a given summarizer keeps its own).
         registry: the outlet registry; default: the shipped one.
         max_comparisons: at most this many claim groups are sent to the model.
         max_developments: at most this many key developments are kept.
