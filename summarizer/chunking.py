@@ -80,7 +80,7 @@ class Chunk:
 
 class WireMergeKeyPoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    x: str = Field(min_length=1, max_length=140, description="Key point, one short sentence.")
+    x: str = Field(min_length=1, max_length=120, description="Key point, one short sentence.")
     p: list[int] = Field(
         min_length=1, max_length=4, description="Numbers of the part key points it rests on."
     )
@@ -90,8 +90,8 @@ class WireMerge(BaseModel):
     """What the merge call answers: headline, abstract, key points citing part key points."""
 
     model_config = ConfigDict(extra="forbid")
-    h: str = Field(min_length=1, max_length=120, description="One-line headline.")
-    a: str = Field(min_length=1, max_length=320, description="Abstract, 1-2 sentences.")
+    h: str = Field(min_length=1, max_length=100, description="One-line headline.")
+    a: str = Field(min_length=1, max_length=240, description="Abstract, 1-2 sentences.")
     k: list[WireMergeKeyPoint] = Field(min_length=1, max_length=5, description="3-5 key points.")
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,11 +12,16 @@ from pathlib import Path
 from .document import Document
 from .errors import BadInputError
 
-__all__ = ["check_text", "decode_bytes", "extract_html", "looks_like_html", "read_document"]
+__all__ = [
+    "check_text", "decode_bytes", "extract_html", "looks_like_html", "looks_like_json", "read_document",
+]
 
 _HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _TAG = re.compile(r"</?(p|div|span|a|br|h[1-6]|li|ul|table|td|tr|article|section|script|style)\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# one whitespace-free run of 2,000+ ASCII letters/digits (base64, hex): encoded data, not prose
+_ENCODED_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{2000,}")
 
 
 def decode_bytes(data: bytes, *, source: str | None = None) -> str:
@@ -64,7 +70,33 @@ def check_text(text: str, *, max_chars: int, source: str | None = None) -> str:
         )
     if not _LETTER.search(text):
         raise BadInputError("no_text", "the input contains no letters: nothing to analyse", source=source)
+    if (m := _SURROGATE.search(text)) is not None:
+        raise BadInputError(
+            "undecodable",
+            f"the text contains an unpaired surrogate (U+{ord(m.group()):04X}) at offset {m.start()}: "
+            "it was decoded incorrectly",
+            source=source,
+        )
+    if (m := _ENCODED_RUN.search(text)) is not None:
+        raise BadInputError(
+            "not_prose",
+            f"the text contains a {m.end() - m.start():,}-character run without spaces at offset "
+            f"{m.start()} (encoded data such as base64?): it does not look like prose",
+            source=source,
+        )
     return text
+
+
+def looks_like_json(text: str) -> bool:
+    """True when the whole input parses as a JSON object or array."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "{[" or stripped[-1] not in "}]":
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
 
 
 def looks_like_html(text: str) -> bool:
@@ -148,9 +180,18 @@ def read_document(
     else:
         text = data
     extracted_from = None
+    if looks_like_json(text):
+        raise BadInputError(
+            "json",
+            "the input is a JSON document, not article text; give the article's text "
+            "(for JSON Lines of articles use `summarizer batch`)",
+            source=source or id,
+        )
     if looks_like_html(text):
         text = extract_html(text)
         extracted_from = "html"
+        if not text.strip():
+            raise BadInputError("no_text", "the HTML page contains no article text", source=source or id)
     text = check_text(text, max_chars=max_chars, source=source or id)
     return Document(
         text=text,

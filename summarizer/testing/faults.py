@@ -99,11 +99,11 @@ def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
         points = numbered_sentences(parts.group(1))
         ids = [n for n, _ in points][:3] or [1]
         first = next((ln for ln in parts.group(1).splitlines() if ln.startswith("Part ")), "Part 1: x")
-        headline = first.split(":", 1)[-1].strip()[:110] or "Merged summary"
+        headline = first.split(":", 1)[-1].strip()[:90] or "Merged summary"
         return {
             "h": headline,
             "a": f"The article covers {len(points)} key points in several parts.",
-            "k": [{"x": text[:130] or "Key point.", "p": [n]} for n, text in points[:3]]
+            "k": [{"x": text[:110] or "Key point.", "p": [n]} for n, text in points[:3]]
             or [{"x": "Key point.", "p": ids}],
         }
     article = _ARTICLE.search(user)
@@ -140,9 +140,9 @@ def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
         if len(stances) < 2:
             stances.append({"h": speaker, "t": "person", "g": "the plan", "l": "neutral", "e": [n]})
     return {
-        "h": clip(sentences[0][1], 110),
-        "a": clip(" ".join(s for _, s in sentences[:2]), 300),
-        "k": [{"x": clip(s, 130), "e": [n]} for n, s in sentences[:3]],
+        "h": clip(sentences[0][1], 90),
+        "a": clip(" ".join(s for _, s in sentences[:2]), 220),
+        "k": [{"x": clip(s, 110), "e": [n]} for n, s in sentences[:3]],
         "c": claims,
         "s": stances,
     }
