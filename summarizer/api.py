@@ -51,6 +51,9 @@ def summarize(
             model=model, base_url=base_url, api_key=api_key, backend=backend_name, **options
         )
     instance = backend if not isinstance(backend, str) else None
-    return Summarizer(backend=instance, settings=settings, strict=strict, language=language).summarize(
-        article
-    )
+    summarizer = Summarizer(backend=instance, settings=settings, strict=strict, language=language)
+    try:
+        return summarizer.summarize(article)
+    finally:
+        if instance is None:  # we built the backend, so we close it
+            summarizer.close()

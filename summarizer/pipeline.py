@@ -119,6 +119,18 @@ class Summarizer:
 
     # -- public -----------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Release the backend's resources (HTTP connections); safe to call twice."""
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def summarize(
         self,
         article: str | Document,

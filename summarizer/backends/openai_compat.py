@@ -1,6 +1,7 @@
 """OpenAI-compatible backend: OpenAI, vLLM, Ollama, llama.cpp server, LM Studio.
 
-Requests are shaped and parsed by instructor, in one of these structured-output modes:
+Requests are shaped by instructor's mode handlers (instructor is pinned to 1.17.x), in one of
+these structured-output modes:
 
 * ``tools``       — a forced function call whose parameters are the response schema;
 * ``json``        — ``response_format={"type": "json_object", "schema": ...}`` (llama.cpp, vLLM);
@@ -11,19 +12,20 @@ Requests are shaped and parsed by instructor, in one of these structured-output 
 a mode, and remembers the first mode that worked. The mode used is recorded in ``meta.mode``.
 
 Transport retries (429 honouring ``Retry-After``, 5xx, timeouts, dropped connections) are the
-openai SDK's own exponential backoff with jitter: one layer only. instructor is called with
-``max_retries=0`` (one call); output re-asks belong to the pipeline.
+openai SDK's own exponential backoff with jitter: one layer only. The answer is parsed here and
+validated once, by the pipeline, which owns output re-asks; instructor's own retry loop is not
+used (it would be a second output-retry layer and re-validate every answer).
 """
 
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import instructor
 import openai
-from pydantic import ValidationError
+from instructor.v2.core.providers import Provider
+from instructor.v2.core.registry import mode_registry
 
 from ..errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
 from ..models import Usage
@@ -39,16 +41,6 @@ MODES: dict[str, instructor.Mode] = {
 }
 LADDER = ["tools", "json", "md_json"]
 _MODE_WORDS = re.compile(r"tool|response_format|json_schema|grammar|function", re.IGNORECASE)
-
-
-def _find(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, kind):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return None
 
 
 def _raw_text(completion: Any) -> str:
@@ -110,12 +102,31 @@ class OpenAIBackend:
         self.transport_retries = transport_retries
         self.requested_mode = mode
         self.mode: str | None = None if mode == "auto" else mode
-        self._instructors: dict[str, Any] = {}
+        self._shapes: dict[tuple[str, type], dict[str, Any]] = {}
 
-    def _instructor(self, mode: str) -> Any:
-        if mode not in self._instructors:
-            self._instructors[mode] = instructor.from_openai(self._client, mode=MODES[mode])
-        return self._instructors[mode]
+    def close(self) -> None:
+        """Close the HTTP connection pool."""
+        self._client.close()
+
+    def _shape(self, mode: str, request: CompletionRequest) -> dict[str, Any]:
+        """Request kwargs for ``mode``, built by instructor's own mode handler.
+
+        Handlers for ``tools`` and ``json_schema`` leave the messages alone, so their output
+        (tool definition / response_format) is computed once per response model and reused:
+        rebuilding it on every call cost more CPU than the whole HTTP exchange on loopback.
+        """
+        base = {"messages": request.messages, "model": self.model}
+        key = (mode, request.response_model)
+        if key in self._shapes:
+            return {**base, **self._shapes[key]}
+        handlers = mode_registry.get_handlers(Provider.OPENAI, MODES[mode])
+        _, kwargs = handlers.request_handler(request.response_model, dict(base))
+        if mode == "json":
+            schema = request.response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        if mode in ("tools", "json_schema"):
+            self._shapes[key] = {k: v for k, v in kwargs.items() if k not in base}
+        return kwargs
 
     def complete(self, request: CompletionRequest) -> Completion:
         modes = [self.mode] if self.mode else list(LADDER)
@@ -133,51 +144,20 @@ class OpenAIBackend:
         raise last
 
     def _call(self, mode: str, request: CompletionRequest) -> Completion:
-        kwargs: dict[str, Any] = {
-            "model": self.model,
-            "messages": request.messages,
-            "response_model": request.response_model,
-            "max_retries": 0,
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-        }
+        kwargs = self._shape(mode, request)
+        kwargs.update(max_tokens=request.max_tokens, temperature=request.temperature)
         if request.seed is not None:
             kwargs["seed"] = request.seed
-        if mode == "json":
-            schema = request.response_model.model_json_schema()
-            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
-        started = time.perf_counter()
-        raw_completion: Any = None
         try:
-            parsed, raw_completion = self._instructor(mode).chat.completions.create_with_completion(
-                **kwargs
-            )
-            data = parsed.model_dump(mode="json")
-            text = _raw_text(raw_completion)
-            error = None
-        except Exception as exc:  # translated below; instructor wraps everything it raises
-            api_error = _find(exc, openai.APIError)
-            if api_error is not None:
-                raise self._translate(api_error, mode) from exc
-            raw_completion = getattr(exc, "last_completion", None)
-            if raw_completion is None and not (
-                _find(exc, ValidationError) or _find(exc, ValueError)
-            ):
-                raise ProviderError(
-                    redact(f"{type(exc).__name__}: {exc}", self._secrets),
-                    backend=self.name,
-                ) from exc
-            text = _raw_text(raw_completion)
-            data, error = parse_json_object(text)
-            if data is None and error is None:
-                error = redact(str(exc), self._secrets)[:500]
-        finish = None
-        if raw_completion is not None:
-            try:
-                finish = raw_completion.choices[0].finish_reason
-            except (AttributeError, IndexError):
-                finish = None
-        usage = _usage(raw_completion)
+            completion = self._client.chat.completions.create(**kwargs)
+        except openai.APIError as exc:
+            raise self._translate(exc, mode) from exc
+        text = _raw_text(completion)
+        try:
+            finish = completion.choices[0].finish_reason
+        except (AttributeError, IndexError, TypeError):
+            finish = None
+        usage = _usage(completion)
         if finish == "length":
             raise TruncatedOutputError(
                 f"the model stopped at max_tokens={request.max_tokens} before finishing its answer",
@@ -186,10 +166,10 @@ class OpenAIBackend:
                 partial=text,
                 usage=usage,
             )
-        _ = time.perf_counter() - started
+        data, error = parse_json_object(text)
         return Completion(
             text=text, data=data, parse_error=error, usage=usage, finish_reason=finish,
-            model=getattr(raw_completion, "model", None) or self.model, mode=mode,
+            model=getattr(completion, "model", None) or self.model, mode=mode,
         )
 
     def _translate(self, exc: BaseException, mode: str) -> ProviderError | _ModeRejected:

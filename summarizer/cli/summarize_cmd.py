@@ -53,6 +53,9 @@ def summarize(
             settings=settings, strict=not lenient, language=language,
             cache=None if no_cache else store, on_call=store.log_call,
         )
-        result = summarizer.summarize(doc)
+        try:
+            result = summarizer.summarize(doc)
+        finally:
+            summarizer.close()
     text = result.model_dump_json(indent=2) if format is Format.json else analysis_markdown(result)
     write_output(text, out)

@@ -1,0 +1,205 @@
+"""Issue 3 benchmark: the embedded pipeline vs a naive instructor baseline, same model, same run.
+
+    flock /work/model.lock python benchmarks/local_speed.py --out benchmarks/results/local_speed.txt
+
+Each system runs in its own subprocess (so peak RSS is its own), on the seed article and three
+constructed fixture articles, reusing one ``Llama`` per process:
+
+* **ours**: ``Summarizer`` with the local backend (1.5B), default settings: sentence ids,
+  short keys, length caps, grammar-constrained JSON, grounding + re-asks.
+* **baseline**: instructor ``Mode.TOOLS`` in-process on the same model, one call, a plain
+  schema (summary, stances, claims each with speaker and a verbatim quote), no caps, no ids.
+* **floor**: the physical floor for our answer: prompt processing of the article alone plus
+  our output tokens at the measured generation rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = [
+    ROOT / "examples" / "global-times-2024-06-19-russia-dprk-treaty.txt",
+    ROOT / "evals" / "fixtures" / "health-hospital-waits-anonymous.txt",
+    ROOT / "evals" / "fixtures" / "economy-central-bank-hedged.txt",
+    ROOT / "evals" / "fixtures" / "courts-rental-ban-split-ruling.txt",
+]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_ours(model: str, paths: list[Path]) -> list[dict[str, Any]]:
+    from summarizer import Settings, Summarizer
+    from summarizer.errors import SummarizerError
+
+    s = Summarizer(settings=Settings(backend="local", model=model))
+    _ = s.backend.llama  # type: ignore[attr-defined]  # load the weights before timing
+    rows = []
+    for p in paths:
+        text = p.read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        try:
+            r = s.summarize(text, id=p.stem)
+        except SummarizerError as exc:
+            rows.append({"article": p.stem, "error": f"{type(exc).__name__}: {exc}"[:300],
+                         "wall_s": time.perf_counter() - t0, "rss_mb": _rss_mb()})
+            continue
+        wall = time.perf_counter() - t0
+        spans = [e for c in r.claims for e in c.evidence] + [e for st in r.stances for e in st.evidence]
+        verified = sum(text[e.start:e.end] == e.text for e in spans)
+        rows.append({
+            "article": p.stem, "wall_s": wall, "prompt_tokens": r.meta.usage.prompt_tokens,
+            "output_tokens": r.meta.usage.completion_tokens, "reasks": r.meta.reasks,
+            "attempts": r.meta.attempts, "claims": len(r.claims), "stances": len(r.stances),
+            "evidence": len(spans), "verified": verified, "rss_mb": _rss_mb(),
+        })
+    return rows
+
+
+def run_baseline(model: str, paths: list[Path]) -> list[dict[str, Any]]:
+    import instructor
+    from pydantic import BaseModel
+
+    from summarizer.backends.local import LocalBackend
+    from summarizer.grounding import normalize
+    from summarizer.settings import Settings
+
+    class Claim(BaseModel):
+        speaker: str
+        quote: str
+
+    class Stance(BaseModel):
+        holder: str
+        target: str
+        label: str
+
+    class Analysis(BaseModel):
+        summary: str
+        stances: list[Stance]
+        claims: list[Claim]
+
+    llm = LocalBackend.from_settings(Settings(backend="local", model=model)).llama
+    create = instructor.patch(create=llm.create_chat_completion_openai_v1, mode=instructor.Mode.TOOLS)
+    rows = []
+    for p in paths:
+        text = p.read_text(encoding="utf-8")
+        messages = [
+            {"role": "system", "content": "Analyse the news article: write a summary, list the "
+             "stances (holder, target, favor/against/neutral/mixed) and the claims, each with its "
+             "speaker and a verbatim quote from the article."},
+            {"role": "user", "content": text},
+        ]
+        t0 = time.perf_counter()
+        try:
+            result, raw = create(messages=messages, response_model=Analysis, max_retries=0,
+                                 max_tokens=2048, temperature=0.0), None
+            raw = getattr(result, "_raw_response", None)
+        except Exception as exc:  # the baseline is allowed to fail; we record how
+            rows.append({"article": p.stem, "error": f"{type(exc).__name__}: {exc}"[:300],
+                         "wall_s": time.perf_counter() - t0, "rss_mb": _rss_mb()})
+            continue
+        wall = time.perf_counter() - t0
+        usage = getattr(raw, "usage", None)
+        norm = normalize(text)
+        verified = sum(1 for c in result.claims if c.quote.strip() and normalize(c.quote) in norm)
+        rows.append({
+            "article": p.stem, "wall_s": wall,
+            "prompt_tokens": getattr(usage, "prompt_tokens", None),
+            "output_tokens": getattr(usage, "completion_tokens", None), "reasks": 0, "attempts": 1,
+            "claims": len(result.claims), "stances": len(result.stances),
+            "evidence": len(result.claims), "verified": verified, "rss_mb": _rss_mb(),
+        })
+    return rows
+
+
+def run_floor(model: str, paths: list[Path]) -> dict[str, Any]:
+    """Prompt-processing time of each article alone, and the unconstrained generation rate."""
+    from summarizer.backends.local import LocalBackend
+    from summarizer.document import Document
+    from summarizer.settings import Settings
+
+    backend = LocalBackend.from_settings(Settings(backend="local", model=model))
+    llm = backend.llama
+    out: dict[str, Any] = {"prompt_s": {}, "prompt_tokens": {}}
+    for p in paths:
+        tokens = llm.tokenize(Document(p.read_text(encoding="utf-8")).numbered().encode(), add_bos=True)
+        llm.reset()
+        t0 = time.perf_counter()
+        llm.eval(tokens)
+        out["prompt_s"][p.stem] = time.perf_counter() - t0
+        out["prompt_tokens"][p.stem] = len(tokens)
+    llm.reset()
+    t0 = time.perf_counter()
+    r = llm.create_completion("Write a long story about a lighthouse keeper.", max_tokens=128,
+                              temperature=0.0)
+    n = r["usage"]["completion_tokens"]
+    out["gen_tok_s"] = n / (time.perf_counter() - t0)
+    out["pp_tok_s"] = sum(out["prompt_tokens"].values()) / sum(out["prompt_s"].values())
+    return out
+
+
+def _child(kind: str, model: str) -> Any:
+    proc = subprocess.run([sys.executable, __file__, "--child", kind, "--model", model],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="qwen2.5-coder-1.5b")
+    ap.add_argument("--child", choices=["ours", "baseline", "floor"])
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    if args.child:
+        fn = {"ours": run_ours, "baseline": run_baseline, "floor": run_floor}[args.child]
+        print(json.dumps(fn(args.model, ARTICLES)))
+        return
+
+    started = time.time()
+    floor = _child("floor", args.model)
+    ours = _child("ours", args.model)
+    base = _child("baseline", args.model)
+    lines = [f"# local_speed — model {args.model}, {time.strftime('%Y-%m-%d %H:%M')}, "
+             f"prompt {floor['pp_tok_s']:.1f} tok/s, generation {floor['gen_tok_s']:.1f} tok/s", ""]
+    hdr = (f"{'article':34} {'system':8} {'wall s':>7} {'prompt':>6} {'out':>5} {'reask':>5} "
+           f"{'RSS MB':>7} {'claims':>6} {'verif':>7} {'base/ours':>9} {'floor s':>7} {'ours/floor':>10}")
+    lines += [hdr, "-" * len(hdr)]
+    for o, b in zip(ours, base):
+        name = o["article"][:34]
+        fl = None
+        if "error" not in o:
+            fl = floor["prompt_s"][o["article"]] + o["output_tokens"] / floor["gen_tok_s"]
+        for sysname, r in (("ours", o), ("baseline", b)):
+            if "error" in r:
+                lines.append(f"{name:34} {sysname:8} {r['wall_s']:7.1f}  ERROR {r['error'][:90]}")
+                continue
+            ratio = (b["wall_s"] / o["wall_s"]) if sysname == "ours" and "error" not in b else None
+            share = f"{r['verified']}/{r['evidence']}"
+            lines.append(
+                f"{name:34} {sysname:8} {r['wall_s']:7.1f} {r['prompt_tokens'] or 0:6} "
+                f"{r['output_tokens'] or 0:5} {r['reasks']:5} {r['rss_mb']:7.0f} {r['claims']:6} "
+                f"{share:>7} {(f'{ratio:.2f}x' if ratio else ''):>9} "
+                f"{(f'{fl:.1f}' if fl and sysname == 'ours' else ''):>7} "
+                f"{(f'{o['wall_s'] / fl:.2f}' if fl and sysname == 'ours' else ''):>10}"
+            )
+    lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
+    text = "\n".join(lines)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
