@@ -40,7 +40,7 @@ from typing import Any
 from summarizer.briefing import Briefing, Citation, brief
 from summarizer.document import Document, split_sentences
 from summarizer.evals.metrics import KEYPOINT_MIN_RECALL, keypoint_coverage
-from summarizer.evals.neus import load_neus
+from summarizer.evals.neus import NeusEvent, load_neus
 from summarizer.grounding import MIN_SUPPORT, content_words
 from summarizer.pipeline import Summarizer
 from summarizer.settings import Settings
@@ -115,21 +115,9 @@ def _mean(values: list[float | None]) -> float | None:
     return round(sum(present) / len(present), 4) if present else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "neus_allsides",
-                        help="Folder with val.source and val.target (never copied).")
-    parser.add_argument("--events", type=int, default=10, help="First N events of the split.")
-    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="Local catalogue name.")
-    parser.add_argument("--backend", default="local", help="local | openai (with SUMMARIZER_* env).")
-    parser.add_argument("--max-comparisons", type=int, default=2)
-    parser.add_argument("--max-reasks", type=int, default=None, help="Re-asks per model task.")
-    parser.add_argument("--out", type=Path, default=None, help="Folder for the results JSON.")
-    args = parser.parse_args(argv)
-
-    events = load_neus(args.data, limit=args.events)
-    settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
-    summarizer = Summarizer(settings=settings, strict=False)
+def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
+        max_comparisons: int = 2) -> dict[str, Any]:
+    """Brief every event with ``summarizer`` and score it; return the results document."""
     rows = []
     started = time.perf_counter()
     for event in events:
@@ -137,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                          outlet=OUTLETS[k] if k < len(OUTLETS) else None)
                 for k, a in enumerate(event.articles) if a.text.strip()]
         t0 = time.perf_counter()
-        note = brief(docs, summarizer=summarizer, max_comparisons=args.max_comparisons,
+        note = brief(docs, summarizer=summarizer, max_comparisons=max_comparisons,
                      progress=lambda doc_id, done, total, t0=t0: print(
                          f"{doc_id}: analysed ({done}/{total}, {time.perf_counter() - t0:.0f} s)",
                          file=sys.stderr, flush=True))
@@ -145,11 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         row["seconds"] = round(time.perf_counter() - t0, 1)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
-
-    summary = {
+    return {
         "benchmark": "neus_allsides/val (first events)",
         "events": len(rows),
-        "model": args.model,
+        "model": model,
         "backend": summarizer.backend.name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "metrics": {
@@ -164,15 +151,34 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "keypoint_min_recall": KEYPOINT_MIN_RECALL,
             "citation_min_support": MIN_SUPPORT,
-            "max_comparisons": args.max_comparisons,
+            "max_comparisons": max_comparisons,
+            "max_reasks": summarizer.settings.max_reasks,
         },
         "total_seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "neus_allsides",
+                        help="Folder with val.source and val.target (never copied).")
+    parser.add_argument("--events", type=int, default=10, help="First N events of the split.")
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="Local catalogue name.")
+    parser.add_argument("--backend", default="local", help="local | openai (with SUMMARIZER_* env).")
+    parser.add_argument("--max-comparisons", type=int, default=2)
+    parser.add_argument("--max-reasks", type=int, default=None, help="Re-asks per model task.")
+    parser.add_argument("--out", type=Path, default=None, help="Folder for the results JSON.")
+    args = parser.parse_args(argv)
+
+    events = load_neus(args.data, limit=args.events)
+    settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
+    summary = run(events, Summarizer(settings=settings, strict=False), model=args.model,
+                  max_comparisons=args.max_comparisons)
     text = json.dumps(summary, indent=2)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        path = args.out / f"briefing-{args.model}-{len(rows)}events.json"
+        path = args.out / f"briefing-{args.model}-{summary['events']}events.json"
         path.write_text(text + "\n", encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
     print(json.dumps(summary["metrics"], indent=2))

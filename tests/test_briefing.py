@@ -565,3 +565,56 @@ def test_split_front_matter_only_takes_key_value_blocks_at_the_top(
     text: str, meta: dict[str, str], body: str
 ) -> None:
     assert split_front_matter(text) == (meta, body)
+
+
+def _load_benchmark() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("neus_briefing", ROOT / "benchmarks" / "neus_briefing.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rouge_l_matches_a_hand_computed_lcs() -> None:
+    bench = _load_benchmark()
+    # LCS("the cat sat on the mat", "the cat lay on the mat") = 5 of 6 tokens each: F1 = 5/6
+    assert bench.rouge_l("the cat sat on the mat", "the cat lay on the mat") == pytest.approx(0.8333)
+    assert bench.rouge_l("", "anything") == 0.0
+    assert bench.rouge_l("a b c", "c b a") == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None:
+    """Our own three-outlet sample in the NeuS format (the real data is never copied)."""
+    bench = _load_benchmark()
+    from summarizer.evals.neus import load_neus
+
+    arts = [
+        ("TITLE=> Ferry to Brack funded. ARTICLE=> The council voted to fund a ferry to Brack. "
+        "The mayor said the ferry would run from May."),
+        ("TITLE=> Brack ferry approved. ARTICLE=> Councillors approved money for a Brack ferry. "
+        "Critics said the ferry would cost too much."),
+        "TITLE=> Council backs ferry. ARTICLE=> The council backed a new ferry to Brack on Monday.",
+    ]
+    (tmp_path / "val.source").write_text(" [SEP] ".join(arts) + "\n", encoding="utf-8")
+    (tmp_path / "val.target").write_text(
+        "TITLE=> Council funds Brack ferry. ARTICLE=> The council voted to fund a ferry to Brack.\n",
+        encoding="utf-8")
+
+    def model(request: CompletionRequest) -> dict[str, Any]:
+        if request.response_model is WireArticle:
+            first = re.search(r"^\[1\] (.*)$", request.messages[1]["content"], re.MULTILINE)
+            assert first is not None
+            return {"h": "Ferry", "a": "A ferry.", "k": [{"x": first.group(1)[:110], "e": [1]}],
+                    "c": [], "s": []}
+        return fake_model(request)
+
+    summarizer = Summarizer(backend=FakeBackend(default=model), strict=False)
+    result = bench.run(load_neus(tmp_path), summarizer, model="fake", max_comparisons=2)
+    row = result["rows"][0]
+    assert (result["events"], row["analysed"], row["failed"]) == (1, 3, [])
+    assert row["bottom_line_by"] == "model" and row["citation_support"] == 1.0
+    assert row["keypoint_coverage"] == 1.0  # the roundup's sentence is the first key point
+    assert 0.5 < row["rouge_l"] <= 1.0
+    assert "The council voted" not in json.dumps(result)  # numbers only, no text
