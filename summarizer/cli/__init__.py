@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SummarizerError as exc:
         if state.debug:
-            traceback.print_exc()
+            # the chained provider exceptions may quote the key back (an echoed header)
+            trace = "".join(traceback.format_exception(exc))
+            print(redact(trace, state.secrets), file=sys.stderr, end="")
         print(f"summarizer: error: {redact(str(exc), state.secrets)}", file=sys.stderr)
         for cls, code in EXIT_CODES.items():
             if isinstance(exc, cls):
