@@ -169,6 +169,17 @@ def _ungrounded(body: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that vanishes mid-request (a timeout, a killed process) is not an error here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class FaultServer:
     """Serve chat completions on ``127.0.0.1:<free port>`` with injected faults.
 
@@ -326,7 +337,7 @@ class FaultServer:
                     pass  # the client gave up (timeout) or the connection was reset
 
         # bound here, not in __init__, so a FaultServer used only for draw() holds no socket
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._stop.clear()
         self._thread = threading.Thread(
