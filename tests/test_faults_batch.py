@@ -9,7 +9,6 @@ import json
 import re
 import sys
 import warnings
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
