@@ -77,16 +77,14 @@ def test_server_errors_use_5xx_statuses() -> None:
 
 
 def test_reset_closes_the_connection_without_an_answer() -> None:
-    with FaultServer(rates={"reset": 1.0}) as srv:
-        with pytest.raises(httpx.TransportError):
-            _post(srv, _body(_article(1)))
+    with FaultServer(rates={"reset": 1.0}) as srv, pytest.raises(httpx.TransportError):
+        _post(srv, _body(_article(1)))
     assert srv.injected["reset"] == 1
 
 
 def test_stall_outlasts_the_client_timeout() -> None:
-    with FaultServer(rates={"stall": 1.0}, stall_s=1.0) as srv:
-        with pytest.raises(httpx.ReadTimeout):
-            _post(srv, _body(_article(1)), timeout_s=0.2)
+    with FaultServer(rates={"stall": 1.0}, stall_s=1.0) as srv, pytest.raises(httpx.ReadTimeout):
+        _post(srv, _body(_article(1)), timeout_s=0.2)
     assert srv.injected["stall"] == 1
 
 

@@ -46,9 +46,11 @@ def test_complete_looking_answer_cut_at_length_is_not_accepted(
 
 def test_budget_doubles_up_to_the_cap_then_raises(seed_text: str) -> None:
     partial = '{"h": "Russia and North Korea sign", "a": "Putin and'
-    with ScriptedServer(default=Reply(content=partial, finish_reason="length")) as srv:
-        with pytest.raises(TruncatedOutputError) as info:
-            _summarizer(srv, strict=False, max_tokens=1024, max_tokens_cap=4096).summarize(seed_text)
+    with (
+        ScriptedServer(default=Reply(content=partial, finish_reason="length")) as srv,
+        pytest.raises(TruncatedOutputError) as info,
+    ):
+        _summarizer(srv, strict=False, max_tokens=1024, max_tokens_cap=4096).summarize(seed_text)
     assert [r["max_tokens"] for r in srv.requests] == [1024, 2048, 4096]
     err = info.value
     assert err.max_tokens == 4096 and err.cause == "truncated"
@@ -57,9 +59,11 @@ def test_budget_doubles_up_to_the_cap_then_raises(seed_text: str) -> None:
 
 
 def test_no_retry_when_the_budget_is_already_at_the_cap(seed_text: str) -> None:
-    with ScriptedServer(default=Reply(content='{"h": "x"', finish_reason="length")) as srv:
-        with pytest.raises(TruncatedOutputError):
-            _summarizer(srv, max_tokens=2048, max_tokens_cap=2048).summarize(seed_text)
+    with (
+        ScriptedServer(default=Reply(content='{"h": "x"', finish_reason="length")) as srv,
+        pytest.raises(TruncatedOutputError),
+    ):
+        _summarizer(srv, max_tokens=2048, max_tokens_cap=2048).summarize(seed_text)
     assert [r["max_tokens"] for r in srv.requests] == [2048]
 
 
