@@ -36,6 +36,9 @@ class WireKeyPoint(_Wire):
 
 
 class WireClaim(_Wire):
+    # The sentence id comes first: the model picks the sentence, then names the speaker that
+    # sentence credits (fewer misattributions than naming a speaker and searching for a line).
+    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
     s: str = Field(
         min_length=1,
         max_length=60,
@@ -51,26 +54,25 @@ class WireClaim(_Wire):
     )
     v: str | None = Field(max_length=24, description="Cue verb, e.g. 'said'; null if none.")
     x: str | None = Field(
+        default=None,
         max_length=160,
-        description="null when the cited sentence itself states the claim (its text is used); "
-        "else a short self-contained paraphrase.",
+        description="Optional short paraphrase; omitted, the cited sentence is the claim's text.",
     )
-    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
 
 
 class WireStance(_Wire):
+    e: SentenceIds = Field(min_length=1, max_length=3)
     h: str = Field(min_length=1, max_length=60, description="Stance holder as named in the article.")
     t: WireSpeakerType
     g: str = Field(min_length=1, max_length=60, description="Target: an actor, policy or claim.")
     l: Literal["favor", "against", "neutral", "mixed"]  # noqa: E741
-    e: SentenceIds = Field(min_length=1, max_length=3)
 
 
 class WireArticle(_Wire):
     h: str = Field(min_length=1, max_length=100, description="One-line headline.")
     a: str = Field(min_length=1, max_length=240, description="Abstract, 1-2 sentences.")
     k: list[WireKeyPoint] = Field(min_length=1, max_length=5, description="3-5 key points.")
-    c: list[WireClaim] = Field(max_length=8, description="Claims, most important first.")
+    c: list[WireClaim] = Field(max_length=12, description="Claims, in article order.")
     s: list[WireStance] = Field(max_length=5, description="Stances of the outlet and sources.")
 
 

@@ -44,13 +44,20 @@ def _load_llama(path: Path, n_ctx: int, n_threads: int) -> Any:
         return _LLAMAS[key]
 
 
-def _strip_docs(schema: Any) -> Any:
-    """Drop titles/descriptions: they do not constrain decoding and slow grammar building."""
-    if isinstance(schema, dict):
-        return {k: _strip_docs(v) for k, v in schema.items() if k not in ("title", "description")}
+def grammar_schema(schema: Any) -> Any:
+    """The schema decoding is constrained to: titles, descriptions and defaults dropped, and
+    only *required* properties kept, so the model never spends tokens on optional fields
+    (each generated token costs ~0.1 s on two cores)."""
     if isinstance(schema, list):
-        return [_strip_docs(v) for v in schema]
-    return schema
+        return [grammar_schema(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: grammar_schema(v) for k, v in schema.items()
+           if k not in ("title", "description", "default")}
+    if isinstance(out.get("properties"), dict):
+        required = set(out.get("required", []))
+        out["properties"] = {k: v for k, v in out["properties"].items() if k in required}
+    return out
 
 
 class LocalBackend:
@@ -105,7 +112,7 @@ class LocalBackend:
     def complete(self, request: CompletionRequest) -> Completion:
         schema = self._schemas.get(request.response_model)
         if schema is None:
-            schema = _strip_docs(request.response_model.model_json_schema())
+            schema = grammar_schema(request.response_model.model_json_schema())
             self._schemas[request.response_model] = schema
         llama = self.llama
         started = time.perf_counter()
