@@ -80,3 +80,13 @@ def test_backend_choice_order(tmp_path: Path) -> None:
     # explicit local with a model that is not pulled -> says how to pull it
     with pytest.raises(ConfigurationError, match="models pull qwen2.5-coder-0.5b"):
         resolve_backend(Settings(backend="local", model="qwen2.5-coder-0.5b", models_dir=tmp_path))
+
+
+def test_pulled_default_model_is_used_without_configuration(tmp_path: Path) -> None:
+    from summarizer.modelstore import CATALOGUE, DEFAULT_MODEL
+
+    entry = CATALOGUE[DEFAULT_MODEL]
+    with (tmp_path / entry.filename).open("wb") as fh:  # a sparse file of the right size
+        fh.truncate(entry.size)
+    backend = resolve_backend(Settings(models_dir=tmp_path))
+    assert backend.name == "local" and backend.model == DEFAULT_MODEL
