@@ -302,16 +302,17 @@ def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
 
 def reask_message(problems: list[Problem], *, parse_error: str | None = None) -> str:
     """The user message of a re-ask: every problem, as instructions, then what to do."""
-    lines = ["Your answer could not be verified against the article."]
+    lines = ["A previous answer to this request was rejected because it could not be verified "
+             "against the article:"]
     if parse_error:
-        lines.append(f"It is not valid: {parse_error}")
+        lines.append(f"- it is not valid: {parse_error}")
     for p in problems[:12]:
         lines.append(f"- {p.instruction()}")
     if len(problems) > 12:
         lines.append(f"- ... and {len(problems) - 12} more problems of the same kind")
     lines.append(
-        "Answer again with the complete corrected JSON object. Cite only sentence ids shown in "
-        "[brackets] in the article, and only for sentences that say what you claim."
+        "Write a new, complete JSON answer that avoids these problems. Cite only sentence ids "
+        "shown in [brackets] in the article, and only for sentences that say what you claim."
     )
     return "\n".join(lines)
 

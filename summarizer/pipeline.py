@@ -256,8 +256,10 @@ class Summarizer:
             if attempts - truncations >= budget:
                 break
             reasks += 1
+            # The rejected answer is not echoed back: small local models tend to copy it
+            # verbatim. The problems quote what was wrong; the prompt prefix (instructions +
+            # article) stays identical, so llama.cpp reuses its KV cache for the re-ask.
             messages = list(rendered.messages) + [
-                {"role": "assistant", "content": completion.text or "(no answer)"},
                 {"role": "user", "content": reask_message(problems, parse_error=parse_error)},
             ]
 

@@ -84,7 +84,7 @@ def test_reask_message_lists_problems_as_instructions(seed_text: str, seed_answe
     g = ground(_wire(seed_answer, c=[claim]), Document(seed_text))
     msg = reask_message(g.problems)
     assert "c[0]: sentence 42 does not exist" in msg
-    assert "complete corrected JSON" in msg
+    assert "new, complete JSON answer" in msg
 
 
 def test_normalize_unifies_quotes_dashes_and_space() -> None:

@@ -57,7 +57,8 @@ def test_fabricated_evidence_triggers_exactly_one_reask(seed_text: str, seed_ans
     assert len(fake.requests) == 2
     assert result.meta.attempts == 2 and result.meta.reasks == 1
     reask = fake.requests[1].messages
-    assert [m["role"] for m in reask] == ["system", "user", "assistant", "user"]
+    assert [m["role"] for m in reask] == ["system", "user", "user"]  # the bad answer is not echoed
+    assert reask[:2] == fake.requests[0].messages  # same prefix: the KV cache is reused
     assert "c[0]: sentence 77 does not exist" in reask[-1]["content"]
     assert result.meta.usage.prompt_tokens > 0
 

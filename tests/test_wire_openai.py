@@ -49,8 +49,8 @@ def test_fabricated_then_corrected_is_one_reask(seed_text: str, seed_answer: dic
     assert len(srv.requests) == 2
     assert result.meta.attempts == 2 and result.meta.reasks == 1
     reask = srv.requests[1]["messages"]
-    assert reask[-2]["role"] == "assistant" and "conquer the moon" in reask[-2]["content"]
-    assert "is not in the article" in reask[-1]["content"]
+    assert [m["role"] for m in reask] == ["system", "user", "user"]
+    assert "conquer the moon" in reask[-1]["content"] and "is not in the article" in reask[-1]["content"]
 
 
 def test_never_grounds_raises_documented_error(seed_text: str, seed_answer: dict[str, Any]) -> None:
