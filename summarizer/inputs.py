@@ -135,8 +135,8 @@ def extract_html(html: str) -> str:
     try:
         import trafilatura  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        trafilatura = None
-    if trafilatura is not None:
+        pass
+    else:
         text = trafilatura.extract(html, include_comments=False, include_tables=True)
         if text and text.strip():
             return str(text)

@@ -40,7 +40,7 @@ or the author's own assertion with no attribution."""
 
 StanceLabel = Literal["favor", "against", "neutral", "mixed"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 
 class _Model(BaseModel):

@@ -77,9 +77,9 @@ class Settings(BaseModel):
         for var, key in mapping.items():
             if env.get(var):
                 values[key] = env[var]
-        key = env.get("SUMMARIZER_API_KEY") or env.get("OPENAI_API_KEY")
-        if key:
-            values["api_key"] = key
+        api_key = env.get("SUMMARIZER_API_KEY") or env.get("OPENAI_API_KEY")
+        if api_key:
+            values["api_key"] = api_key
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(values)
 

@@ -7,6 +7,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..settings import Settings
 
@@ -22,9 +23,9 @@ class _State:
 state = _State()
 
 
-def settings_from_flags(**flags: object) -> Settings:
+def settings_from_flags(**flags: Any) -> Settings:
     """Settings from the environment, overridden by the flags that were given."""
-    settings = Settings.from_env(**{k: v for k, v in flags.items() if v is not None})
+    settings = Settings.from_env(None, **{k: v for k, v in flags.items() if v is not None})
     state.secrets = settings.secrets()
     return settings
 
