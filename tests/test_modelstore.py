@@ -90,3 +90,14 @@ def test_pulled_default_model_is_used_without_configuration(tmp_path: Path) -> N
         fh.truncate(entry.size)
     backend = resolve_backend(Settings(models_dir=tmp_path))
     assert backend.name == "local" and backend.model == DEFAULT_MODEL
+
+
+def test_grammar_schema_keeps_only_required_properties() -> None:
+    from summarizer.backends.local import grammar_schema
+    from summarizer.wire import WireArticle
+
+    schema = grammar_schema(WireArticle.model_json_schema())
+    claim = schema["$defs"]["WireClaim"]
+    assert list(claim["properties"]) == ["e", "s", "t", "a", "v"]  # optional "x" dropped, id first
+    assert "description" not in claim["properties"]["s"] and claim["properties"]["s"]["maxLength"] == 60
+    assert schema["properties"]["c"]["maxItems"] == 12
