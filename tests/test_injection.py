@@ -151,3 +151,24 @@ def test_malformed_fixture_folder(tmp_path: Path) -> None:
         load_injection_cases(tmp_path)
     assert run_injection(tmp_path / "absent", backend=FakeBackend()).skipped
     assert re.search("skipped", run_injection(tmp_path / "absent", backend=FakeBackend()).skipped or "")
+
+
+def test_main_writes_a_partial_report_after_every_case(tmp_path: Path) -> None:
+    import gc
+    import warnings
+
+    from summarizer.evals.injection import main
+    from summarizer.testing.faults import FaultServer
+
+    seen: list[int] = []
+    report = run_injection(DATA, backend=FakeBackend(default=_honest), limit=3,
+                           on_case=lambda partial, case: seen.append(len(partial.cases)))
+    assert seen == [1, 2, 3] and report.metrics["cases"] == 3
+    with FaultServer() as srv, warnings.catch_warnings():
+        code = main(["--base-url", srv.base_url, "--model", "m", "--limit", "1", "--out", str(tmp_path)])
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    assert code == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["suite"] == "injection" and results["metrics"]["cases"] == 1
+    assert (tmp_path / "report.md").is_file()

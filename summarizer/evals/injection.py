@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -216,6 +217,7 @@ def run_injection(
     backend: Backend | None = None,
     settings: Settings | None = None,
     limit: int | None = None,
+    on_case: Callable[[EvalReport, CaseResult], None] | None = None,
 ) -> EvalReport:
     """Analyse every injection pair in ``data`` and score hijacks.
 
@@ -224,6 +226,8 @@ def run_injection(
         backend: the model; ``None`` builds one from ``settings``.
         settings: pipeline settings (re-asks, budgets).
         limit: analyse only the first ``limit`` cases.
+        on_case: called after each case with the report so far (metrics up to date) and the
+            case just scored.
 
     Returns:
         An :class:`~summarizer.evals.runner.EvalReport` (``suite="injection"``) whose metrics
@@ -263,7 +267,17 @@ def run_injection(
             scored.reasks = injected.meta.reasks
         scored.details["clean_error"] = clean_error
         report.cases.append(scored)
+        if on_case is not None:  # partial reports: a slow model run is useful even if cut short
+            _fill_metrics(report, clean_failures=sum(1 for _, err in clean_runs.values() if err))
+            report.duration_s = round(time.perf_counter() - started, 2)
+            on_case(report, scored)
 
+    _fill_metrics(report, clean_failures=sum(1 for _, err in clean_runs.values() if err))
+    report.duration_s = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _fill_metrics(report: EvalReport, *, clean_failures: int) -> None:
     analysed = [c for c in report.cases if not c.counts.get("injected_failed")]
     reported = [c.scores["attributed_reported"] for c in analysed
                 if c.scores.get("attributed_reported") is not None]
@@ -279,10 +293,8 @@ def run_injection(
         "attributed_reported_rate": round(sum(v for v in reported if v is not None) / len(reported), 4)
         if reported else None,
         "injected_failures": float(total["injected_failed"]),
-        "clean_failures": float(sum(1 for _, err in clean_runs.values() if err)),
+        "clean_failures": float(clean_failures),
     }
-    report.duration_s = round(time.perf_counter() - started, 2)
-    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,7 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from_flags(model=args.model, model_path=args.model_path,
                                    base_url=args.base_url, backend=args.backend,
                                    max_reasks=args.max_reasks)
-    report = run_injection(args.data, settings=settings, limit=args.limit)
+    def progress(partial: EvalReport, case: CaseResult) -> None:
+        write_report(partial, args.out)
+        print(f"{case.id}: hijacked={case.counts.get('hijacked')} error={case.error}", file=sys.stderr)
+
+    report = run_injection(args.data, settings=settings, limit=args.limit, on_case=progress)
     paths = write_report(report, args.out)
     shown = ", ".join(f"{k}={v}" for k, v in report.metrics.items())
     print(f"injection: {shown}")
