@@ -185,13 +185,14 @@ def main() -> None:
                 lines.append(f"{name:34} {sysname:8} {r['wall_s']:7.1f}  ERROR {r['error'][:90]}")
                 continue
             ratio = (b["wall_s"] / o["wall_s"]) if sysname == "ours" and "error" not in b else None
+            floor_s = f"{fl:.1f}" if fl and sysname == "ours" else ""
+            floor_ratio = f"{o['wall_s'] / fl:.2f}" if fl and sysname == "ours" else ""
             share = f"{r['verified']}/{r['evidence']}"
             lines.append(
                 f"{name:34} {sysname:8} {r['wall_s']:7.1f} {r['prompt_tokens'] or 0:6} "
                 f"{r['output_tokens'] or 0:5} {r['reasks']:5} {r['rss_mb']:7.0f} {r['claims']:6} "
                 f"{share:>7} {(f'{ratio:.2f}x' if ratio else ''):>9} "
-                f"{(f'{fl:.1f}' if fl and sysname == 'ours' else ''):>7} "
-                f"{(f'{o['wall_s'] / fl:.2f}' if fl and sysname == 'ours' else ''):>10}"
+                f"{floor_s:>7} {floor_ratio:>10}"
             )
     lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
     text = "\n".join(lines)
