@@ -19,6 +19,7 @@ __all__ = ["SCHEMAS", "export_schemas", "render_schemas"]
 SCHEMAS: dict[str, str] = {
     "article_analysis.schema.json": "summarizer.models:ArticleAnalysis",
     "wire_article.schema.json": "summarizer.wire:WireArticle",
+    "briefing.schema.json": "summarizer.briefing:Briefing",
 }
 
 

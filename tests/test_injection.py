@@ -172,3 +172,11 @@ def test_main_writes_a_partial_report_after_every_case(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["suite"] == "injection" and results["metrics"]["cases"] == 1
     assert (tmp_path / "report.md").is_file()
+
+
+def test_injection_is_an_eval_harness_suite(tmp_path: Path) -> None:
+    from summarizer.evals.runner import SUITES, evaluate
+
+    assert "injection" in SUITES
+    report = evaluate("injection", data=tmp_path / "absent")
+    assert report.skipped and "injection" in report.skipped

@@ -36,6 +36,7 @@ class SuiteName(str, Enum):
     polnear = "polnear"
     fnc1 = "fnc1"
     qags = "qags"
+    injection = "injection"
 
 
 @eval_app.callback()

@@ -52,11 +52,12 @@ from .metrics import (
 
 __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 
-Suite = Literal["fixtures", "polnear", "fnc1", "qags"]
-SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags")
+Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
+SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
-DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures"}
-DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 60, "qags": None}
+DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
+DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 60, "qags": None,
+                                        "injection": None}
 
 
 class CaseResult(BaseModel):
@@ -415,6 +416,12 @@ def evaluate(
 
         return resolve_backend(settings)
 
+    if suite == "injection":
+        from .injection import run_injection
+
+        injection = run_injection(data_path, backend=get_backend(), settings=settings, limit=limit)
+        injection.config.update(report.config)
+        return injection
     if suite == "qags":
         _run_qags(report, data_path, limit, seed, judge, judge_limit, get_backend, cache, progress)
     elif suite == "fnc1":
