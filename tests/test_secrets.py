@@ -171,3 +171,16 @@ def test_write_output_is_private(tmp_path: Path) -> None:
 def test_grounded_answer_helper_is_deterministic() -> None:
     body = {"messages": [{"role": "user", "content": "<article>\n[1] Ana Ruiz said yes.\n</article>"}]}
     assert grounded_answer(body) == grounded_answer(body)
+
+
+def test_eval_reports_and_cache_are_private(tmp_path: Path) -> None:
+    from summarizer.evals.cache import AnswerCache
+    from summarizer.evals.runner import EvalReport
+    from summarizer.evals.report import write_report
+
+    report = EvalReport(suite="fixtures", created_at=__import__("datetime").datetime.now())
+    for path in write_report(report, tmp_path / "out"):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    cache = AnswerCache(tmp_path / "cache")
+    cache.put("k", {"a": 1})
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in (tmp_path / "cache").rglob("*") if p.is_file())

@@ -15,6 +15,7 @@ from ..errors import BadInputError
 from ..pipeline import Summarizer
 from ..store import Store
 from . import app
+from ..files import write_private
 from .common import settings_from_flags, write_output
 
 __all__ = ["NoteFormat", "format_for", "render_note"]
@@ -113,7 +114,7 @@ def brief_command(
         if out is None:  # unreachable: checked before any model call
             raise BadInputError("format", "DOCX output needs a file: pass -o note.docx")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(rendered)
+        write_private(out, rendered)
     else:
         write_output(rendered, out)
     m = note.methods

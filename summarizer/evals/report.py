@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from .runner import EvalReport
+from ..files import write_private
 
 __all__ = [
     "Comparison",
@@ -329,6 +330,6 @@ def write_report(report: EvalReport, out_dir: Path | str, *, comparison: Compari
     paths = []
     for name, text in files.items():
         path = out / name
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
         paths.append(path)
     return paths
