@@ -40,13 +40,13 @@ def _write_input(path: Path, n: int, extra: list[dict[str, Any]] | None = None) 
     return path
 
 
-def _handler(fail: set[int] | None = None) -> Any:
+def _handler(fail: set[int] | None = None, delay_s: float = 0.0) -> Any:
     def handle(body: dict[str, Any]) -> Reply:
         user = body["messages"][1]["content"]
         number = int(user.split("The vote was ")[1].split(" ")[0])
         if fail and number in fail:
             return Reply(status=500, body={"error": {"message": "scripted outage"}})
-        return Reply(content=ANSWER)
+        return Reply(content=ANSWER, delay_s=delay_s)
 
     return handle
 
@@ -164,10 +164,13 @@ def test_thousand_lines_interrupted_then_resumed(tmp_path: Path) -> None:
     src = _write_input(tmp_path / "in.jsonl", 1000)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "SUMMARIZER_STORE": str(tmp_path / "store.db"), "SUMMARIZER_TRANSPORT_RETRIES": "0"}
-    with ScriptedServer(handler=_handler()) as srv:
+    with ScriptedServer(handler=_handler(delay_s=0.02)) as srv:  # ~25 articles/s: time to interrupt
         cmd = [sys.executable, "-m", "summarizer", "batch", str(src), "-o", str(out),
                "--base-url", srv.base_url, "-c", "8", "--no-cache", "--progress"]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # A CI runner may start us with SIGINT ignored (as shells do for background jobs); the
+        # child must get the default handler, or Python never raises KeyboardInterrupt in it.
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 240  # generous: CI machines can be heavily loaded
         while time.monotonic() < deadline:
             if out.exists() and out.read_bytes().count(b"\n") >= 150:

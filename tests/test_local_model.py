@@ -127,13 +127,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server() -> Any:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     model = _model("qwen2.5-coder-0.5b")
     port = _free_port()
+    # llama.cpp logs a lot at start-up: send it to a file (an unread pipe fills and blocks it)
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "4096", "--model_alias", "qwen-0.5b"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 300  # model load is slow on a busy 2-core machine
@@ -143,14 +146,16 @@ def llama_server() -> Any:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
             time.sleep(0.5)
     else:
         proc.kill()
-        raise RuntimeError("llama_cpp.server did not start in 300 s")
+        raise RuntimeError("llama_cpp.server did not start in 300 s: "
+                           + log_path.read_text(errors="replace")[-2000:])
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 def test_llama_cpp_server_over_real_http(llama_server: str) -> None:

@@ -108,6 +108,15 @@ class OpenAIBackend:
         """Close the HTTP connection pool."""
         self._client.close()
 
+    def __del__(self) -> None:
+        # A backend dropped without close() must not leak sockets (ResourceWarning at GC).
+        client = getattr(self, "_client", None)
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - interpreter shutdown: nothing left to report to
+                pass
+
     def _shape(self, mode: str, request: CompletionRequest) -> dict[str, Any]:
         """Request kwargs for ``mode``, built by instructor's own mode handler.
 
