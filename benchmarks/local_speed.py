@@ -152,7 +152,9 @@ def _child(kind: str, model: str) -> Any:
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"[{kind}] {json.dumps(result)}", file=sys.stderr, flush=True)  # partial results early
+    return result
 
 
 def main() -> None:
