@@ -239,6 +239,20 @@ def _summarizer(summarizer: Summarizer | None, settings: Settings | None) -> Sum
 # -- sync -----------------------------------------------------------------------------------
 
 
+def _prepare(
+    items: Iterable[BatchItem],
+    ids: Sequence[str] | None,
+    summarizer: Summarizer | None,
+    settings: Settings | None,
+    concurrency: int,
+) -> tuple[list[BatchItem], list[str], Summarizer]:
+    """Checks and set-up shared by the sync and async batch functions."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    item_list = list(items)
+    return item_list, _ids(item_list, ids), _summarizer(summarizer, settings)
+
+
 def summarize_many(
     items: Iterable[BatchItem],
     *,
@@ -276,11 +290,7 @@ def summarize_many(
         >>> [r.error.error for r in summarize_many(["A text.", "Another."], summarizer=s)]
         ['RuntimeError', 'RuntimeError']
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    items = list(items)
-    item_ids = _ids(items, ids)
-    analyser = _summarizer(summarizer, settings)
+    items, item_ids, analyser = _prepare(items, ids, summarizer, settings, concurrency)
     results: list[ItemResult | None] = [None] * len(items)
     if not items:
         return []
@@ -346,11 +356,7 @@ async def asummarize_many(
         >>> [r.ok for r in asyncio.run(asummarize_many(["A text."], summarizer=s))]
         [False]
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    items = list(items)
-    item_ids = _ids(items, ids)
-    analyser = _summarizer(summarizer, settings)
+    items, item_ids, analyser = _prepare(items, ids, summarizer, settings, concurrency)
     results: list[ItemResult | None] = [None] * len(items)
     if not items:
         return []
