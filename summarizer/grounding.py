@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from .document import Document, Sentence
 from .models import Claim, Evidence, KeyPoint, RejectedItem, Stance
-from .wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim
+from .wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim, WireRepair
 
 __all__ = ["GroundedItems", "Problem", "content_words", "ground", "normalize", "reask_message"]
 
@@ -51,6 +51,11 @@ _STOPWORDS = set(
     into over after before between during under again further once up down out off new""".split()
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+PRONOUN_LOOKBACK = 3
+"""A sentence that refers to its speaker by pronoun ("she said") may credit a speaker named up
+to this many sentences before it (a cheap stand-in for coreference); otherwise the speaker must
+be named in the cited sentence or the one just before it."""
 
 
 def normalize(text: str) -> str:
@@ -93,19 +98,58 @@ class GroundedItems:
     stances: list[Stance] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    superseded: list[Problem] = field(default_factory=list)
+    """Problems of earlier answers whose items a re-ask replaced or withdrew (audit trail)."""
+
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def merged_with(self, repair: GroundedItems) -> GroundedItems:
+        """These verified items plus a re-ask's verified replacements; the re-ask's problems
+        become the open ones and the current open problems move to :attr:`superseded`."""
+        claims: list[Claim] = []
+        seen: set[tuple[str, tuple[int, ...], str]] = set()
+        for c in [*self.claims, *repair.claims]:
+            key = (normalize(c.speaker), tuple(e.sentence for e in c.evidence), normalize(c.text))
+            if key not in seen:
+                seen.add(key)
+                claims.append(c)
+        claims.sort(key=lambda c: c.evidence[0].start if c.evidence else 0)
+        return GroundedItems(
+            key_points=[*self.key_points, *repair.key_points][:7],
+            claims=claims,
+            stances=[*self.stances, *repair.stances],
+            problems=list(repair.problems),
+            superseded=[*self.superseded, *self.problems],
+        )
+
     def rejected(self) -> list[RejectedItem]:
-        by_item: dict[tuple[str, int], RejectedItem] = {}
+        """Every item the model proposed that could not be verified: the open problems, then
+        (noted as such) the items a re-ask replaced or withdrew."""
+        out: dict[tuple[str, str], RejectedItem] = {}
         for p in self.problems:
-            key = (p.kind, p.index)
-            if key in by_item:
-                by_item[key].reasons.append(p.message)
+            key = (p.kind, repr(sorted(p.item.items())))
+            if key in out:
+                out[key].reasons.append(p.message)
             else:
-                by_item[key] = RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
-        return list(by_item.values())
+                out[key] = RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
+        gone: dict[tuple[str, str], RejectedItem] = {}
+        for p in self.superseded:
+            key = (p.kind, repr(sorted(p.item.items())))
+            if key in out:
+                continue  # proposed again and still open
+            if key in gone:
+                if p.message not in gone[key].reasons:
+                    gone[key].reasons.append(p.message)
+            else:
+                gone[key] = RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
+        for item in gone.values():
+            item.reasons.append(SUPERSEDED_NOTE)
+        return [*out.values(), *gone.values()]
+
+
+SUPERSEDED_NOTE = "replaced or withdrawn by the model when a re-ask asked it to fix this item"
 
 
 class _Checker:
@@ -147,7 +191,8 @@ class _Checker:
 
     def name_problem(self, name: str, what: str, near: list[Sentence] | None = None) -> str | None:
         """A problem if ``name`` is not named in the article, or (when ``near`` is given)
-        not in the cited sentences or the sentence just before each of them."""
+        not in the cited sentences or the sentence just before each of them (up to
+        :data:`PRONOUN_LOOKBACK` sentences before one that uses a pronoun)."""
         norm = normalize(name)
         if norm in {"outlet", "the outlet", "author", "the author"}:
             return None
@@ -157,7 +202,10 @@ class _Checker:
         if near is None:
             scope_norm, scope_words = self.article_norm, self.article_words
         else:
-            ids = {s.id for s in near} | {s.id - 1 for s in near if s.id > 1}
+            ids: set[int] = set()
+            for s in near:
+                back = PRONOUN_LOOKBACK if _SUBJECT_PRONOUN.search(s.text) else 1
+                ids |= set(range(max(1, s.id - back), s.id + 1))
             scope_text = " ".join(self.sentences[i - 1].text for i in sorted(ids))
             scope_norm, scope_words = normalize(scope_text), content_words(scope_text)
         if norm in scope_norm or len(words & scope_words) / len(words) >= 0.5:
@@ -228,8 +276,9 @@ def _evidence(sents: list[Sentence]) -> list[Evidence]:
     return [Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id) for s in sents]
 
 
-def ground(wire: WireArticle, doc: Document) -> GroundedItems:
-    """Verify every item of ``wire`` against ``doc``; return verified items and problems."""
+def ground(wire: WireArticle | WireRepair, doc: Document) -> GroundedItems:
+    """Verify every item of ``wire`` (a whole answer or a re-ask's replacements) against
+    ``doc``; return the verified items and the problems."""
     chk = _Checker(doc)
     out = GroundedItems()
     outlet_name = doc.outlet or "outlet"
@@ -300,19 +349,36 @@ def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
     return probs
 
 
-def reask_message(problems: list[Problem], *, parse_error: str | None = None) -> str:
-    """The user message of a re-ask: every problem, as instructions, then what to do."""
-    lines = ["A previous answer to this request was rejected because it could not be verified "
-             "against the article:"]
+def reask_message(problems: list[Problem], *, parse_error: str | None = None,
+                  repair: bool = False) -> str:
+    """The user message of a re-ask: every problem, as instructions, then what to do.
+
+    With ``repair=True`` the model is asked for replacements of the rejected items only (a
+    :class:`~summarizer.wire.WireRepair`); the verified items of its answer are kept.
+    """
+    if repair:
+        lines = ["Some items of your answer were rejected because they could not be verified "
+                 "against the article:"]
+    else:
+        lines = ["A previous answer to this request was rejected because it could not be "
+                 "verified against the article:"]
     if parse_error:
         lines.append(f"- it is not valid: {parse_error}")
     for p in problems[:12]:
         lines.append(f"- {p.instruction()}")
     if len(problems) > 12:
         lines.append(f"- ... and {len(problems) - 12} more problems of the same kind")
-    lines.append(
-        "Write a new, complete JSON answer that avoids these problems. Cite only sentence ids "
-        "shown in [brackets] in the article, and only for sentences that say what you claim."
-    )
+    if repair:
+        lines.append(
+            'Reply with one JSON object {"k": [...], "c": [...], "s": [...]} that holds only a '
+            "corrected replacement for each rejected item (same fields as before; a list stays "
+            "empty when no item of that kind was rejected). Leave an item out when the article "
+            "does not support it. Do not repeat the accepted items. Cite only sentence ids shown "
+            "in [brackets], and credit each claim to the speaker its sentence names."
+        )
+    else:
+        lines.append(
+            "Write a new, complete JSON answer that avoids these problems. Cite only sentence ids "
+            "shown in [brackets] in the article, and only for sentences that say what you claim."
+        )
     return "\n".join(lines)
-

@@ -111,7 +111,11 @@ class Stance(_Model):
 
 
 class RejectedItem(_Model):
-    """An item the model produced whose evidence could not be verified (``strict=False`` only)."""
+    """An item the model proposed whose evidence could not be verified.
+
+    Either still open when the re-ask budget ran out (``strict=False`` only; strict runs raise
+    instead), or replaced or withdrawn by the model when a re-ask asked it to fix the item (its
+    last reason says so). Nothing unverifiable is dropped without a record."""
 
     kind: Literal["claim", "stance", "key_point"]
     item: dict[str, Any]
@@ -190,7 +194,9 @@ class ArticleAnalysis(_Model):
     stances: list[Stance]
     rejected: list[RejectedItem] = Field(
         default_factory=list,
-        description="Unverifiable items, only ever non-empty when strict=False was asked for.",
+        description="Every item the model proposed that could not be verified: items a re-ask "
+        "replaced or withdrew (audit trail), and with strict=False the items still unverifiable "
+        "after the last re-ask.",
     )
     meta: RunMeta
 

@@ -23,14 +23,14 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from .grounding import GroundedItems, ground, reask_message
+from .grounding import GroundedItems, Problem, ground, reask_message
 from .inputs import check_text
 from .language import detect_language, language_name
 from .models import ArticleAnalysis, PromptRef, RunMeta, SourceInfo, Summary, Usage
 from .pricing import cost_usd
 from .prompts import PromptTemplate, load_prompt
 from .settings import Settings
-from .wire import WireArticle
+from .wire import WireArticle, WireRepair
 
 __all__ = ["AttemptRecord", "CallObserver", "Summarizer", "format_validation_error"]
 
@@ -213,7 +213,10 @@ class Summarizer:
         max_tokens = self.settings.max_tokens
         last_text = ""
         last_reasons: list[str] = []
-        best: tuple[WireArticle, GroundedItems] | None = None
+        # The first answer that parsed (its headline and abstract are kept) and the verified
+        # items so far; once there is one, re-asks ask only for replacements of rejected items.
+        base: WireArticle | None = None
+        state: GroundedItems | None = None
         mode: str | None = None
         budget = 1 + self.settings.max_reasks
         truncations = 0
@@ -221,8 +224,10 @@ class Summarizer:
         while attempts - truncations < budget:
             attempts += 1
             call_started = time.perf_counter()
+            repair = base is not None
             request = CompletionRequest(
-                messages=messages, response_model=WireArticle, max_tokens=max_tokens
+                messages=messages, response_model=WireRepair if repair else WireArticle,
+                max_tokens=max_tokens,
             )
             try:
                 completion = self.backend.complete(request)
@@ -241,33 +246,42 @@ class Summarizer:
             usage = usage + completion.usage
             mode = completion.mode or mode
             last_text = completion.text
-            wire, grounded, parse_error = self._check(completion, doc)
-            problems = grounded.problems if grounded is not None else []
-            if wire is not None and grounded is not None and not problems:
+            wire, grounded, parse_error = self._check(completion, doc, repair=repair)
+            if grounded is not None:
+                if isinstance(wire, WireArticle):
+                    if state is not None:  # a whole new answer supersedes the open problems
+                        grounded.superseded = [*state.superseded, *state.problems]
+                    base, state = wire, grounded
+                else:
+                    assert state is not None
+                    state = state.merged_with(grounded)
+                if not state.key_points and not any(p.kind == "key_point" for p in state.problems):
+                    state.problems.append(Problem(
+                        "key_point", 0, "the answer has no verified key point; give 3-5 key "
+                        "points, each citing the sentences that state it", {}))
+            problems = state.problems if state is not None else []
+            if parse_error is None and state is not None and not state.problems:
+                assert base is not None
                 self._observe(doc, attempts, completion.usage, call_started, "ok", None)
-                return self._result(doc, wire, grounded, rendered.ref, usage, attempts, reasks,
+                return self._result(doc, base, state, rendered.ref, usage, attempts, reasks,
                                     started, mode, completion.model)
-            if wire is not None and grounded is not None:
-                if best is None or len(grounded.problems) <= len(best[1].problems):
-                    best = (wire, grounded)
             last_reasons = ([parse_error] if parse_error else []) + [p.instruction() for p in problems]
             self._observe(doc, attempts, completion.usage, call_started, "reask",
                           None, "; ".join(last_reasons)[:500])
             if attempts - truncations >= budget:
                 break
             reasks += 1
-            # The rejected answer is not echoed back: small local models tend to copy it
-            # verbatim. The problems quote what was wrong; the prompt prefix (instructions +
-            # article) stays identical, so llama.cpp reuses its KV cache for the re-ask.
+            # Neither the rejected answer nor the accepted items are echoed back: small local
+            # models tend to copy them verbatim. The problems quote what was wrong; the prompt
+            # prefix (instructions + article) stays identical, so llama.cpp reuses its KV cache.
             messages = list(rendered.messages) + [
-                {"role": "user", "content": reask_message(problems, parse_error=parse_error)},
+                {"role": "user", "content": reask_message(problems, parse_error=parse_error,
+                                                          repair=base is not None)},
             ]
 
-        if not strict and best is not None:
-            wire, grounded = best
-            if grounded.key_points:
-                return self._result(doc, wire, grounded, rendered.ref, usage, attempts, reasks,
-                                    started, mode, self.backend.model)
+        if not strict and base is not None and state is not None and state.key_points:
+            return self._result(doc, base, state, rendered.ref, usage, attempts, reasks,
+                                started, mode, self.backend.model)
         raise OutputValidationError(
             f"the model's answer could not be verified after {attempts} attempts: "
             + ("; ".join(last_reasons)[:300] or "no valid answer"),
@@ -277,13 +291,15 @@ class Summarizer:
         )
 
     def _check(
-        self, completion: Completion, doc: Document
-    ) -> tuple[WireArticle | None, GroundedItems | None, str | None]:
+        self, completion: Completion, doc: Document, *, repair: bool = False
+    ) -> tuple[WireArticle | WireRepair | None, GroundedItems | None, str | None]:
         """Parse and ground one answer (grounding runs once per answer: it is the costly part)."""
         if completion.data is None:
             return None, None, completion.parse_error or "the answer is not a JSON object"
+        if repair and isinstance(completion.data, dict) and {"h", "a"} <= completion.data.keys():
+            repair = False  # a whole new answer instead of replacements: take it as one
         try:
-            wire = WireArticle.model_validate(completion.data)
+            wire = (WireRepair if repair else WireArticle).model_validate(completion.data)
         except ValidationError as exc:
             return None, None, "it does not match the schema: " + format_validation_error(exc)
         return wire, ground(wire, doc), None

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireStance", "wire_schema"]
+__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireRepair", "WireStance", "wire_schema"]
 
 WireSpeakerType = Literal["outlet", "person", "org", "group", "anon"]
 WIRE_TO_SPEAKER_TYPE = {
@@ -74,6 +74,19 @@ class WireArticle(_Wire):
     k: list[WireKeyPoint] = Field(min_length=1, max_length=5, description="3-5 key points.")
     c: list[WireClaim] = Field(max_length=12, description="Claims, in article order.")
     s: list[WireStance] = Field(max_length=5, description="Stances of the outlet and sources.")
+
+
+class WireRepair(_Wire):
+    """A re-ask answer: corrected replacements for the rejected items only.
+
+    Verified items of the earlier answer are kept, so a re-ask costs the few tokens of the
+    items being fixed instead of a whole new answer. Every list is required (grammar-constrained
+    decoding only emits required properties) and may be empty.
+    """
+
+    k: list[WireKeyPoint] = Field(max_length=5, description="Replacement key points.")
+    c: list[WireClaim] = Field(max_length=12, description="Replacement claims.")
+    s: list[WireStance] = Field(max_length=5, description="Replacement stances.")
 
 
 def wire_schema() -> dict[str, Any]:

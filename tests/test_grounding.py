@@ -89,3 +89,19 @@ def test_reask_message_lists_problems_as_instructions(seed_text: str, seed_answe
 
 def test_normalize_unifies_quotes_dashes_and_space() -> None:
     assert normalize("“Hello”  —  ‘world’\n") == "\"hello\" - 'world'"
+
+
+def test_pronoun_sentence_may_credit_a_speaker_named_a_few_sentences_before() -> None:
+    text = ("City Attorney Grace Whitfield welcomed the ruling. "
+            "\u201cToday's decision confirms that Harlow can protect its neighbourhoods,\u201d she said. "
+            "She said the city would keep enforcing the ordinance. "
+            "The ban took effect in 2022 across the city. "
+            "Tenants marched downtown on Friday.")
+    doc = Document(text=text)
+    claim = {"e": [3], "s": "Grace Whitfield", "t": "person", "a": "indirect", "v": "said"}
+    ok = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[claim], s=[]), doc)
+    assert ok.problems == [] and ok.claims[0].speaker == "Grace Whitfield"
+    # no pronoun in sentence 5: the speaker must be named there or just before
+    far = {**claim, "e": [5]}
+    bad = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[far], s=[]), doc)
+    assert bad.problems and "is not named in sentences [5]" in bad.problems[0].message

@@ -166,3 +166,60 @@ def test_explicit_language_overrides_detection() -> None:
     fake = FakeBackend([answer])
     Summarizer(backend=fake, language="German").summarize("Ministers met on Monday in Paris.")
     assert "(in German)" in fake.requests[0].messages[0]["content"]
+
+
+def test_reask_asks_only_for_replacements_and_keeps_verified_items(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    good = seed_answer["c"]
+    bad_claim = {**good[1], "s": "Invented Person"}
+    first = {**seed_answer, "c": [good[0], bad_claim, *good[2:]]}
+    fake = FakeBackend([first, {"k": [], "c": [good[1]], "s": []}])
+    result = _summarizer(fake).summarize(seed_text)
+    assert [r.response_model.__name__ for r in fake.requests] == ["WireArticle", "WireRepair"]
+    assert "only a corrected replacement for each rejected item" in fake.requests[1].messages[-1]["content"]
+    assert "c[1]:" in fake.requests[1].messages[-1]["content"]
+    assert len(result.claims) == 6 and result.meta.reasks == 1
+    assert result.summary.headline == seed_answer["h"]  # kept from the first answer
+    starts = [c.evidence[0].start for c in result.claims]
+    assert starts == sorted(starts)  # the replacement is back in article order
+    # the audit trail keeps the replaced item, marked as such
+    assert [r.item["s"] for r in result.rejected] == ["Invented Person"]
+    assert "re-ask" in result.rejected[0].reasons[-1]
+    assert result.check_offsets(seed_text) == []
+
+
+def test_item_withdrawn_in_a_reask_is_recorded_not_silently_dropped(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    bad_claim = {**seed_answer["c"][1], "s": "Invented Person"}
+    first = {**seed_answer, "c": [*seed_answer["c"], bad_claim]}
+    fake = FakeBackend([first, {"k": [], "c": [], "s": []}])
+    result = _summarizer(fake).summarize(seed_text)
+    assert len(result.claims) == 6
+    assert len(result.rejected) == 1 and result.rejected[0].item["s"] == "Invented Person"
+    assert any("does not appear" in r for r in result.rejected[0].reasons)
+
+
+def test_replacement_that_still_fails_is_reasked_then_raised(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    bad_claim = {**seed_answer["c"][1], "s": "Invented Person"}
+    first = {**seed_answer, "c": [bad_claim]}
+    still_bad = {"k": [], "c": [{**bad_claim, "s": "Another Invention"}], "s": []}
+    fake = FakeBackend([first, still_bad, still_bad])
+    with pytest.raises(OutputValidationError) as info:
+        _summarizer(fake, max_reasks=2).summarize(seed_text)
+    assert info.value.attempts == 3
+    assert "Another Invention" in fake.requests[2].messages[-1]["content"]
+    assert all(r.response_model.__name__ == "WireRepair" for r in fake.requests[1:])
+
+
+def test_reask_replacing_every_key_point_with_nothing_is_not_accepted(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    first = {**seed_answer, "k": [{"x": "A point.", "e": [99]}]}
+    fake = FakeBackend([first, {"k": [], "c": [], "s": []}, {"k": seed_answer["k"], "c": [], "s": []}])
+    result = _summarizer(fake).summarize(seed_text)
+    assert "no verified key point" in fake.requests[2].messages[-1]["content"]
+    assert len(result.summary.key_points) == len(seed_answer["k"])
