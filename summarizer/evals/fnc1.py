@@ -111,7 +111,8 @@ class WireStanceAnswer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     l: Literal["agree", "disagree", "discuss", "unrelated"]
-    e: list[int] = Field(default_factory=list, max_length=3, description="Evidence sentence ids.")
+    # Required (may be empty): grammar-constrained decoding only emits required properties.
+    e: list[int] = Field(max_length=3, description="Evidence sentence ids.")
 
 
 @dataclass
