@@ -119,7 +119,7 @@ class GroundedItems:
         return GroundedItems(
             key_points=[*self.key_points, *repair.key_points][:7],
             claims=claims,
-            stances=[*self.stances, *repair.stances],
+            stances=_unique_stances([*self.stances, *repair.stances]),
             problems=list(repair.problems),
             superseded=[*self.superseded, *self.problems],
         )
@@ -147,6 +147,17 @@ class GroundedItems:
         for item in gone.values():
             item.reasons.append(SUPERSEDED_NOTE)
         return [*out.values(), *gone.values()]
+
+
+def _unique_stances(stances: list[Stance]) -> list[Stance]:
+    seen: set[tuple[str, str, str, tuple[int, ...]]] = set()
+    out = []
+    for st in stances:
+        key = (normalize(st.holder), normalize(st.target), st.label, tuple(e.sentence for e in st.evidence))
+        if key not in seen:
+            seen.add(key)
+            out.append(st)
+    return out
 
 
 SUPERSEDED_NOTE = "replaced or withdrawn by the model when a re-ask asked it to fix this item"

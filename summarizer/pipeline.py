@@ -30,7 +30,7 @@ from .models import ArticleAnalysis, PromptRef, RunMeta, SourceInfo, Summary, Us
 from .pricing import cost_usd
 from .prompts import PromptTemplate, load_prompt
 from .settings import Settings
-from .wire import WireArticle, WireRepair
+from .wire import WireArticle, WireRepair, repair_model
 
 __all__ = ["AttemptRecord", "CallObserver", "Summarizer", "format_validation_error"]
 
@@ -225,9 +225,12 @@ class Summarizer:
             attempts += 1
             call_started = time.perf_counter()
             repair = base is not None
+            response_model: type[WireArticle] | type[WireRepair] = WireArticle
+            if repair:
+                assert state is not None
+                response_model = repair_model(*_open_counts(state))
             request = CompletionRequest(
-                messages=messages, response_model=WireRepair if repair else WireArticle,
-                max_tokens=max_tokens,
+                messages=messages, response_model=response_model, max_tokens=max_tokens,
             )
             try:
                 completion = self.backend.complete(request)
@@ -246,7 +249,8 @@ class Summarizer:
             usage = usage + completion.usage
             mode = completion.mode or mode
             last_text = completion.text
-            wire, grounded, parse_error = self._check(completion, doc, repair=repair)
+            wire, grounded, parse_error = self._check(
+                completion, doc, repair=_open_counts(state) if repair and state is not None else None)
             if grounded is not None:
                 if isinstance(wire, WireArticle):
                     if state is not None:  # a whole new answer supersedes the open problems
@@ -291,15 +295,20 @@ class Summarizer:
         )
 
     def _check(
-        self, completion: Completion, doc: Document, *, repair: bool = False
+        self, completion: Completion, doc: Document, *, repair: tuple[int, int, int] | None = None
     ) -> tuple[WireArticle | WireRepair | None, GroundedItems | None, str | None]:
         """Parse and ground one answer (grounding runs once per answer: it is the costly part)."""
         if completion.data is None:
             return None, None, completion.parse_error or "the answer is not a JSON object"
         if repair and isinstance(completion.data, dict) and {"h", "a"} <= completion.data.keys():
-            repair = False  # a whole new answer instead of replacements: take it as one
+            repair = None  # a whole new answer instead of replacements: take it as one
         try:
             wire = (WireRepair if repair else WireArticle).model_validate(completion.data)
+            if isinstance(wire, WireRepair) and repair:
+                # Backends without grammar decoding may add items nobody asked for (usually
+                # repeats of accepted ones): only as many replacements as there were rejections.
+                cap_k, cap_c, cap_s = repair
+                wire = WireRepair(k=wire.k[:cap_k], c=wire.c[:cap_c], s=wire.s[:cap_s])
         except ValidationError as exc:
             return None, None, "it does not match the schema: " + format_validation_error(exc)
         return wire, ground(wire, doc), None
@@ -374,3 +383,10 @@ class Summarizer:
             )
         )
 
+
+
+def _open_counts(state: GroundedItems) -> tuple[int, int, int]:
+    """How many distinct items of each kind (key points, claims, stances) are rejected."""
+    items = {(p.kind, p.index) for p in state.problems}
+    return tuple(sum(1 for kind, _ in items if kind == k)  # type: ignore[return-value]
+                 for k in ("key_point", "claim", "stance"))

@@ -8,11 +8,13 @@ with verified character offsets. Field descriptions are instructions to the mode
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireRepair", "WireStance", "wire_schema"]
+__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireRepair", "WireStance", "repair_model",
+           "wire_schema"]
 
 WireSpeakerType = Literal["outlet", "person", "org", "group", "anon"]
 WIRE_TO_SPEAKER_TYPE = {
@@ -87,6 +89,20 @@ class WireRepair(_Wire):
     k: list[WireKeyPoint] = Field(max_length=5, description="Replacement key points.")
     c: list[WireClaim] = Field(max_length=12, description="Replacement claims.")
     s: list[WireStance] = Field(max_length=5, description="Replacement stances.")
+
+
+@functools.lru_cache(maxsize=128)
+def repair_model(key_points: int, claims: int, stances: int) -> type[WireRepair]:
+    """A :class:`WireRepair` whose lists hold at most as many items as were rejected of each
+    kind, so a re-ask cannot grow into a whole new answer (grammar decoding enforces the caps).
+    Cached, so backends that key grammars by model class build each one once."""
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        f"WireRepair_{key_points}_{claims}_{stances}",
+        __base__=WireRepair,
+        k=(list[WireKeyPoint], Field(max_length=min(key_points, 5), description="Replacement key points.")),
+        c=(list[WireClaim], Field(max_length=min(claims, 12), description="Replacement claims.")),
+        s=(list[WireStance], Field(max_length=min(stances, 5), description="Replacement stances.")),
+    )
 
 
 def wire_schema() -> dict[str, Any]:

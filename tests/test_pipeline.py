@@ -13,6 +13,7 @@ from summarizer import (
     TruncatedOutputError,
 )
 from summarizer.backends.fake import FakeBackend
+from summarizer.wire import WireArticle, WireRepair
 
 
 def _summarizer(fake: FakeBackend, **settings: Any) -> Summarizer:
@@ -176,7 +177,12 @@ def test_reask_asks_only_for_replacements_and_keeps_verified_items(
     first = {**seed_answer, "c": [good[0], bad_claim, *good[2:]]}
     fake = FakeBackend([first, {"k": [], "c": [good[1]], "s": []}])
     result = _summarizer(fake).summarize(seed_text)
-    assert [r.response_model.__name__ for r in fake.requests] == ["WireArticle", "WireRepair"]
+    assert fake.requests[0].response_model is WireArticle
+    repair = fake.requests[1].response_model
+    assert issubclass(repair, WireRepair)
+    # the re-ask may hold one claim (one was rejected) and no key points or stances
+    schema = repair.model_json_schema()["properties"]
+    assert (schema["k"]["maxItems"], schema["c"]["maxItems"], schema["s"]["maxItems"]) == (0, 1, 0)
     assert "only a corrected replacement for each rejected item" in fake.requests[1].messages[-1]["content"]
     assert "c[1]:" in fake.requests[1].messages[-1]["content"]
     assert len(result.claims) == 6 and result.meta.reasks == 1
@@ -212,7 +218,7 @@ def test_replacement_that_still_fails_is_reasked_then_raised(
         _summarizer(fake, max_reasks=2).summarize(seed_text)
     assert info.value.attempts == 3
     assert "Another Invention" in fake.requests[2].messages[-1]["content"]
-    assert all(r.response_model.__name__ == "WireRepair" for r in fake.requests[1:])
+    assert all(issubclass(r.response_model, WireRepair) for r in fake.requests[1:])
 
 
 def test_reask_replacing_every_key_point_with_nothing_is_not_accepted(
@@ -222,4 +228,15 @@ def test_reask_replacing_every_key_point_with_nothing_is_not_accepted(
     fake = FakeBackend([first, {"k": [], "c": [], "s": []}, {"k": seed_answer["k"], "c": [], "s": []}])
     result = _summarizer(fake).summarize(seed_text)
     assert "no verified key point" in fake.requests[2].messages[-1]["content"]
-    assert len(result.summary.key_points) == len(seed_answer["k"])
+    assert len(result.summary.key_points) == 1  # one replacement asked for, one taken
+
+
+def test_extra_replacements_from_a_backend_without_grammar_are_capped(
+    seed_text: str, seed_answer: dict[str, Any]
+) -> None:
+    bad_claim = {**seed_answer["c"][1], "s": "Invented Person"}
+    first = {**seed_answer, "c": [*seed_answer["c"], bad_claim]}
+    # asked for one replacement, the model repeats every claim: only the first one is taken
+    chatty = {"k": [], "c": [seed_answer["c"][1], *seed_answer["c"]], "s": []}
+    result = _summarizer(FakeBackend([first, chatty])).summarize(seed_text)
+    assert len(result.claims) == 6 and result.meta.reasks == 1
