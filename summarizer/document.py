@@ -142,6 +142,11 @@ class Document:
             shown.append(s)
         return shown or list(self.sentences)
 
-    def numbered(self) -> str:
-        """The article as the model sees it: one ``[id] sentence`` per line."""
-        return "\n".join(f"[{s.id}] {s.text}" for s in self.visible)
+    def numbered(self, notes: dict[int, str] | None = None) -> str:
+        """The article as the model sees it: one ``[id] sentence`` per line, followed by
+        ``{note}`` where ``notes`` has one for that id (e.g. attribution hints)."""
+        notes = notes or {}
+        return "\n".join(
+            f"[{s.id}] {s.text}" + (f" {{{notes[s.id]}}}" if s.id in notes else "")
+            for s in self.visible
+        )

@@ -22,6 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .attribution import for_document, speaker_type
 from .document import Document, Sentence
 from .models import Claim, Evidence, KeyPoint, RejectedItem, Stance
 from .wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim, WireRepair
@@ -98,6 +99,9 @@ class GroundedItems:
     stances: list[Stance] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    overridden: list[Problem] = field(default_factory=list)
+    """Model claims that contradict the attribution rules (the outlet's voice, or a speaker the
+    rules do not find, on a sentence that credits a source); a rule-based claim replaces them."""
     superseded: list[Problem] = field(default_factory=list)
     """Problems of earlier answers whose items a re-ask replaced or withdrew (audit trail)."""
 
@@ -121,6 +125,7 @@ class GroundedItems:
             claims=claims,
             stances=_unique_stances([*self.stances, *repair.stances]),
             problems=list(repair.problems),
+            overridden=[*self.overridden, *repair.overridden],
             superseded=[*self.superseded, *self.problems],
         )
 
@@ -146,7 +151,9 @@ class GroundedItems:
                 gone[key] = RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
         for item in gone.values():
             item.reasons.append(SUPERSEDED_NOTE)
-        return [*out.values(), *gone.values()]
+        overridden = [RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
+                      for p in self.overridden]
+        return [*out.values(), *gone.values(), *overridden]
 
 
 def _unique_stances(stances: list[Stance]) -> list[Stance]:
@@ -287,12 +294,19 @@ def _evidence(sents: list[Sentence]) -> list[Evidence]:
     return [Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id) for s in sents]
 
 
-def ground(wire: WireArticle | WireRepair, doc: Document) -> GroundedItems:
+def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool = True) -> GroundedItems:
     """Verify every item of ``wire`` (a whole answer or a re-ask's replacements) against
-    ``doc``; return the verified items and the problems."""
+    ``doc``; return the verified items and the problems.
+
+    With ``rule_claims`` (whole answers), sentences that the attribution rules
+    (:mod:`summarizer.attribution`) credit to a source get a rule-based claim when the model
+    left them out, credited them to the outlet's own voice, or named a speaker the rules do not
+    find there; the overridden model items are kept on record in ``rejected``.
+    """
     chk = _Checker(doc)
     out = GroundedItems()
     outlet_name = doc.outlet or "outlet"
+    rules = for_document(doc) if rule_claims else {}
 
     for i, kp in enumerate(wire.k):
         sents, probs = chk.sentences_for(kp.e)
@@ -308,6 +322,14 @@ def ground(wire: WireArticle | WireRepair, doc: Document) -> GroundedItems:
             out.problems += [Problem("claim", i, p, c.model_dump()) for p in probs]
             continue
         sents, _ = chk.sentences_for(c.e)
+        ruled = [rules[s.id] for s in sents if s.id in rules]
+        if ruled and (c.t == "outlet" or not any(_same_source(c.s, r.source) for r in ruled)):
+            r = ruled[0]
+            out.overridden.append(Problem("claim", i, (
+                f"sentence {r.sentence} credits '{r.source}' ({r.cue}), not "
+                f"{'the outlet' if c.t == 'outlet' else repr(c.s)}; replaced by the rule-based claim"),
+                c.model_dump()))
+            continue
         text = c.x or _claim_text(sents, direct=c.a == "direct")
         dedupe_key = (normalize(c.s), tuple(s.id for s in sents), normalize(text))
         if dedupe_key in seen:
@@ -323,6 +345,21 @@ def ground(wire: WireArticle | WireRepair, doc: Document) -> GroundedItems:
                 evidence=_evidence(sents),
             )
         )
+
+    if rules:
+        covered = {e.sentence for c in out.claims for e in c.evidence if c.speaker_type != "outlet"}
+        for sid, r in rules.items():
+            if sid in covered:
+                continue
+            sent = chk.sentences[sid - 1]
+            direct = bool(_HAS_QUOTE.search(sent.text))
+            out.claims.append(Claim(
+                text=_claim_text([sent], direct=direct), speaker=r.source[:200],
+                speaker_type=speaker_type(r.source, sent.text),  # type: ignore[arg-type]
+                attribution="direct" if direct else "indirect", cue=r.cue[:60],
+                evidence=_evidence([sent]), origin="rules",
+            ))
+        out.claims.sort(key=lambda c: c.evidence[0].start)
 
     for i, st in enumerate(wire.s):
         sents, probs = chk.sentences_for(st.e)
@@ -341,6 +378,12 @@ def ground(wire: WireArticle | WireRepair, doc: Document) -> GroundedItems:
             )
         )
     return out
+
+
+def _same_source(speaker: str, source: str) -> bool:
+    """Whether the model's speaker and a rule-detected source name the same source."""
+    a, b = content_words(speaker), content_words(source)
+    return bool(a & b) or normalize(speaker) in normalize(source) or normalize(source) in normalize(speaker)
 
 
 def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:

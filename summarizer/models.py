@@ -98,6 +98,11 @@ class Claim(_Model):
     attribution: AttributionType
     cue: str | None = Field(default=None, max_length=60, description="Cue verb, e.g. 'said'.")
     evidence: list[Evidence] = Field(min_length=1)
+    origin: Literal["model", "rules"] = Field(
+        default="model",
+        description="'model': written by the model and verified; 'rules': an attributed sentence "
+        "the model missed or misattributed, found by the library's attribution rules.",
+    )
 
 
 class Stance(_Model):

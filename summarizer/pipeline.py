@@ -23,6 +23,7 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
+from .attribution import hints as attribution_hints
 from .grounding import GroundedItems, Problem, ground, reask_message
 from .inputs import check_text
 from .language import detect_language, language_name
@@ -195,7 +196,8 @@ class Summarizer:
             model=self.backend.model,
             prompt_sha256=self.template.sha256,
             text_sha256=doc.sha256,
-            options={"language": self.language, "outlet": doc.outlet, "title": doc.title},
+            options={"language": self.language, "outlet": doc.outlet, "title": doc.title,
+                     "rule_claims": self.settings.rule_claims},
         )
 
     # -- the loop ---------------------------------------------------------------------------
@@ -205,7 +207,7 @@ class Summarizer:
         started = time.perf_counter()
         language = self.language or language_name(doc.language) or "the article's language"
         rendered = self.template.render(
-            article=doc.numbered(), title=doc.title, outlet=doc.outlet, language=language
+            article=doc.numbered(attribution_hints(doc)), title=doc.title, outlet=doc.outlet, language=language
         )
         messages = list(rendered.messages)
         usage = Usage()
@@ -311,7 +313,8 @@ class Summarizer:
                 wire = WireRepair(k=wire.k[:cap_k], c=wire.c[:cap_c], s=wire.s[:cap_s])
         except ValidationError as exc:
             return None, None, "it does not match the schema: " + format_validation_error(exc)
-        return wire, ground(wire, doc), None
+        rule_claims = self.settings.rule_claims and isinstance(wire, WireArticle)
+        return wire, ground(wire, doc, rule_claims=rule_claims), None
 
     def _result(
         self,

@@ -40,7 +40,8 @@ class WireKeyPoint(_Wire):
 class WireClaim(_Wire):
     # The sentence id comes first: the model picks the sentence, then names the speaker that
     # sentence credits (fewer misattributions than naming a speaker and searching for a line).
-    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
+    # One sentence: small models otherwise fill the list with runs of consecutive ids.
+    e: SentenceIds = Field(min_length=1, max_length=1, description="Id of the sentence stating it.")
     s: str = Field(
         min_length=1,
         max_length=60,

@@ -13,9 +13,11 @@ from summarizer.evals.fixtures import load_fixtures
 from summarizer.evals.oracle import oracle_answerer
 from summarizer.evals.report import compare, gate, load_results, load_thresholds, write_report
 from summarizer.evals.runner import evaluate
+from summarizer.settings import Settings
 
 FIXTURES = Path(__file__).parent / "data" / "eval_fixtures"
 BENCH = Path(__file__).parent / "data" / "eval_benchmarks"
+MODEL_ONLY = Settings(rule_claims=False)  # scores of the model's own claims
 
 
 def _oracle() -> FakeBackend:
@@ -40,7 +42,7 @@ def test_wrong_answers_score_low_and_count_reasks() -> None:
              "c": [{"s": "The council of Lowmere", "t": "org", "a": "indirect", "v": "voted",
                     "x": "The council voted to fund a ferry link to Brack", "e": [2]}], "s": []}
     fake = FakeBackend([{"h": "x"}, wrong], default=wrong)
-    report = evaluate("fixtures", data=FIXTURES, backend=fake, limit=1)
+    report = evaluate("fixtures", data=FIXTURES, backend=fake, limit=1, settings=MODEL_ONLY)
     m = report.metrics
     assert m["claims_precision"] == 0.0 and m["claims_recall"] == 0.0
     assert m["schema_valid_first_attempt"] == 0.0 and m["reasks_total"] == 1
@@ -83,8 +85,12 @@ def test_polnear_suite_on_a_tiny_sample() -> None:
               "k": [{"x": "The bridge will reopen in May.", "e": [1]}],
               "c": [{"s": "Lena Ortiz", "t": "person", "a": "indirect", "v": "said",
                      "x": "The bridge will reopen in May", "e": [1]}], "s": []}
-    report = evaluate("polnear", data=BENCH / "polnear", backend=FakeBackend(default=answer))
+    report = evaluate("polnear", data=BENCH / "polnear", backend=FakeBackend(default=answer),
+                      settings=MODEL_ONLY)
     assert report.metrics["claims_precision"] == 1.0 and report.metrics["claims_recall"] == 0.3333
+    # the attribution rules find the other attributions of the sample
+    ruled = evaluate("polnear", data=BENCH / "polnear", backend=FakeBackend(default=answer))
+    assert ruled.metrics["claims_recall"] > report.metrics["claims_recall"]
 
 
 def test_qags_suite_with_lexical_and_judge() -> None:
@@ -106,7 +112,7 @@ def test_reports_compare_and_gate(tmp_path: Path) -> None:
     assert loaded.metrics == good.metrics
 
     empty = {"h": "Ferry", "a": "A ferry.", "k": [{"x": "A ferry.", "e": [1]}], "c": [], "s": []}
-    bad = evaluate("fixtures", data=FIXTURES, backend=FakeBackend(default=empty))
+    bad = evaluate("fixtures", data=FIXTURES, backend=FakeBackend(default=empty), settings=MODEL_ONLY)
     cmp = compare(loaded, bad)
     delta = {name: d for name, _, _, d in cmp.deltas}
     assert delta["claims_f1"] == -1.0

@@ -17,7 +17,8 @@ from summarizer.wire import WireArticle, WireRepair
 
 
 def _summarizer(fake: FakeBackend, **settings: Any) -> Summarizer:
-    return Summarizer(backend=fake, settings=Settings(**settings))
+    # model claims only (the attribution rules have their own tests in test_grounding.py)
+    return Summarizer(backend=fake, settings=Settings(**{"rule_claims": False, **settings}))
 
 
 def test_valid_answer_gives_verified_result(seed_text: str, seed_answer: dict[str, Any]) -> None:
@@ -85,7 +86,8 @@ def test_lenient_mode_moves_unverifiable_items_to_rejected(
     bad_claim = {**seed_answer["c"][1], "s": "Invented Person"}
     bad = {**seed_answer, "c": [*seed_answer["c"], bad_claim]}
     fake = FakeBackend(default=bad)
-    result = Summarizer(backend=fake, settings=Settings(max_reasks=1), strict=False).summarize(seed_text)
+    result = Summarizer(backend=fake, settings=Settings(max_reasks=1, rule_claims=False),
+                        strict=False).summarize(seed_text)
     assert len(result.claims) == 6
     assert len(result.rejected) == 1
     rejected = result.rejected[0]

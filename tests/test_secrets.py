@@ -119,8 +119,10 @@ def test_store_logs_and_batch_files_hold_no_key_and_are_private(
 ) -> None:
     items = tmp_path / "in.jsonl"
     lines = [{"id": f"a{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")} for i in range(4)]
-    # an article that itself contains the key: its analysis must not be cached or echoed
-    lines.append({"id": "leaky", "text": ARTICLE + f" The leaked token was {KEY} according to Berg."})
+    # an article that itself contains the key: its analysis must not be cached or echoed.
+    # (Evidence quotes the user's own article verbatim: a sentence holding the key that the
+    # model or the attribution rules cite would be quoted; this one credits nobody.)
+    lines.append({"id": "leaky", "text": ARTICLE + f" The leaked token was {KEY}."})
     items.write_text("".join(json.dumps(x) + "\n" for x in lines))
     out = tmp_path / "out.jsonl"
     store = tmp_path / "store.db"

@@ -14,7 +14,7 @@ from summarizer.testing import Reply, ScriptedServer
 def _run(server: ScriptedServer, text: str, *, strict: bool = True, **backend: Any):  # type: ignore[no-untyped-def]
     opts = {"transport_retries": 2, "timeout_s": 5.0, **backend}
     b = OpenAIBackend(model="test-model", base_url=server.base_url, api_key="sk-test-PLANTED123456", **opts)
-    with Summarizer(backend=b, settings=Settings(max_reasks=2), strict=strict) as s:
+    with Summarizer(backend=b, settings=Settings(max_reasks=2, rule_claims=False), strict=strict) as s:
         return s.summarize(text)
 
 
