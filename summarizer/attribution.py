@@ -68,6 +68,8 @@ def _tail_source(after: str) -> str | None:
     """'..., said Chinese analysts.' → 'Chinese analysts' (the inverted order)."""
     tail = _clean(re.split(r"[.;!?]\s*$", after.strip())[0])
     tail = re.split(r",\s*(?:although|but|while|who said|adding|and added)\b", tail)[0]
+    if re.search(r"\bthat\b", tail):
+        return None  # ', told the Global Times that ...': the source came before the cue
     if _QUOTE.search(tail.split(",")[0]):
         return None  # '..., said the majority opinion was "..."' is not an inverted source
     if re.match(r"(?i)^(that|in|on|at|by|to|with|it|this|these|after|before|during)\b", tail):
@@ -92,10 +94,7 @@ def _head_source(before: str) -> str | None:
         return _words(last)[-1]  # 'In a 14-page opinion he wrote' → 'he'
     first_word = _words(last)[0] if _words(last) else ""
     # "A professor who ..., and who asked not to be named, said": a relative clause
-    if len(parts) > 1 and re.match(r"(?i)^(?:and\s+)?(?:who|which|whose)\b", last):
-        last = parts[0]
-    # "Kim, for his part, emphasized": the last segment is a short aside; take the first one
-    elif (len(parts) > 1 and first_word[:1].islower() and first_word.lower() not in _LEAD_DETERMINERS
+    if len(parts) > 1 and re.match(r"(?i)^(?:and\s+)?(?:who|which|whose)\b", last) or (len(parts) > 1 and first_word[:1].islower() and first_word.lower() not in _LEAD_DETERMINERS
             and not _PRONOUN.match(first_word) and len(_words(last)) <= 4
             and not _CONJUNCTION.match(last)):
         last = parts[0]
@@ -152,8 +151,8 @@ def detect(sentence: Sentence) -> Attribution | None:
         src = _head_source(before)
         if src and _plausible(src):
             return Attribution(sentence.id, src, cue, bool(_PRONOUN.match(src)))
-    if m := _ACCORDING.search(text):
-        src = _clean(m.group(1))
+    if according := _ACCORDING.search(text):
+        src = _clean(according.group(1))
         if src:
             return Attribution(sentence.id, src, "according to")
     return None

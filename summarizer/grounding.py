@@ -113,7 +113,7 @@ class GroundedItems:
         """These verified items plus a re-ask's verified replacements; the re-ask's problems
         become the open ones and the current open problems move to :attr:`superseded`."""
         claims: list[Claim] = []
-        seen: set[tuple[str, tuple[int, ...], str]] = set()
+        seen: set[tuple[str, tuple[int | None, ...], str]] = set()
         for c in [*self.claims, *repair.claims]:
             key = (normalize(c.speaker), tuple(e.sentence for e in c.evidence), normalize(c.text))
             if key not in seen:
@@ -157,7 +157,7 @@ class GroundedItems:
 
 
 def _unique_stances(stances: list[Stance]) -> list[Stance]:
-    seen: set[tuple[str, str, str, tuple[int, ...]]] = set()
+    seen: set[tuple[str, str, str, tuple[int | None, ...]]] = set()
     out = []
     for st in stances:
         key = (normalize(st.holder), normalize(st.target), st.label, tuple(e.sentence for e in st.evidence))

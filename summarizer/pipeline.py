@@ -14,6 +14,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from .attribution import hints as attribution_hints
 from .backends.base import Backend, Completion, CompletionRequest
 from .document import Document
 from .errors import (
@@ -23,7 +24,6 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from .attribution import hints as attribution_hints
 from .grounding import GroundedItems, Problem, ground, reask_message
 from .inputs import check_text
 from .language import detect_language, language_name
@@ -227,7 +227,7 @@ class Summarizer:
             attempts += 1
             call_started = time.perf_counter()
             repair = base is not None
-            response_model: type[WireArticle] | type[WireRepair] = WireArticle
+            response_model: type[WireArticle | WireRepair] = WireArticle
             if repair:
                 assert state is not None
                 response_model = repair_model(*_open_counts(state))

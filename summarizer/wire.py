@@ -97,7 +97,7 @@ def repair_model(key_points: int, claims: int, stances: int) -> type[WireRepair]
     """A :class:`WireRepair` whose lists hold at most as many items as were rejected of each
     kind, so a re-ask cannot grow into a whole new answer (grammar decoding enforces the caps).
     Cached, so backends that key grammars by model class build each one once."""
-    return create_model(  # type: ignore[no-any-return,call-overload]
+    return create_model(
         f"WireRepair_{key_points}_{claims}_{stances}",
         __base__=WireRepair,
         k=(list[WireKeyPoint], Field(max_length=min(key_points, 5), description="Replacement key points.")),
