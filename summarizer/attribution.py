@@ -94,9 +94,12 @@ def _head_source(before: str) -> str | None:
         return _words(last)[-1]  # 'In a 14-page opinion he wrote' → 'he'
     first_word = _words(last)[0] if _words(last) else ""
     # "A professor who ..., and who asked not to be named, said": a relative clause
-    if len(parts) > 1 and re.match(r"(?i)^(?:and\s+)?(?:who|which|whose)\b", last) or (len(parts) > 1 and first_word[:1].islower() and first_word.lower() not in _LEAD_DETERMINERS
-            and not _PRONOUN.match(first_word) and len(_words(last)) <= 4
-            and not _CONJUNCTION.match(last)):
+    relative = bool(re.match(r"(?i)^(?:and\s+)?(?:who|which|whose)\b", last))
+    # "Kim, for his part, emphasized": the last segment is a short aside
+    aside = (first_word[:1].islower() and first_word.lower() not in _LEAD_DETERMINERS
+             and not _PRONOUN.match(first_word) and len(_words(last)) <= 4
+             and not _CONJUNCTION.match(last))
+    if len(parts) > 1 and (relative or aside):
         last = parts[0]
     # "Cui Heng, a research fellow from ..., told": a short capitalised name leads the clause
     elif len(parts) > 1 and first_word.lower() in {"a", "an", "the"}:
