@@ -26,11 +26,15 @@ def analysis_markdown(result: ArticleAnalysis) -> str:
         out += ["| # | Speaker | Type | Attribution | Claim | Evidence |", "|---|---|---|---|---|---|"]
         for i, c in enumerate(result.claims, 1):
             cue = f" ({c.cue})" if c.cue else ""
+            cue += " · rules" if c.origin == "rules" else ""
             quote = " ".join(f"“{_cell(e.text, 120)}” [S{e.sentence}]" for e in c.evidence[:2])
             out.append(
                 f"| {i} | {_cell(c.speaker, 60)} | {c.speaker_type} | {c.attribution}{cue} "
                 f"| {_cell(c.text)} | {quote} |"
             )
+        if any(c.origin == "rules" for c in result.claims):
+            out += ["", "_“rules”: found by the attribution rules where the model missed or "
+                    "misattributed the sentence (see README)._"]
     else:
         out.append("_No attributed claims._")
     out += ["", f"## Stances ({len(result.stances)})", ""]
@@ -44,7 +48,7 @@ def analysis_markdown(result: ArticleAnalysis) -> str:
     else:
         out.append("_No stances._")
     if result.rejected:
-        out += ["", f"## Rejected (unverifiable, {len(result.rejected)})", ""]
+        out += ["", f"## Rejected, replaced or overridden ({len(result.rejected)})", ""]
         for r in result.rejected:
             out.append(f"- {r.kind}: {_cell(str(r.item), 120)} — {'; '.join(r.reasons)}")
     m = result.meta
