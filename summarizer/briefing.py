@@ -640,11 +640,12 @@ class _Asker:
                     reasons = check(answer)
                     if not reasons:
                         return answer
+            # As in the main pipeline, the rejected answer is not echoed back (small models
+            # copy it); the reasons say what was wrong, and the prompt prefix stays cacheable.
             messages = list(rendered.messages) + [
-                {"role": "assistant", "content": completion.text or "(no answer)"},
-                {"role": "user", "content": "Your answer could not be verified.\n"
+                {"role": "user", "content": "A previous answer to this request could not be verified:\n"
                  + "\n".join(f"- {r}" for r in reasons[:10])
-                 + "\nAnswer again with the complete corrected JSON object."},
+                 + "\nAnswer again with a complete, corrected JSON object."},
             ]
         raise OutputValidationError(
             f"{template.name}: the model's answer could not be verified after {attempt} attempts: "
