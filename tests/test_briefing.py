@@ -372,6 +372,7 @@ def test_invalid_comparison_is_reasked_then_reported() -> None:
     assert len(compare_calls) == 2 * len(note.comparisons)  # first answer + one re-ask each
     reask = compare_calls[1].messages[-1]["content"]
     assert "source 'Z' does not exist" in reask and "[99]" in reask
+    assert [m["role"] for m in compare_calls[1].messages] == ["system", "user", "user"]  # not echoed
     assert all(g.relation is None and g.problem for g in note.comparisons)
     assert any("relation not decided" in n for n in note.methods.notes)
 
