@@ -60,6 +60,8 @@ def run_ours(model: str, paths: list[Path]) -> list[dict[str, Any]]:
             "article": p.stem, "wall_s": wall, "prompt_tokens": r.meta.usage.prompt_tokens,
             "output_tokens": r.meta.usage.completion_tokens, "reasks": r.meta.reasks,
             "attempts": r.meta.attempts, "claims": len(r.claims), "stances": len(r.stances),
+            "rule_claims": sum(c.origin == "rules" for c in r.claims),
+            "overridden": sum("rule-based claim" in " ".join(x.reasons) for x in r.rejected),
             "evidence": len(spans), "verified": verified, "rss_mb": _rss_mb(),
         })
     return rows
@@ -162,6 +164,9 @@ def main() -> None:
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
     ap.add_argument("--child", choices=["ours", "baseline", "floor"])
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--reuse", type=Path, help="re-run only 'ours'; take the floor and baseline "
+                    "figures from the '[floor]'/'[baseline]' lines of an earlier run's log (said so "
+                    "in the output)")
     args = ap.parse_args()
     if args.child:
         fn = {"ours": run_ours, "baseline": run_baseline, "floor": run_floor}[args.child]
@@ -169,11 +174,23 @@ def main() -> None:
         return
 
     started = time.time()
-    floor = _child("floor", args.model)
+    reused: dict[str, Any] = {}
+    if args.reuse:
+        for line in args.reuse.read_text(encoding="utf-8").splitlines():
+            for kind in ("floor", "baseline"):
+                if line.startswith(f"[{kind}] "):
+                    reused[kind] = json.loads(line[len(kind) + 3:])
+        missing = {"floor", "baseline"} - reused.keys()
+        if missing:
+            sys.exit(f"--reuse {args.reuse}: no {', '.join(sorted(missing))} line")
+    floor = reused.get("floor") or _child("floor", args.model)
     ours = _child("ours", args.model)
-    base = _child("baseline", args.model)
+    base = reused.get("baseline") or _child("baseline", args.model)
     lines = [f"# local_speed — model {args.model}, {time.strftime('%Y-%m-%d %H:%M')}, "
              f"prompt {floor['pp_tok_s']:.1f} tok/s, generation {floor['gen_tok_s']:.1f} tok/s", ""]
+    if reused:
+        lines[-1:-1] = [f"# floor and baseline figures reused from {args.reuse} (same machine and "
+                        "model, earlier run); only 'ours' was run now"]
     hdr = (f"{'article':34} {'system':8} {'wall s':>7} {'prompt':>6} {'out':>5} {'reask':>5} "
            f"{'RSS MB':>7} {'claims':>6} {'verif':>7} {'base/ours':>9} {'floor s':>7} {'ours/floor':>10}")
     lines += [hdr, "-" * len(hdr)]
@@ -196,6 +213,10 @@ def main() -> None:
                 f"{share:>7} {(f'{ratio:.2f}x' if ratio else ''):>9} "
                 f"{floor_s:>7} {floor_ratio:>10}"
             )
+    lines += ["", "ours, claims by origin (model / attribution rules; model items the rules overrode):"]
+    lines += [f"  {o['article'][:34]:34} model {o['claims'] - o.get('rule_claims', 0):3}  rules "
+              f"{o.get('rule_claims', 0):3}  overridden {o.get('overridden', 0):3}"
+              for o in ours if "error" not in o]
     lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
     text = "\n".join(lines)
     print(text)

@@ -51,6 +51,7 @@ _STOPWORDS = set(
     most other some such only own same too very just also said says say told according about
     into over after before between during under again further once up down out off new""".split()
 )
+_OUTLET_NAMES = {"outlet", "the outlet", "author", "the author"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 PRONOUN_LOOKBACK = 3
@@ -212,7 +213,7 @@ class _Checker:
         not in the cited sentences or the sentence just before each of them (up to
         :data:`PRONOUN_LOOKBACK` sentences before one that uses a pronoun)."""
         norm = normalize(name)
-        if norm in {"outlet", "the outlet", "author", "the author"}:
+        if norm in _OUTLET_NAMES:
             return None
         words = content_words(name)
         if not words or norm in _PRONOUNS:
@@ -317,6 +318,8 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
 
     seen: set[tuple[str, tuple[int, ...], str]] = set()
     for i, c in enumerate(wire.c):
+        if normalize(c.s) in _OUTLET_NAMES and c.t != "outlet":
+            c = c.model_copy(update={"t": "outlet"})  # s="outlet" with t="group": the outlet's voice
         probs = _claim_problems(chk, c)
         if probs:
             out.problems += [Problem("claim", i, p, c.model_dump()) for p in probs]

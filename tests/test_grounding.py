@@ -146,3 +146,10 @@ def test_no_rule_claims_for_other_languages() -> None:
     doc = Document("El ministro dijo que el plan fracasará.", language="es")
     g = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[], s=[]), doc)
     assert g.claims == []
+
+
+def test_speaker_outlet_with_another_type_is_the_outlet_voice() -> None:
+    doc = Document("Prices rose again in May. The bank meets on Thursday.", outlet="Wire")
+    claim = {"e": [1], "s": "outlet", "t": "group", "a": "assertion", "v": None}
+    g = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [2]}], c=[claim], s=[]), doc)
+    assert [(c.speaker, c.speaker_type) for c in g.claims] == [("Wire", "outlet")]
