@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 EXTRAS=local bash scripts/bootstrap.sh
 echo "==> pulling the default embedded model (verified by sha256)"
 .venv/bin/summarizer models pull qwen2.5-coder-1.5b
-echo "==> analysing examples/global-times-2024-06-19-russia-dprk-treaty.txt offline (~1-2 min on 2 cores)"
+echo "==> analysing examples/global-times-2024-06-19-russia-dprk-treaty.txt offline (~3 min on 2 cores)"
 # --lenient: items the model could not ground after the re-asks are listed under "Rejected"
 # instead of failing the whole run.
 .venv/bin/summarizer summarize examples/global-times-2024-06-19-russia-dprk-treaty.txt --outlet "Global Times" --lenient
