@@ -230,7 +230,8 @@ class Summarizer:
             response_model: type[WireArticle | WireRepair] = WireArticle
             if repair:
                 assert state is not None
-                response_model = repair_model(*_open_counts(state))
+                response_model = repair_model(*_open_counts(state),
+                                              need_key_point=not state.key_points)
             request = CompletionRequest(
                 messages=messages, response_model=response_model, max_tokens=max_tokens,
             )

@@ -93,14 +93,18 @@ class WireRepair(_Wire):
 
 
 @functools.lru_cache(maxsize=128)
-def repair_model(key_points: int, claims: int, stances: int) -> type[WireRepair]:
+def repair_model(key_points: int, claims: int, stances: int, *, need_key_point: bool = False) -> type[WireRepair]:
     """A :class:`WireRepair` whose lists hold at most as many items as were rejected of each
     kind, so a re-ask cannot grow into a whole new answer (grammar decoding enforces the caps).
+    With ``need_key_point`` (no key point verified so far) the answer must hold at least one:
+    a small model otherwise "withdraws" every key point and the summary cannot be built.
     Cached, so backends that key grammars by model class build each one once."""
+    need = 1 if need_key_point else 0
     return create_model(
-        f"WireRepair_{key_points}_{claims}_{stances}",
+        f"WireRepair_{key_points}_{claims}_{stances}_{need}",
         __base__=WireRepair,
-        k=(list[WireKeyPoint], Field(max_length=min(key_points, 5), description="Replacement key points.")),
+        k=(list[WireKeyPoint], Field(min_length=need, max_length=max(min(key_points, 5), need),
+                                     description="Replacement key points.")),
         c=(list[WireClaim], Field(max_length=min(claims, 12), description="Replacement claims.")),
         s=(list[WireStance], Field(max_length=min(stances, 5), description="Replacement stances.")),
     )

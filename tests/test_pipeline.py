@@ -230,6 +230,8 @@ def test_reask_replacing_every_key_point_with_nothing_is_not_accepted(
     fake = FakeBackend([first, {"k": [], "c": [], "s": []}, {"k": seed_answer["k"], "c": [], "s": []}])
     result = _summarizer(fake).summarize(seed_text)
     assert "no verified key point" in fake.requests[2].messages[-1]["content"]
+    # once no key point is left, the re-ask's schema (the grammar, locally) demands one
+    assert fake.requests[1].response_model.model_json_schema()["properties"]["k"].get("minItems") == 1
     assert len(result.summary.key_points) == 1  # one replacement asked for, one taken
 
 
