@@ -184,9 +184,7 @@ def detect_all(sentences: list[Sentence], *, lookback: int = 3) -> dict[int, Att
 def hints(doc: Document) -> dict[int, str]:
     """``{sentence id: "source: X"}`` for the analyse prompt; empty for articles
     that are not in English (the cue lists are English)."""
-    if doc.language not in (None, "en"):
-        return {}
-    return {i: f"source: {a.source}" for i, a in detect_all(doc.visible).items()}
+    return {i: f"source: {a.source}" for i, a in for_document(doc).items()}
 
 
 def for_document(doc: Document) -> dict[int, Attribution]:

@@ -113,13 +113,7 @@ class GroundedItems:
     def merged_with(self, repair: GroundedItems) -> GroundedItems:
         """These verified items plus a re-ask's verified replacements; the re-ask's problems
         become the open ones and the current open problems move to :attr:`superseded`."""
-        claims: list[Claim] = []
-        seen: set[tuple[str, tuple[int | None, ...], str]] = set()
-        for c in [*self.claims, *repair.claims]:
-            key = (normalize(c.speaker), tuple(e.sentence for e in c.evidence), normalize(c.text))
-            if key not in seen:
-                seen.add(key)
-                claims.append(c)
+        claims = _unique_claims([*self.claims, *repair.claims])
         claims.sort(key=lambda c: c.evidence[0].start if c.evidence else 0)
         return GroundedItems(
             key_points=[*self.key_points, *repair.key_points][:7],
@@ -155,6 +149,18 @@ class GroundedItems:
         overridden = [RejectedItem(kind=p.kind, item=p.item, reasons=[p.message])  # type: ignore[arg-type]
                       for p in self.overridden]
         return [*out.values(), *gone.values(), *overridden]
+
+
+def _unique_claims(claims: list[Claim]) -> list[Claim]:
+    """``claims`` without exact repeats (same speaker, sentences and text), order kept."""
+    seen: set[tuple[str, tuple[int | None, ...], str]] = set()
+    out = []
+    for c in claims:
+        key = (normalize(c.speaker), tuple(e.sentence for e in c.evidence), normalize(c.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _unique_stances(stances: list[Stance]) -> list[Stance]:
@@ -316,7 +322,6 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
             continue
         out.key_points.append(KeyPoint(text=kp.x, evidence=_evidence(sents)))
 
-    seen: set[tuple[str, tuple[int, ...], str]] = set()
     for i, c in enumerate(wire.c):
         if normalize(c.s) in _OUTLET_NAMES and c.t != "outlet":
             c = c.model_copy(update={"t": "outlet"})  # s="outlet" with t="group": the outlet's voice
@@ -334,10 +339,6 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
                 c.model_dump()))
             continue
         text = c.x or _claim_text(sents, direct=c.a == "direct")
-        dedupe_key = (normalize(c.s), tuple(s.id for s in sents), normalize(text))
-        if dedupe_key in seen:
-            continue  # an exact repeat of an earlier claim adds nothing
-        seen.add(dedupe_key)
         out.claims.append(
             Claim(
                 text=text,
@@ -349,6 +350,7 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
             )
         )
 
+    out.claims = _unique_claims(out.claims)  # an exact repeat of an earlier claim adds nothing
     if rules:
         covered = {e.sentence for c in out.claims for e in c.evidence if c.speaker_type != "outlet"}
         for sid, r in rules.items():
