@@ -33,6 +33,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -116,9 +117,14 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
-        max_comparisons: int = 2) -> dict[str, Any]:
-    """Brief every event with ``summarizer`` and score it; return the results document."""
-    rows = []
+        max_comparisons: int = 2,
+        on_row: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Brief every event with ``summarizer`` and score it; return the results document.
+
+    ``on_row`` receives the results document so far after every event (the CLI writes it to
+    disk, so an interrupted run keeps the events it finished).
+    """
+    rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     for event in events:
         docs = [Document(text=a.text, id=f"{event.id}-{k}", title=a.title or None,
@@ -133,6 +139,13 @@ def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
         row["seconds"] = round(time.perf_counter() - t0, 1)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
+        if on_row is not None:
+            on_row(_document(rows, summarizer, model, max_comparisons, started))
+    return _document(rows, summarizer, model, max_comparisons, started)
+
+
+def _document(rows: list[dict[str, Any]], summarizer: Summarizer, model: str,
+              max_comparisons: int, started: float) -> dict[str, Any]:
     return {
         "benchmark": "neus_allsides/val (first events)",
         "events": len(rows),
@@ -173,13 +186,19 @@ def main(argv: list[str] | None = None) -> int:
 
     events = load_neus(args.data, limit=args.events)
     settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
-    summary = run(events, Summarizer(settings=settings, strict=False), model=args.model,
-                  max_comparisons=args.max_comparisons)
-    text = json.dumps(summary, indent=2)
+    path = None
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        path = args.out / f"briefing-{args.model}-{summary['events']}events.json"
-        path.write_text(text + "\n", encoding="utf-8")
+        path = args.out / f"briefing-{args.model}-{len(events)}events.json"
+
+    def save(document: dict[str, Any]) -> None:
+        if path is not None:  # rewritten after every event: an interrupted run keeps its rows
+            path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+    summary = run(events, Summarizer(settings=settings, strict=False), model=args.model,
+                  max_comparisons=args.max_comparisons, on_row=save)
+    save(summary)
+    if path is not None:
         print(f"wrote {path}", file=sys.stderr)
     print(json.dumps(summary["metrics"], indent=2))
     return 0

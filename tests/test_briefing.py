@@ -612,7 +612,11 @@ def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None
         return fake_model(request)
 
     summarizer = Summarizer(backend=FakeBackend(default=model), strict=False)
-    result = bench.run(load_neus(tmp_path), summarizer, model="fake", max_comparisons=2)
+    saved: list[dict[str, Any]] = []
+    result = bench.run(load_neus(tmp_path), summarizer, model="fake", max_comparisons=2,
+                       on_row=saved.append)
+    assert [doc["events"] for doc in saved] == [1]  # the partial document after each event
+    assert saved[0]["rows"] == result["rows"]
     row = result["rows"][0]
     assert (result["events"], row["analysed"], row["failed"]) == (1, 3, [])
     assert row["bottom_line_by"] == "model" and row["citation_support"] == 1.0
