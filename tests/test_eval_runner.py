@@ -34,6 +34,10 @@ def test_oracle_run_scores_the_ceiling(tmp_path: Path) -> None:
     assert m["schema_valid_first_attempt"] == 1.0 and m["reasks_total"] == 0
     assert m["prompt_tokens"] and m["prompt_tokens"] > 0
     assert report.confusion is not None and report.confusion.matrix[1][1] == 2  # two 'against'
+    for case in report.cases:
+        assert case.details["missed_claims"] == case.details["extra_claims"] == []
+        assert case.details["missed_stances"] == case.details["extra_stances"] == []
+        assert all(s["gold"] == s["pred"] for s in case.details["stances"])
 
 
 def test_wrong_answers_score_low_and_count_reasks() -> None:
@@ -47,6 +51,11 @@ def test_wrong_answers_score_low_and_count_reasks() -> None:
     assert m["claims_precision"] == 0.0 and m["claims_recall"] == 0.0
     assert m["schema_valid_first_attempt"] == 0.0 and m["reasks_total"] == 1
     assert m["stances_recall"] == 0.0 and m["stance_accuracy"] is None
+    # what was missed and what was extra is listed for fixtures (our own text), to read failures
+    details = report.cases[0].details
+    assert [c["speaker"] for c in details["extra_claims"]] == ["The council of Lowmere"]
+    assert details["missed_claims"] and details["extra_stances"] == [] and details["stances"] == []
+    assert len(details["missed_stances"]) == report.cases[0].counts["stances_gold"] > 0
 
 
 def test_cache_rescoring_makes_no_model_calls(tmp_path: Path) -> None:

@@ -242,6 +242,21 @@ def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseRe
         case.labels = [(art.stances[j].label, stances[i].label) for i, j in pairs]
         if pairs:
             case.scores["stance_accuracy"] = round(sum(g == p for g, p in case.labels) / len(pairs), 4)
+        if art.keep_text:
+            case.details["stances"] = [
+                {"holder": art.stances[j].holder, "target": art.stances[j].target, "gold": art.stances[j].label,
+                 "pred_holder": stances[i].holder, "pred_target": stances[i].target, "pred": stances[i].label}
+                for i, j in pairs
+            ]
+            paired_gold, paired_pred = {j for _, j in pairs}, {i for i, _ in pairs}
+            case.details["missed_stances"] = [
+                {"holder": g.holder, "target": g.target, "label": g.label}
+                for j, g in enumerate(art.stances) if j not in paired_gold
+            ]
+            case.details["extra_stances"] = [
+                {"holder": s.holder, "target": s.target, "label": s.label}
+                for i, s in enumerate(stances) if i not in paired_pred
+            ]
     if art.key_points is not None:
         units: list[str] = []
         if analysis is not None:
