@@ -31,6 +31,15 @@ _CUES = (
 _CUE = re.compile(rf"\b({_CUES})\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to ([^,.;]{2,80})", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
+# "Three said ...", "one of them said": members of a group named just before (resolved like
+# a pronoun; never a source on their own)
+_ANAPHOR = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|several|some|many|"
+    r"most|others|both)(?: of them)?$", re.IGNORECASE)
+# words that open a clause or a heading, never a source ("Such claims are ...", "What the
+# science says", "Anyone who tells you ...")
+_NOT_SOURCE_LEAD = {"such", "this", "these", "those", "that", "what", "anyone", "everyone",
+                    "nobody", "whoever", "it", "there", "here"}
 _QUOTE = re.compile(r"[\"“”«»„]")
 _LEAD_DETERMINERS = {"a", "an", "the", "some", "many", "several", "other", "most", "few",
                      "two", "three", "four", "one", "its", "his", "her", "their", "our"}
@@ -42,7 +51,12 @@ _CONJUNCTION = re.compile(r"^(?:while|and|but|whereas|as)\s+", re.IGNORECASE)
 
 
 def _inside_quote(before: str) -> bool:
-    """True when ``before`` leaves a quotation open (the cue is inside quoted words)."""
+    """True when ``before`` leaves a quotation open (the cue is inside quoted words).
+
+    A cue right after a closing mark is outside it even when the opening mark is in the
+    previous sentence ('Now I can visit her," said Mirela Dobos.')."""
+    if before.rstrip().endswith(('"', "”", "»")):
+        return False
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
@@ -81,10 +95,24 @@ def _tail_source(after: str) -> str | None:
     return first
 
 
+_NAME_PARTICLES = {"of", "for", "the", "and", "de", "del", "la", "van", "von", "al", "du", "da"}
+
+
+def _is_name(text: str) -> bool:
+    """'Cui Heng', 'Parents for Maple Street', 'The State Road Builders Alliance': a short
+    capitalised name (lower-case particles inside); not an all-caps dateline ('LISBON')."""
+    words = _words(text)
+    if not 1 <= len(words) <= 6 or text.isupper():
+        return False
+    return (words[0][:1].isupper() and words[-1][:1].isupper()
+            and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words))
+
+
 def _head_source(before: str) -> str | None:
     """'Russian presidential aide Yuri Ushakov said' → 'Russian presidential aide Yuri Ushakov';
     'Cui Heng, a research fellow ..., told' → 'Cui Heng'; '"...," he said' → 'he'."""
     text = _QUOTE.split(before)[-1] if _QUOTE.search(before) else before
+    text = re.split(r"[\n;]", text)[-1]  # a heading glued to the sentence, or a clause before ';'
     parts = [_clean(p) for p in text.split(",")]
     parts = [p for p in parts if p]
     if not parts:
@@ -99,13 +127,13 @@ def _head_source(before: str) -> str | None:
     aside = (first_word[:1].islower() and first_word.lower() not in _LEAD_DETERMINERS
              and not _PRONOUN.match(first_word) and len(_words(last)) <= 4
              and not _CONJUNCTION.match(last))
-    if len(parts) > 1 and (relative or aside):
+    # (an aside only when what comes before it can be a source: in "Such claims are
+    # groundless, analysts said" the lower-case last segment is the source itself)
+    if len(parts) > 1 and (relative or (aside and _plausible(parts[0]))):
         last = parts[0]
     # "Cui Heng, a research fellow from ..., told": a short capitalised name leads the clause
-    elif len(parts) > 1 and first_word.lower() in {"a", "an", "the"}:
-        lead = parts[0]
-        if 1 <= len(_words(lead)) <= 4 and all(w[:1].isupper() for w in _words(lead)):
-            last = lead
+    elif len(parts) == 2 and first_word.lower() in {"a", "an", "the"} and _is_name(parts[0]):
+        last = parts[0]
     last = _CONJUNCTION.sub("", last)
     # "During talks with X, Putin said" keeps "Putin"; an intro clause alone is not a source
     words = _words(last)
@@ -116,16 +144,19 @@ def _head_source(before: str) -> str | None:
     return last
 
 
-_CLAUSE = re.compile(r"\b(?:would|was|were|is|are|not|had|has|have|will|could|did)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"\b(?:would|was|were|is|are|not|had|has|have|will|could|did|can|be|been|"
+                     r"may|might|should|must)\b", re.IGNORECASE)
 
 
 def _plausible(source: str) -> bool:
     """A source is a name, a title or a noun phrase, not a clause or a number fragment."""
-    if _PRONOUN.match(source):
+    if _PRONOUN.match(source) or _ANAPHOR.match(source):
         return True
-    head = re.split(r"\s+(?:who|which|whose)\s+", source)[0]  # 'an official who asked ...'
+    head = re.split(r"\s+(?:who|which|whose)\b\s*", source)[0]  # 'an official who asked ...'
     words = _words(head)
     if not words or _CLAUSE.search(head) or not words[0][:1].isalpha():
+        return False
+    if words[0].lower() in _NOT_SOURCE_LEAD or ";" in source:
         return False
     if words[-1].lower() in {"and", "but", "or", "then", "also"}:
         return False  # 'The governor promised an inquiry and said': a clause, not a source
@@ -133,6 +164,11 @@ def _plausible(source: str) -> bool:
             "two", "three", "four", "some", "many", "several", "most", "few", "other"}:
         return False  # 'The forecast shows ...': a noun read as a cue verb
     return words[0][:1].isupper() or words[0].lower() in _LEAD_DETERMINERS or len(words) <= 4
+
+
+def _refers_back(source: str) -> bool:
+    """'he', 'they', 'three', 'one of them': the source is named in an earlier sentence."""
+    return bool(_PRONOUN.match(source) or _ANAPHOR.match(source))
 
 
 def detect(sentence: Sentence) -> Attribution | None:
@@ -150,10 +186,10 @@ def detect(sentence: Sentence) -> Attribution | None:
         if stripped_before.endswith((",", "”", '"', "’")) or not stripped_before:
             src = _tail_source(after)
             if src and _plausible(src):
-                return Attribution(sentence.id, src, cue, bool(_PRONOUN.match(src)))
+                return Attribution(sentence.id, src, cue, _refers_back(src))
         src = _head_source(before)
         if src and _plausible(src):
-            return Attribution(sentence.id, src, cue, bool(_PRONOUN.match(src)))
+            return Attribution(sentence.id, src, cue, _refers_back(src))
     if according := _ACCORDING.search(text):
         src = _clean(according.group(1))
         if src:

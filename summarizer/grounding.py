@@ -60,6 +60,14 @@ to this many sentences before it (a cheap stand-in for coreference); otherwise t
 be named in the cited sentence or the one just before it."""
 
 
+GROUNDING_VERSION = "2"
+"""Bumped whenever verification or the attribution rules change what an analysis contains;
+part of every response-cache key, so cached analyses made by older rules are not reused.
+1: the rules and checks of the 1.5B baseline (evals/baselines/qwen2.5-coder-1.5b);
+2: six attribution-rule fixes, 'speaker is a piece of the text' check (claims and stance
+   holders), category-word stance targets ('policy') rejected, repeated stances merged."""
+
+
 def normalize(text: str) -> str:
     """Lower-case text with unified quote marks, dashes and whitespace (for matching only)."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
@@ -164,13 +172,22 @@ def _unique_claims(claims: list[Claim]) -> list[Claim]:
 
 
 def _unique_stances(stances: list[Stance]) -> list[Stance]:
-    seen: set[tuple[str, str, str, tuple[int | None, ...]]] = set()
-    out = []
+    """One stance per holder, target and label, order kept: repeats (the 1.5B model lists
+    the same stance once per sentence) are merged into the first, with every cited sentence."""
+    first: dict[tuple[str, str, str], int] = {}
+    out: list[Stance] = []
     for st in stances:
-        key = (normalize(st.holder), normalize(st.target), st.label, tuple(e.sentence for e in st.evidence))
-        if key not in seen:
-            seen.add(key)
+        key = (normalize(st.holder), normalize(st.target), st.label)
+        if key not in first:
+            first[key] = len(out)
             out.append(st)
+            continue
+        kept = out[first[key]]
+        cited = {e.sentence for e in kept.evidence}
+        extra = [e for e in st.evidence if e.sentence not in cited]
+        if extra:
+            evidence = sorted([*kept.evidence, *extra], key=lambda e: e.start)
+            out[first[key]] = kept.model_copy(update={"evidence": evidence})
     return out
 
 
@@ -368,8 +385,13 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
 
     for i, st in enumerate(wire.s):
         sents, probs = chk.sentences_for(st.e)
-        if st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder", sents or None)):
+        if st.t != "outlet" and (p := speaker_shape_problem(st.h, "stance holder")):
             probs.append(p)
+        elif st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder", sents or None)):
+            probs.append(p)
+        if normalize(st.g).removeprefix("the ").removeprefix("a ") in _PLACEHOLDER_TARGETS:
+            probs.append(f"the target '{st.g}' is a category word; name what the stance is about "
+                         "as the article names it (for example 'the rental ban')")
         if probs:
             out.problems += [Problem("stance", i, p, st.model_dump()) for p in probs]
             continue
@@ -382,6 +404,7 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
                 evidence=_evidence(sents),
             )
         )
+    out.stances = _unique_stances(out.stances)
     return out
 
 
@@ -391,9 +414,34 @@ def _same_source(speaker: str, source: str) -> bool:
     return bool(a & b) or normalize(speaker) in normalize(source) or normalize(source) in normalize(speaker)
 
 
+_SENTENCE_END = re.compile(r"\S\s+\S+\s+\S+.*[.!?]$")
+_NAME_THEN_CUE = re.compile(r"^\S+\s+(?:said|says|told|added)\b", re.IGNORECASE)
+
+
+_CLAUSE_WORDS = re.compile(r"\b(?:may|might|will|would|could|should|must|is|are|was|were|be)$",
+                           re.IGNORECASE)
+_PLACEHOLDER_TARGETS = {"policy", "actor", "claim", "target", "issue", "topic", "it", "this",
+                        "that", "actor, policy or claim"}
+
+
+def speaker_shape_problem(name: str, what: str = "speaker") -> str | None:
+    """A problem when ``name`` is a piece of the article's text rather than a source: it holds
+    quotation marks, is a sentence of four or more words, is 'Mendes said the ...', or is a
+    clause cut short ('People who work night shifts ... may be')."""
+    name = name.strip()
+    if (_HAS_QUOTE.search(name) or _SENTENCE_END.search(name) or _NAME_THEN_CUE.search(name)
+            or _CLAUSE_WORDS.search(name)):
+        return (f"the {what} '{name[:80]}' is a piece of the article's text, not a source; give "
+                "the name or description of whoever it is (for example 'Mirela Dobos', "
+                "'analysts', 'an official who asked not to be named')")
+    return None
+
+
 def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
     sents, probs = chk.sentences_for(c.e)
-    if c.t != "outlet" and (p := chk.name_problem(c.s, "speaker", sents or None)):
+    if c.t != "outlet" and (p := speaker_shape_problem(c.s)):
+        probs.append(p)
+    elif c.t != "outlet" and (p := chk.name_problem(c.s, "speaker", sents or None)):
         probs.append(p)
     if sents and c.x:
         if p := chk.support_problem(c.x, sents, c.e):

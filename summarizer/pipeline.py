@@ -24,7 +24,7 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from .grounding import GroundedItems, Problem, ground, reask_message
+from .grounding import GROUNDING_VERSION, GroundedItems, Problem, ground, reask_message
 from .inputs import check_text
 from .language import detect_language, language_name
 from .models import ArticleAnalysis, PromptRef, RunMeta, SourceInfo, Summary, Usage
@@ -188,7 +188,8 @@ class Summarizer:
         return doc
 
     def cache_key(self, doc: Document) -> str:
-        """backend + model + prompt hash + schema hash + input hash (+ options that matter)."""
+        """backend + model + prompt hash + schema hash + input hash (+ options that matter, and
+        :data:`~summarizer.grounding.GROUNDING_VERSION`)."""
         from .store import cache_key
 
         return cache_key(
@@ -197,7 +198,7 @@ class Summarizer:
             prompt_sha256=self.template.sha256,
             text_sha256=doc.sha256,
             options={"language": self.language, "outlet": doc.outlet, "title": doc.title,
-                     "rule_claims": self.settings.rule_claims},
+                     "rule_claims": self.settings.rule_claims, "grounding": GROUNDING_VERSION},
         )
 
     # -- the loop ---------------------------------------------------------------------------

@@ -153,3 +153,45 @@ def test_speaker_outlet_with_another_type_is_the_outlet_voice() -> None:
     claim = {"e": [1], "s": "outlet", "t": "group", "a": "assertion", "v": None}
     g = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [2]}], c=[claim], s=[]), doc)
     assert [(c.speaker, c.speaker_type) for c in g.claims] == [("Wire", "outlet")]
+
+
+def test_a_speaker_that_is_a_piece_of_the_text_is_a_problem() -> None:
+    """Seen on the 1.5B model: the quoted sentence itself given as the speaker."""
+    doc = Document('"My daughter studies in the capital. Now I can visit her every weekend," '
+                   "said Mirela Dobos, a market trader. Mendes said the review would be thorough.")
+    for speaker, ids in [("My daughter studies in the capital.", [1]),
+                         ('"Now I can visit her every weekend', [2]),
+                         ("Mendes said the review would be", [3])]:
+        claim = {"e": ids, "s": speaker, "t": "person", "a": "indirect", "v": "said"}
+        g = _ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [2]}], c=[claim], s=[]), doc)
+        assert [p.kind for p in g.problems] == ["claim"], speaker
+        assert "piece of the article's text" in g.problems[0].message
+    for speaker in ["Mirela Dobos", "Mirela Dobos, a market trader", "Acme Corp."]:
+        claim = {"e": [2], "s": speaker, "t": "person", "a": "indirect", "v": "said"}
+        g = _ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [2]}], c=[claim], s=[]), doc)
+        assert not any("piece of the article's text" in p.message for p in g.problems), speaker
+
+
+def test_repeated_stances_are_merged_with_all_their_evidence() -> None:
+    doc = Document("Kim praised the treaty. Kim said the treaty would last. Lee opposed the treaty.")
+    s = [{"h": "Kim", "t": "person", "g": "the treaty", "l": "favor", "e": [1]},
+         {"h": "Kim", "t": "person", "g": "The treaty", "l": "favor", "e": [2]},
+         {"h": "Kim", "t": "person", "g": "the treaty", "l": "favor", "e": [1]},
+         {"h": "Lee", "t": "person", "g": "the treaty", "l": "against", "e": [3]}]
+    g = _ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[], s=s), doc)
+    assert [(st.holder, st.label, [e.sentence for e in st.evidence]) for st in g.stances] == [
+        ("Kim", "favor", [1, 2]), ("Lee", "against", [3])]
+
+
+def test_stance_holder_fragments_and_category_targets_are_problems() -> None:
+    """Seen on the 1.5B model: 'policy' as the target, a cut-off clause as the holder."""
+    doc = Document("People who work night shifts may be at higher risk, a study found. "
+                   "The governor backed the fuel tax. Critics opposed the fuel tax.")
+    s = [{"h": "People who work night shifts may be", "t": "group", "g": "night shifts",
+          "l": "against", "e": [1]},
+         {"h": "The governor", "t": "person", "g": "policy", "l": "favor", "e": [2]},
+         {"h": "Critics", "t": "group", "g": "the fuel tax", "l": "against", "e": [3]}]
+    g = _ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [2]}], c=[], s=s), doc)
+    assert [(p.index, "piece of the article's text" in p.message, "category word" in p.message)
+            for p in g.problems] == [(0, True, False), (1, False, True)]
+    assert [st.holder for st in g.stances] == ["Critics"]

@@ -94,6 +94,19 @@ def test_cache_hit_and_misses_by_key_part(seed_text: str, seed_answer: dict[str,
     assert store.cached_count() == 5
 
 
+def test_new_grounding_rules_miss_the_cache(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An analysis made by older verification or attribution rules is not served again."""
+    from summarizer import pipeline
+
+    store = Store(tmp_path / "s.db")
+    fake = FakeBackend(default=seed_answer)
+    Summarizer(backend=fake, cache=store).summarize(seed_text)
+    monkeypatch.setattr(pipeline, "GROUNDING_VERSION", pipeline.GROUNDING_VERSION + "-next")
+    again = Summarizer(backend=fake, cache=store).summarize(seed_text)
+    assert len(fake.requests) == 2 and not again.meta.cached
+
+
 def test_unparseable_cache_row_is_a_miss(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
     fake = FakeBackend(default=seed_answer)
