@@ -67,7 +67,8 @@ class WireStance(_Wire):
     e: SentenceIds = Field(min_length=1, max_length=3)
     h: str = Field(min_length=1, max_length=60, description="Stance holder as named in the article.")
     t: WireSpeakerType
-    g: str = Field(min_length=1, max_length=60, description="Target: an actor, policy or claim.")
+    g: str = Field(min_length=1, max_length=60,
+                   description="What the stance is about, named as the article names it.")
     l: Literal["favor", "against", "neutral", "mixed"]  # noqa: E741
 
 

@@ -8,8 +8,8 @@ from summarizer.prompts import load_prompt
 
 def test_prompt_loads_latest_version_and_hash_is_stable() -> None:
     t = load_prompt("analyze")
-    assert t.version == "2" and t.ref.sha256 == load_prompt("analyze", "2").sha256
-    assert load_prompt("analyze", "1").sha256 != t.ref.sha256  # released versions stay loadable
+    assert t.version == "3" and t.ref.sha256 == load_prompt("analyze", "3").sha256
+    assert load_prompt("analyze", "2").sha256 != t.ref.sha256  # released versions stay loadable
 
 
 def test_missing_variable_is_an_error() -> None:
