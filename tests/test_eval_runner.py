@@ -166,3 +166,16 @@ def test_cli_eval_compare_and_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_repo_thresholds_file_is_valid() -> None:
     thresholds = load_thresholds(Path(__file__).parents[1] / "evals" / "thresholds.toml")
     assert {"fixtures", "fnc1", "qags"} <= set(thresholds)
+
+
+def test_committed_baselines_pass_the_repo_gate() -> None:
+    """The gate's thresholds sit below the committed embedded-model baseline, not above it."""
+    root = Path(__file__).parents[1]
+    thresholds = load_thresholds(root / "evals" / "thresholds.toml")
+    results = sorted((root / "evals" / "baselines" / "qwen2.5-coder-1.5b").glob("*/results.json"))
+    suites = {load_results(r).suite for r in results}
+    assert {"fixtures", "fnc1"} <= suites
+    for path in results:
+        report = load_results(path)
+        if report.suite in thresholds:
+            assert gate(report, thresholds) == [], path
