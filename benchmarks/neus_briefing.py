@@ -111,6 +111,31 @@ def score(note: Briefing, reference: str) -> dict[str, Any]:
     }
 
 
+def lead_baseline(events: list[NeusEvent], *, sentences: int = 2) -> dict[str, Any]:
+    """The no-model baseline: each outlet's first ``sentences`` sentences as the bottom line,
+    scored like a note (ROUGE-L and key-point coverage against the roundup), averaged over the
+    outlets of an event, then over events."""
+    rows = []
+    for event in events:
+        gold = [s.text for s in split_sentences(event.reference.text)]
+        rouge, cover = [], []
+        for article in event.articles:
+            lead = [s.text for s in split_sentences(article.text)][:sentences]
+            if not lead:
+                continue
+            rouge.append(rouge_l(" ".join(lead), event.reference.text))
+            cover.append(keypoint_coverage(gold, lead)[0])
+        rows.append({"event": event.id, "rouge_l": _mean(rouge), "keypoint_coverage": _mean(cover)})
+    return {
+        "benchmark": "neus_allsides/val (first events)",
+        "baseline": f"lead-{sentences} of each outlet's article (no model), mean over outlets",
+        "events": len(rows),
+        "metrics": {"rouge_l": _mean([r["rouge_l"] for r in rows]),
+                    "keypoint_coverage": _mean([r["keypoint_coverage"] for r in rows])},
+        "rows": rows,
+    }
+
+
 def _mean(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(sum(present) / len(present), 4) if present else None
@@ -182,9 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-comparisons", type=int, default=2)
     parser.add_argument("--max-reasks", type=int, default=None, help="Re-asks per model task.")
     parser.add_argument("--out", type=Path, default=None, help="Folder for the results JSON.")
+    parser.add_argument("--lead-baseline", action="store_true",
+                        help="Only score the no-model lead-2 baseline on the same events.")
     args = parser.parse_args(argv)
 
     events = load_neus(args.data, limit=args.events)
+    if args.lead_baseline:
+        lead = lead_baseline(events)
+        if args.out is not None:
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"lead2-baseline-{len(events)}events.json").write_text(
+                json.dumps(lead, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(lead["metrics"], indent=2))
+        return 0
     settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
     path = None
     if args.out is not None:

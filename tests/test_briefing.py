@@ -622,4 +622,13 @@ def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None
     assert row["bottom_line_by"] == "model" and row["citation_support"] == 1.0
     assert row["keypoint_coverage"] == 1.0  # the roundup's sentence is the first key point
     assert 0.5 < row["rouge_l"] <= 1.0
+    # the no-model baseline: every outlet's first sentence holds >= 3 of the roundup's 5
+    # content words (council, ferry, Brack), so each lead covers it; ROUGE-L of the first
+    # outlet's lead-2 is LCS 9 (the roundup sentence) over 18 and 9 tokens: 2/3
+    lead = bench.lead_baseline(load_neus(tmp_path))
+    assert lead["events"] == 1 and lead["rows"][0]["event"] == result["rows"][0]["event"]
+    assert lead["metrics"]["keypoint_coverage"] == 1.0
+    assert bench.rouge_l("The council voted to fund a ferry to Brack. The mayor said the ferry would "
+                         "run from May.", "The council voted to fund a ferry to Brack.") == pytest.approx(2 / 3, abs=1e-3)
+    assert 0.0 < lead["metrics"]["rouge_l"] < 1.0
     assert "The council voted" not in json.dumps(result)  # numbers only, no text
