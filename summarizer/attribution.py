@@ -150,7 +150,7 @@ _CLAUSE = re.compile(r"\b(?:would|was|were|is|are|not|had|has|have|will|could|di
 
 def _plausible(source: str) -> bool:
     """A source is a name, a title or a noun phrase, not a clause or a number fragment."""
-    if _PRONOUN.match(source) or _ANAPHOR.match(source):
+    if _refers_back(source):
         return True
     head = re.split(r"\s+(?:who|which|whose)\b\s*", source)[0]  # 'an official who asked ...'
     words = _words(head)

@@ -385,9 +385,7 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
 
     for i, st in enumerate(wire.s):
         sents, probs = chk.sentences_for(st.e)
-        if st.t != "outlet" and (p := speaker_shape_problem(st.h, "stance holder")):
-            probs.append(p)
-        elif st.t != "outlet" and (p := chk.name_problem(st.h, "stance holder", sents or None)):
+        if st.t != "outlet" and (p := _source_problem(chk, st.h, "stance holder", sents)):
             probs.append(p)
         if normalize(st.g).removeprefix("the ").removeprefix("a ") in _PLACEHOLDER_TARGETS:
             probs.append(f"the target '{st.g}' is a category word; name what the stance is about "
@@ -416,15 +414,19 @@ def _same_source(speaker: str, source: str) -> bool:
 
 _SENTENCE_END = re.compile(r"\S\s+\S+\s+\S+.*[.!?]$")
 _NAME_THEN_CUE = re.compile(r"^\S+\s+(?:said|says|told|added)\b", re.IGNORECASE)
-
-
 _CLAUSE_WORDS = re.compile(r"\b(?:may|might|will|would|could|should|must|is|are|was|were|be)$",
                            re.IGNORECASE)
 _PLACEHOLDER_TARGETS = {"policy", "actor", "claim", "target", "issue", "topic", "it", "this",
                         "that", "actor, policy or claim"}
 
 
-def speaker_shape_problem(name: str, what: str = "speaker") -> str | None:
+def _source_problem(chk: _Checker, name: str, what: str, sents: list[Sentence]) -> str | None:
+    """Why ``name`` (a speaker or stance holder) is not a source the cited sentences name:
+    first its shape (:func:`_shape_problem`), then whether the article names it there."""
+    return _shape_problem(name, what) or chk.name_problem(name, what, sents or None)
+
+
+def _shape_problem(name: str, what: str) -> str | None:
     """A problem when ``name`` is a piece of the article's text rather than a source: it holds
     quotation marks, is a sentence of four or more words, is 'Mendes said the ...', or is a
     clause cut short ('People who work night shifts ... may be')."""
@@ -439,9 +441,7 @@ def speaker_shape_problem(name: str, what: str = "speaker") -> str | None:
 
 def _claim_problems(chk: _Checker, c: WireClaim) -> list[str]:
     sents, probs = chk.sentences_for(c.e)
-    if c.t != "outlet" and (p := speaker_shape_problem(c.s)):
-        probs.append(p)
-    elif c.t != "outlet" and (p := chk.name_problem(c.s, "speaker", sents or None)):
+    if c.t != "outlet" and (p := _source_problem(chk, c.s, "speaker", sents)):
         probs.append(p)
     if sents and c.x:
         if p := chk.support_problem(c.x, sents, c.e):
