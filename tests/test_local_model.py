@@ -77,6 +77,22 @@ def test_smollm2_grammar_output_is_schema_valid() -> None:
     assert completion.usage.prompt_tokens > 0 and completion.usage.completion_tokens > 0
 
 
+def test_process_exits_without_a_teardown_traceback() -> None:
+    """Loading a model and exiting must not print llama_cpp's shutdown ``TypeError``."""
+    path = _model("smollm2-135m")
+    # gc.freeze() keeps the model alive until interpreter teardown, as a long pytest session
+    # or CLI run does; that is when llama_cpp's globals are already gone.
+    code = (
+        "import gc, sys; from pathlib import Path; from summarizer.backends.local import LocalBackend; "
+        "backend = LocalBackend(Path(sys.argv[1]), model='smollm2-135m', n_ctx=512); "
+        "backend.llama; gc.freeze()"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+
+
 def test_qwen_05b_analysis_is_grounded() -> None:
     backend = _local("qwen2.5-coder-0.5b")
     result = Summarizer(backend=backend, settings=Settings(max_reasks=2), strict=False).summarize(ARTICLE)

@@ -9,6 +9,7 @@ instructions first and the article last, llama.cpp reuses the instructions' KV c
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -42,6 +43,19 @@ def _load_llama(path: Path, n_ctx: int, n_threads: int) -> Any:
                 verbose=False, seed=0,
             )
         return _LLAMAS[key]
+
+
+@atexit.register
+def _close_llamas() -> None:
+    """Free the shared models while llama_cpp's module is still intact: left to ``Llama.__del__``
+    at interpreter shutdown, freeing runs after llama_cpp's globals are gone and prints a
+    ``TypeError: 'NoneType' object is not callable`` traceback on every exit."""
+    with _LLAMAS_LOCK:
+        while _LLAMAS:
+            _, llama = _LLAMAS.popitem()
+            close = getattr(llama, "close", None)
+            if close is not None:
+                close()
 
 
 def grammar_schema(schema: Any) -> Any:
