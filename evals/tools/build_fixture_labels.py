@@ -35,15 +35,18 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+from summarizer.evals.fixtures import locate_span as locate
+from summarizer.models import AttributionType, SpeakerType, StanceLabel
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SRC_SUFFIX = ".labels.src.jsonl"
 OUT_SUFFIX = ".labels.jsonl"
 
-SPEAKER_TYPES = {"outlet", "person", "organization", "group", "anonymous"}
-ATTRIBUTIONS = {"direct", "indirect", "assertion"}
-STANCE_LABELS = {"favor", "against", "neutral", "mixed"}
+SPEAKER_TYPES = set(get_args(SpeakerType))
+ATTRIBUTIONS = set(get_args(AttributionType))
+STANCE_LABELS = set(get_args(StanceLabel))
 QUOTE_MARKS = set("\"“”«»„‘’'")
 
 ARTICLE_KEYS = ["type", "id", "title", "outlet", "language", "constructed", "source_note", "tags"]
@@ -62,37 +65,6 @@ class LabelProblem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-def locate(text: str, snippet: str, occurrence: int | None = None, after: int = 0) -> tuple[int, int]:
-    """Return ``(start, end)`` of an exact ``snippet`` in ``text`` at or after ``after``.
-
-    Raises:
-        ValueError: the snippet is empty, absent, or occurs more than once and no
-            ``occurrence`` was given.
-
-    Example:
-        >>> locate("a b a", "a", occurrence=1)
-        (4, 5)
-    """
-    if not snippet:
-        raise ValueError("empty snippet")
-    starts = []
-    i = text.find(snippet, after)
-    while i != -1:
-        starts.append(i)
-        i = text.find(snippet, i + 1)
-    if not starts:
-        raise ValueError(f"snippet not found in text: {snippet[:70]!r}")
-    if occurrence is None:
-        if len(starts) > 1:
-            raise ValueError(
-                f"snippet occurs {len(starts)} times (offsets {starts}); add \"occurrence\": 0..{len(starts) - 1}"
-            )
-        occurrence = 0
-    if not 0 <= occurrence < len(starts):
-        raise ValueError(f"occurrence {occurrence} out of range ({len(starts)} matches)")
-    return starts[occurrence], starts[occurrence] + len(snippet)
 
 
 def _resolve_span(text: str, rec: dict[str, Any]) -> tuple[int, int]:
