@@ -60,12 +60,13 @@ to this many sentences before it (a cheap stand-in for coreference); otherwise t
 be named in the cited sentence or the one just before it."""
 
 
-GROUNDING_VERSION = "2"
+GROUNDING_VERSION = "3"
 """Bumped whenever verification or the attribution rules change what an analysis contains;
 part of every response-cache key, so cached analyses made by older rules are not reused.
 1: the rules and checks of the 1.5B baseline (evals/baselines/qwen2.5-coder-1.5b);
 2: six attribution-rule fixes, 'speaker is a piece of the text' check (claims and stance
-   holders), category-word stance targets ('policy') rejected, repeated stances merged."""
+   holders), category-word stance targets ('policy') rejected, repeated stances merged;
+3: Spanish and French cue lists (rule claims and hints for articles in those languages)."""
 
 
 def normalize(text: str) -> str:
@@ -377,7 +378,7 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
             direct = bool(_HAS_QUOTE.search(sent.text))
             out.claims.append(Claim(
                 text=_claim_text([sent], direct=direct), speaker=r.source[:200],
-                speaker_type=speaker_type(r.source, sent.text),  # type: ignore[arg-type]
+                speaker_type=speaker_type(r.source, sent.text, doc.language or "en"),  # type: ignore[arg-type]
                 attribution="direct" if direct else "indirect", cue=r.cue[:60],
                 evidence=_evidence([sent]), origin="rules",
             ))

@@ -48,7 +48,7 @@ class Settings(BaseModel):
     rule_claims: bool = Field(
         default=True,
         description="Add rule-detected attributed claims the model missed or misattributed "
-        "(summarizer/attribution.py; English only).",
+        "(summarizer/attribution.py; English, Spanish and French).",
     )
     max_chars: int = Field(default=2_000_000, ge=1, description="Larger inputs are refused.")
     max_tokens: int = Field(default=1024, ge=16, description="Output budget per call.")

@@ -80,6 +80,69 @@ def test_speaker_type_heuristic(source: str, kind: str) -> None:
     assert speaker_type(source, "") == kind
 
 
-def test_hints_only_for_english() -> None:
+def test_hints_only_for_languages_with_a_cue_list() -> None:
     assert hints(Document("Analysts said prices would rise.", language="en")) == {1: "source: Analysts"}
-    assert hints(Document("Los analistas dijeron que subirán.", language="es")) == {}
+    assert hints(Document("Los analistas dijeron que subirán.", language="es")) == {
+        1: "source: Los analistas"}
+    assert hints(Document("Die Analysten sagten, die Preise steigen.", language="de")) == {}
+
+
+# Spanish and French: sentences written for these tests (not taken from the fixtures).
+@pytest.mark.parametrize(("language", "sentence", "source", "cue"), [
+    ("es", "La ministra de Sanidad, Carmen Ruiz, afirmó que el plan está listo.", "Carmen Ruiz", "afirmó"),
+    ("es", "Los sindicatos denunciaron recortes, mientras el alcalde aseguró que no habrá despidos.",
+     "Los sindicatos", "denunciaron"),  # the first cue wins, as in English
+    ("es", "Según la Policía Nacional, el detenido tenía antecedentes.", "la Policía Nacional", "según"),
+    ("es", "«No vamos a ceder», dijo el portavoz del comité.", "el portavoz del comité", "dijo"),
+    ("es", "El tráfico aumentó un 4 %, según informó la Dirección General de Tráfico.",
+     "la Dirección General de Tráfico", "informó"),
+    ("fr", "Le ministre de l'Intérieur, Paul Girard, a affirmé que la loi serait votée.", "Paul Girard",
+     "a affirmé"),
+    ("fr", "« Nous ne céderons pas », a déclaré le porte-parole du syndicat.",
+     "le porte-parole du syndicat", "a déclaré"),
+    ("fr", "Selon la préfecture, trois personnes ont été blessées.", "la préfecture", "selon"),
+    ("fr", "Des habitants du quartier, joints par téléphone, disent avoir entendu une explosion.",
+     "Des habitants du quartier", "disent"),
+    ("fr", "« Le budget est tenu », a assuré la directrice, Claire Morel, lundi.", "Claire Morel",
+     "a assuré"),
+    ("fr", "La situation est grave, a estimé le ministre.", "le ministre", "a estimé"),
+])
+def test_spanish_and_french_sources(language: str, sentence: str, source: str, cue: str) -> None:
+    found = detect_all(Document(sentence, language=language).sentences, language=language)
+    assert (found[1].source, found[1].cue) == (source, cue)
+
+
+def test_spanish_dropped_subject_and_french_inverted_pronoun_refer_back() -> None:
+    es = Document("La alcaldesa Ana Gil defendió el proyecto. «Es una inversión necesaria», añadió.",
+                  language="es")
+    assert detect_all(es.sentences, language="es")[2].source == "La alcaldesa Ana Gil"
+    fr = Document("Le maire, Luc Petit, a défendu le projet devant le conseil. "
+                  "« C'est un investissement nécessaire », a-t-il ajouté. Selon lui, les travaux dureront un an.",
+                  language="fr")
+    found = detect_all(fr.sentences, language="fr")
+    assert found[2].source == "Luc Petit" and found[2].pronoun
+    assert found[3].source == "Luc Petit"
+
+
+@pytest.mark.parametrize("sentence", [
+    "L'annonce a surpris les habitants.",  # a noun that looks like a cue
+    "Ce plan est ambitieux, a dit",  # no source at all
+    "Le juge a été remplacé.",
+    "La situation est grave, a estimé",
+])
+def test_no_french_source_where_there_is_none(sentence: str) -> None:
+    assert detect_all(Document(sentence, language="fr").sentences, language="fr") == {}
+
+
+@pytest.mark.parametrize(("language", "source", "sentence", "kind"), [
+    ("es", "Fuentes del ministerio", "Fuentes del ministerio, que pidieron el anonimato, dijeron ...", "anonymous"),
+    ("es", "Los vecinos del barrio", "", "group"),
+    ("es", "El Ayuntamiento de Soria", "", "organization"),
+    ("es", "La consejera Elena Vidal", "", "person"),
+    ("fr", "Des experts de l'énergie", "", "group"),
+    ("fr", "la préfecture", "", "organization"),
+    ("fr", "Paul Girard", "", "person"),
+    ("fr", "un responsable", "", "anonymous"),
+])
+def test_speaker_type_in_spanish_and_french(language: str, source: str, sentence: str, kind: str) -> None:
+    assert speaker_type(source, sentence, language) == kind

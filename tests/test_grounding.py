@@ -142,8 +142,12 @@ def test_rule_claims_keep_a_verified_model_claim_that_agrees() -> None:
     assert g.rejected() == []
 
 
-def test_no_rule_claims_for_other_languages() -> None:
+def test_rule_claims_in_spanish_and_none_for_a_language_without_cues() -> None:
     doc = Document("El ministro dijo que el plan fracasará.", language="es")
+    g = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[], s=[]), doc)
+    assert [(c.speaker, c.speaker_type, c.cue, c.origin) for c in g.claims] == [
+        ("El ministro", "anonymous", "dijo", "rules")]
+    doc = Document("Der Minister sagte, der Plan werde scheitern.", language="de")
     g = ground(WireArticle(h="h", a="a", k=[{"x": "k", "e": [1]}], c=[], s=[]), doc)
     assert g.claims == []
 
