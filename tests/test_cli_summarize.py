@@ -56,6 +56,20 @@ def test_errors_are_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 1 and "empty" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [
+    ["summarize", "--bogus"],  # unknown option
+    ["eval", "--suite", "nope"],  # value outside the choices
+    ["eval", "validate", "--data", "x"],  # option of another command
+])
+def test_usage_errors_show_usage_not_a_traceback(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """typer >= 0.2x vendors click: its usage errors are not ``click.ClickException``s."""
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    assert "Usage: summarizer" in err and "Error:" in err
+
+
 def test_debug_shows_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     binary = tmp_path / "b.bin"
     binary.write_bytes(b"\x00\x01\x02abc")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 import traceback
 
-import click
 import typer
 
 from ..errors import BadInputError, ConfigurationError, SummarizerError, redact
@@ -37,19 +36,45 @@ from . import batch_cmd, brief_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cm
 EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 
 
+def _classes(*names: str) -> tuple[type[BaseException], ...]:
+    """Exception classes by dotted name, skipping the ones this typer/click lacks: typer >= 0.2x
+    vendors click (``typer._click``), so a usage error is no longer a ``click.ClickException``."""
+    import importlib
+
+    found: list[type[BaseException]] = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        try:
+            cls = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        if cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+_EXIT = _classes("typer.Exit", "click.exceptions.Exit")
+_ABORT = _classes("typer.Abort", "click.exceptions.Abort")
+_USAGE = _classes("typer.exceptions.TyperException", "click.ClickException")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarizer`` script."""
     try:
         # With standalone_mode=False click *returns* the code of a `raise typer.Exit(n)`.
-        rc = app(args=argv, standalone_mode=False)
+        rc = app(args=argv, prog_name="summarizer", standalone_mode=False)
         if isinstance(rc, int) and rc != 0:
             return rc
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        return exc.exit_code  # type: ignore[attr-defined]
+    except _USAGE as exc:  # bad option or argument: the usage line and one error line
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            print(f"summarizer: error: {exc}", file=sys.stderr)
+        return exc.exit_code  # type: ignore[attr-defined]
+    except _ABORT:
         print("summarizer: aborted", file=sys.stderr)
         return 130
     except SummarizerError as exc:
