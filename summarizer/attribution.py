@@ -308,6 +308,13 @@ FRENCH = _Lang(
 LANGUAGES: dict[str, _Lang] = {"en": ENGLISH, "es": SPANISH, "fr": FRENCH}
 
 
+def _sourced(sentence_id: int, source: str | None, cue: str, lang: _Lang) -> Attribution | None:
+    """An attribution to ``source`` when it is a plausible source, else ``None``."""
+    if source and _plausible(source, lang):
+        return Attribution(sentence_id, source, cue, _refers_back(source, lang))
+    return None
+
+
 def detect(sentence: Sentence, language: str = "en") -> Attribution | None:
     """The attribution of one sentence, or ``None`` when no cue pattern matches (or the
     language has no cue list)."""
@@ -327,35 +334,32 @@ def detect(sentence: Sentence, language: str = "en") -> Attribution | None:
             return Attribution(sentence.id, inv.group(1), cue, pronoun=True)
         stripped_before = before.rstrip()
         # '..., según confirmó el Ayuntamiento': the source follows the cue
-        if lang is not ENGLISH and re.search(rf"(?i)\b(?:{'|'.join(lang.according_words)})$",
-                                             stripped_before):
-            src = _tail_source(after, lang)
-            if src and _plausible(src, lang):
-                return Attribution(sentence.id, src, cue, _refers_back(src, lang))
+        if lang is not ENGLISH and stripped_before.lower().endswith(tuple(lang.according_words)):
+            if att := _sourced(sentence.id, _tail_source(after, lang), cue, lang):
+                return att
             continue
         inverted = stripped_before.endswith(lang.closing_marks) or not stripped_before
-        if inverted and lang is not ENGLISH and not re.search(r"[”\"’»]\s*,?$", stripped_before):
-            # 'Le maire, Luc Petit, a défendu ...': a name in apposition, not an inverted
-            # source; 'La situation est grave, a estimé le ministre' falls through below
-            src = _head_source(before, lang)
-            if src and _plausible(src, lang):
-                return Attribution(sentence.id, src, cue, _refers_back(src, lang))
+        # 'Le maire, Luc Petit, a défendu ...': in Spanish and French a comma before the cue is
+        # more often a name in apposition than an inverted source, so the source before the cue
+        # is tried first unless a quotation closes right before it
+        head_first = inverted and lang is not ENGLISH and not re.search(r"[”\"’»]\s*,?$",
+                                                                        stripped_before)
+        if head_first and (att := _sourced(sentence.id, _head_source(before, lang), cue, lang)):
+            return att
         # inverted: '..., said X.' / '"...," said X.' (the cue follows a comma or a quote)
         if inverted:
-            src = _tail_source(after, lang)
-            if src and _plausible(src, lang):
-                return Attribution(sentence.id, src, cue, _refers_back(src, lang))
+            if att := _sourced(sentence.id, _tail_source(after, lang), cue, lang):
+                return att
             if lang.dropped_subject and stripped_before and not _clean(after.strip(" .")):
                 # '«...», afirmó.': no subject at all; it is the source named before
                 return Attribution(sentence.id, "", cue, pronoun=True)
-        src = _head_source(before, lang)
-        if src and _plausible(src, lang):
-            return Attribution(sentence.id, src, cue, _refers_back(src, lang))
+        if not head_first and (att := _sourced(sentence.id, _head_source(before, lang), cue, lang)):
+            return att
     if according := lang.according.search(text):
         src = _clean(according.group(1))
         if src:
             cue = according.group(0)[: according.start(1) - according.start(0)].strip().lower()
-            return Attribution(sentence.id, src, cue if lang is not ENGLISH else "according to",
+            return Attribution(sentence.id, src, cue,
                                pronoun=lang is not ENGLISH and _refers_back(src, lang))
     return None
 
