@@ -40,7 +40,9 @@ or the author's own assertion with no attribution."""
 
 StanceLabel = Literal["favor", "against", "neutral", "mixed"]
 
-SCHEMA_VERSION: Literal["1"] = "1"
+SCHEMA_VERSION: Literal["2"] = "2"
+"""2: claims carry the source mention and cue as spans, hedges and origin 'parser'; stances
+carry a label distribution (``confidence``); the summary says whether it is extractive."""
 
 
 class _Model(BaseModel):
@@ -83,6 +85,11 @@ class Summary(_Model):
         max_length=7,
         description="3-7 key points (fewer only when the article has fewer than 3 sentences).",
     )
+    extractive: bool = Field(
+        default=False,
+        description="True when headline, abstract and key points are sentences of the article "
+        "(the parser-only mode, or no model summary could be verified), not model-written.",
+    )
 
 
 class Claim(_Model):
@@ -98,10 +105,21 @@ class Claim(_Model):
     attribution: AttributionType
     cue: str | None = Field(default=None, max_length=60, description="Cue verb, e.g. 'said'.")
     evidence: list[Evidence] = Field(min_length=1)
-    origin: Literal["model", "rules"] = Field(
+    mention: Evidence | None = Field(
+        default=None,
+        description="The source as the text names it where the claim is made ('he', 'the "
+        "ministry'); ``speaker`` is the name it resolves to.",
+    )
+    cue_span: Evidence | None = Field(default=None, description="The cue ('said', 'according to').")
+    hedges: list[str] = Field(
+        default_factory=list,
+        description="Hedging or uncertainty cues of the claim ('may', 'reportedly', 'if').",
+    )
+    origin: Literal["parser", "model", "rules"] = Field(
         default="model",
-        description="'model': written by the model and verified; 'rules': an attributed sentence "
-        "the model missed or misattributed, found by the library's attribution rules.",
+        description="'parser': found in the dependency parse (spaCy); 'model': written by the "
+        "model and verified; 'rules': found by the regex attribution rules (languages with no "
+        "parser model).",
     )
 
 
@@ -113,6 +131,11 @@ class Stance(_Model):
     target: str = Field(min_length=1, max_length=200)
     label: StanceLabel
     evidence: list[Evidence] = Field(min_length=1)
+    confidence: dict[str, float] | None = Field(
+        default=None,
+        description="The label distribution the model gave (favor/against/neutral/mixed/none), "
+        "when it was scored rather than generated.",
+    )
 
 
 class RejectedItem(_Model):
@@ -192,7 +215,7 @@ class SourceInfo(_Model):
 class ArticleAnalysis(_Model):
     """The validated, evidence-backed analysis of one article (the JSON contract)."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["2"] = SCHEMA_VERSION
     source: SourceInfo
     summary: Summary
     claims: list[Claim]
