@@ -37,9 +37,11 @@ def summarize(
     title: str | None = typer.Option(None, "--title"),
     outlet: str | None = typer.Option(None, "--outlet", help="The outlet's name (its own voice)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
+    no_model: bool = typer.Option(
+        False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
 ) -> None:
     """Analyse one article: summary, attributed claims and stances, with verified evidence."""
-    settings = settings_from_flags(
+    settings = settings_from_flags(no_model=no_model or None, 
         model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
     )

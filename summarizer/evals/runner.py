@@ -146,7 +146,7 @@ class _Article:
     keep_text: bool = True
 
 
-def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache | None,
+def _analyse(summarizer: Summarizer, rec: _RecordingBackend | None, cache: AnswerCache | None,
              art: _Article) -> tuple[ArticleAnalysis | None, CaseResult]:
     case = CaseResult(id=art.id)
     doc = summarizer.prepare(art.doc)
@@ -157,14 +157,15 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache 
         case.error = hit.get("error")
         calls = [_Call(c["schema_valid"], Usage.model_validate(c["usage"]), c["latency_s"]) for c in hit["calls"]]
     else:
-        rec.calls = []
+        if rec is not None:
+            rec.calls = []
         started = time.perf_counter()
         analysis = None
         try:
             analysis = summarizer.summarize(doc, strict=False)
         except SummarizerError as exc:
             case.error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        calls = list(rec.calls)
+        calls = list(rec.calls) if rec is not None else []
         case.latency_s = round(time.perf_counter() - started, 4)
         if cache is not None and not _transient(case.error):
             cache.put(key, {
@@ -449,9 +450,10 @@ def evaluate(
             articles = _fixture_articles(fixtures)
         else:
             articles = _polnear_articles(data_path, limit, seed)
-        rec = _RecordingBackend(get_backend())
+        rec = None if settings.no_model else _RecordingBackend(get_backend())
         summarizer = Summarizer(backend=rec, settings=settings, strict=False)
-        report.config.update(backend=rec.name, model=rec.model, prompt=str(summarizer.template.ref))
+        report.config.update(backend=summarizer.backend_name, model=summarizer.model_name,
+                             prompt="none" if rec is None else str(summarizer.template.ref))
         with _progress(progress, len(articles), suite) as advance:
             for art in articles:
                 analysis, case = _analyse(summarizer, rec, cache, art)
