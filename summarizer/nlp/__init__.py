@@ -1,0 +1,1 @@
+"""NLP-pipeline layer: spaCy parses and what is read from them (attribution, ...)."""
