@@ -131,7 +131,7 @@ class WireSummary(_Wire):
 
     h: str = Field(min_length=1, max_length=90, description="One-line headline.")
     a: str = Field(min_length=1, max_length=220, description="Abstract, 1-2 short sentences.")
-    k: list[WireSummaryPoint] = Field(min_length=2, max_length=4, description="3 key points.")
+    k: list[WireSummaryPoint] = Field(min_length=1, max_length=4, description="3 key points.")
 
 
 @functools.lru_cache(maxsize=64)

@@ -178,7 +178,8 @@ def test_summary_language_defaults_to_the_article_language() -> None:
             "dénoncé un projet injuste et appelé à la grève dans tout le pays.")
     answer = {"h": "Le gouvernement annonce une réforme des retraites",
               "a": "Le gouvernement a annoncé une réforme des retraites.",
-              "k": [{"x": "Le gouvernement annonce une réforme des retraites", "e": [1]}]}
+              "k": [{"x": "Le gouvernement annonce une réforme des retraites", "e": [1]},
+                    {"x": "Les syndicats appellent à la grève", "e": [2]}]}
     fake = FakeBackend([answer])
     result = _summarizer(fake, parser="off").summarize(text)
     assert result.source.language == "fr"
