@@ -29,6 +29,7 @@ from .inputs import check_text
 from .language import detect_language, language_name
 from .models import ArticleAnalysis, PromptRef, RunMeta, SourceInfo, Summary, Usage
 from .pricing import cost_usd
+from .progress import MODEL, PARSE, REASK, VERIFY, ProgressObserver
 from .prompts import PromptTemplate, load_prompt
 from .settings import Settings
 from .wire import WireArticle, WireRepair, repair_model
@@ -86,6 +87,8 @@ class Summarizer:
         language: language of the summary; ``None`` means the article's own language.
         cache: optional response cache; a hit makes no model call.
         on_call: optional observer called after every model call (the call log).
+        on_progress: optional observer called with ``(stage, detail)`` when a stage starts
+            (stage names in :mod:`summarizer.progress`); the CLI shows it on a terminal.
 
     Example:
         >>> from summarizer import Summarizer
@@ -105,6 +108,7 @@ class Summarizer:
         language: str | None = None,
         cache: ResponseCache | None = None,
         on_call: CallObserver | None = None,
+        on_progress: ProgressObserver | None = None,
     ) -> None:
         self.settings = settings or Settings()
         if backend is None:
@@ -117,6 +121,7 @@ class Summarizer:
         self.language = language
         self.cache = cache
         self.on_call = on_call
+        self.on_progress = on_progress
 
     # -- public -----------------------------------------------------------------------------
 
@@ -142,6 +147,7 @@ class Summarizer:
         """Analyse one article. See :func:`summarizer.summarize`."""
         # Language detection costs milliseconds and the cache key does not depend on it:
         # detect only on a cache miss (a hit must stay well under 5 ms).
+        self._progress(PARSE)
         doc = self.prepare(article, id=id, detect=False)
         key = self.cache_key(doc)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -236,6 +242,10 @@ class Summarizer:
             request = CompletionRequest(
                 messages=messages, response_model=response_model, max_tokens=max_tokens,
             )
+            if reasks:
+                self._progress(REASK, f"{reasks}/{self.settings.max_reasks}")
+            else:
+                self._progress(MODEL, "summary" if attempts == 1 else f"retry: max_tokens {max_tokens}")
             try:
                 completion = self.backend.complete(request)
             except TruncatedOutputError as exc:
@@ -253,6 +263,7 @@ class Summarizer:
             usage = usage + completion.usage
             mode = completion.mode or mode
             last_text = completion.text
+            self._progress(VERIFY)
             wire, grounded, parse_error = self._check(
                 completion, doc, repair=_open_counts(state) if repair and state is not None else None)
             if grounded is not None:
@@ -354,6 +365,10 @@ class Summarizer:
                 created_at=datetime.now(UTC),
             ),
         )
+
+    def _progress(self, stage: str, detail: str | None = None) -> None:
+        if self.on_progress is not None:
+            self.on_progress(stage, detail)
 
     def _observe(
         self,
