@@ -28,6 +28,10 @@ class Format(str, Enum):
     html = "html"
 
 
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @contextmanager
 def stage_display(console: Console | None) -> Iterator[ProgressObserver | None]:
     """A spinner with the current stage and the time elapsed on ``console`` (gone when done);
@@ -73,7 +77,7 @@ def summarize(
                             title=title, outlet=outlet)
     else:
         doc = read_document(Path(file), max_chars=settings.max_chars, title=title, outlet=outlet)
-    console = None if quiet or not sys.stderr.isatty() else Console(stderr=True)
+    console = None if quiet or not stderr_is_terminal() else Console(stderr=True)
     with Store.from_settings(settings) as store, stage_display(console) as on_progress:
         summarizer = Summarizer(
             settings=settings, strict=not lenient, language=language,
