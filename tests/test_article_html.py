@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from summarizer.backends.fake import FakeBackend
 from summarizer.cli import main
 from summarizer.errors import BadInputError
-from summarizer.models import ArticleAnalysis, Claim, Evidence, KeyPoint, Stance
+from summarizer.models import ArticleAnalysis, Claim, Evidence, Stance
 from summarizer.pipeline import Summarizer
 from summarizer.render.article_html import (
     Span,
@@ -31,7 +32,7 @@ from tests.conftest import SEED_PATH
 class _Marks(HTMLParser):
     """Collects the text of the element ``id=root`` and every ``<mark data-ref>`` in it."""
 
-    VOID = {"br", "img", "meta", "link", "hr", "input", "wbr"}
+    VOID: ClassVar[set[str]] = {"br", "img", "meta", "link", "hr", "input", "wbr"}
 
     def __init__(self, root: str | None = "text") -> None:
         super().__init__(convert_charrefs=True)
@@ -105,7 +106,7 @@ def check_pieces(text: str, html: str, spans: list[Span], root: str | None = "te
     for ref, parts in pieces.items():
         start, end = expected[ref]
         assert parts[0][0] == start and parts[-1][1] == end
-        assert all(a[1] == b[0] for a, b in zip(parts, parts[1:], strict=False))  # contiguous
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))  # contiguous
     return got
 
 

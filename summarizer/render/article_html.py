@@ -165,7 +165,9 @@ def mark_up(text: str, spans: Iterable[Span]) -> Markup:
 
 
 def _speaker_key(claim: Claim) -> str:
-    return "\x00outlet" if claim.speaker_type == "outlet" else " ".join(claim.speaker.split()).casefold()
+    if claim.speaker_type == "outlet":
+        return "\x00outlet"
+    return " ".join(claim.speaker.split()).casefold()
 
 
 @dataclass
@@ -187,13 +189,16 @@ def _speakers(analysis: ArticleAnalysis) -> dict[str, _Speaker]:
                 colour = OUTLET_COLOUR
             else:
                 name = claim.speaker
-                colour = PALETTE[sum(1 for s in out.values() if s.colour != OUTLET_COLOUR) % len(PALETTE)]
+                named = sum(1 for s in out.values() if s.speaker_type != "outlet")
+                colour = PALETTE[named % len(PALETTE)]
             out[key] = _Speaker(key, name, claim.speaker_type, colour)
         out[key].claims += 1
     return out
 
 
-def _find(text: str, needle: str, within: list[Evidence], *, ignore_case: bool) -> tuple[int, int] | None:
+def _find(
+    text: str, needle: str, within: list[Evidence], *, ignore_case: bool
+) -> tuple[int, int] | None:
     """The first whole-word occurrence of ``needle`` inside one of the ``within`` spans."""
     if not needle.strip():
         return None
@@ -248,20 +253,20 @@ def analysis_spans(analysis: ArticleAnalysis, text: str, *, locate: bool = True)
         if mention is not None:
             spans.append(Span(mention.start, mention.end, "mention", f"c{i}-m", f"claim-{i}",
                               colour, title=f"Source of claim {i}: {claim.speaker}"))
-        elif locate and claim.speaker_type != "outlet":
-            if (found := _find(text, claim.speaker, claim.evidence, ignore_case=False)):
-                spans.append(Span(*found, "mention", f"c{i}-m", f"claim-{i}", colour,
-                                  title=f"Source of claim {i}: {claim.speaker} (found by the view)",
-                                  located=True))
+        elif locate and claim.speaker_type != "outlet" and (
+                found := _find(text, claim.speaker, claim.evidence, ignore_case=False)):
+            spans.append(Span(*found, "mention", f"c{i}-m", f"claim-{i}", colour,
+                              title=f"Source of claim {i}: {claim.speaker} (found by the view)",
+                              located=True))
         cue = _checked(text, claim.cue_span, f"claims[{i - 1}].cue_span")
         if cue is not None:
             spans.append(Span(cue.start, cue.end, "cue", f"c{i}-v", f"claim-{i}", colour,
                               title=f"Cue of claim {i}: {cue.text}"))
-        elif locate and claim.cue:
-            if (found := _find(text, claim.cue, claim.evidence, ignore_case=True)):
-                spans.append(Span(*found, "cue", f"c{i}-v", f"claim-{i}", colour,
-                                  title=f"Cue of claim {i}: {claim.cue} (found by the view)",
-                                  located=True))
+        elif locate and claim.cue and (
+                found := _find(text, claim.cue, claim.evidence, ignore_case=True)):
+            spans.append(Span(*found, "cue", f"c{i}-v", f"claim-{i}", colour,
+                              title=f"Cue of claim {i}: {claim.cue} (found by the view)",
+                              located=True))
     return spans
 
 
@@ -319,7 +324,8 @@ def _rejected_view(item: dict[str, Any]) -> dict[str, str]:
     who = item.get("s") or item.get("speaker") or item.get("h") or item.get("holder") or ""
     what = item.get("x") or item.get("text") or ""
     if not what and (item.get("g") or item.get("target")):
-        what = f"→ {item.get('g') or item.get('target')}: {item.get('l') or item.get('label') or '?'}"
+        target = item.get("g") or item.get("target")
+        what = f"→ {target}: {item.get('l') or item.get('label') or '?'}"
     cited = item.get("e") or []
     if isinstance(cited, list) and cited and all(isinstance(c, int) for c in cited):
         where = "sentence " + ", ".join(str(c) for c in cited)
