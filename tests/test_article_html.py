@@ -318,7 +318,10 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
                    evidence=[_ev(text, "Prices rose.", 3)])
     rejected = [{"kind": "claim", "item": {"s": "Bob", "t": "person", "a": "indirect", "v": "said",
                                            "x": "<b>made up</b>", "e": [9]},
-                 "reasons": ["sentence 9 does not exist"]}]
+                 "reasons": ["sentence 9 does not exist"]},
+                {"kind": "stance", "item": {"h": "Washington", "t": "org", "g": "the treaty",
+                                            "l": "against", "e": [25]},
+                 "reasons": ["sentence 25 does not exist", "replaced or withdrawn"]}]
     analysis = _analysis(text, [claim, outlet], [stance], rejected)
     html = render_article_html(analysis, text)
     got = _all_spans_check(analysis, text, html)
@@ -327,7 +330,9 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
     assert "".join(by_ref["c1-m"]["text"]) == "The ministry"
     assert "c2-m" not in by_ref  # the outlet's own voice has no mention
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
-    assert "&lt;b&gt;made up&lt;/b&gt;" in html and "sentence 9 does not exist" in html
+    assert "<strong>Bob:</strong> &lt;b&gt;made up&lt;/b&gt;" in html and "sentence 9 does not exist" in html
+    assert "<strong>Washington</strong> → the treaty: against" in html
+    assert "sentence 25 does not exist; replaced or withdrawn" in html
     assert "H &lt;i&gt;1&lt;/i&gt;" in html and "extractive" in html
     assert "hedges: may" in html and "origin parser" in html
     assert "favor 0.70 · neutral 0.20 · against 0.10" in html
