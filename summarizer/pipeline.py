@@ -13,7 +13,6 @@ wrong source. With ``Settings(no_model=True)`` no model is called at all.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -40,11 +39,11 @@ from .models import (
     Usage,
 )
 from .pricing import cost_usd
+from .progress import PARSE, STANCES, ProgressObserver
 from .prompts import PromptTemplate, load_prompt
 from .settings import Settings
 
-__all__ = ["AttemptRecord", "CallObserver", "ProgressObserver", "ResponseCache", "Summarizer",
-           "format_validation_error"]
+__all__ = ["AttemptRecord", "CallObserver", "ResponseCache", "Summarizer", "format_validation_error"]
 
 ENGINE = "parser-1"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`)."""
@@ -57,10 +56,6 @@ class ResponseCache(Protocol):
     def get(self, key: str) -> ArticleAnalysis | None: ...
 
     def put(self, key: str, analysis: ArticleAnalysis) -> None: ...
-
-
-ProgressObserver = Callable[[str, "str | None"], None]
-"""Called with a stage name (parse, model, stances, verify, reask) and an optional detail."""
 
 
 def format_validation_error(exc: ValidationError) -> str:
@@ -154,6 +149,7 @@ class Summarizer:
         """Analyse one article. See :func:`summarizer.summarize`."""
         # Language detection costs milliseconds and the cache key does not depend on it:
         # detect only on a cache miss (a hit must stay well under 5 ms).
+        self._progress(PARSE)
         doc = self.prepare(article, id=id, detect=False)
         key = self.cache_key(doc)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -227,7 +223,6 @@ class Summarizer:
         from .nlp.models import entry_for_language
         from .nlp.parse import has_parser, parse_text
 
-        self._progress("parse", None)
         entry = entry_for_language(doc.language)
         parsers = self.settings.parser_models_dir
         use_parser = self.settings.parser == "auto" and entry is not None
@@ -261,18 +256,15 @@ class Summarizer:
             language = self.language or language_name(doc.language) or "the article's language"
             task = SummaryTask(self.template, doc, language=language)
             prompt = task.prompt
-            self._progress("model", "summary")
             budget = 1 + self.settings.max_reasks
             outcome = ask(
                 self.backend, task, budget=budget, max_tokens=self.settings.max_tokens,
                 max_tokens_cap=self.settings.max_tokens_cap, on_call=self.on_call, doc_id=doc.id,
-                on_attempt=lambda n, total: self._progress("reask", f"{n - 1}/{total - 1}")
-                if n > 1 else None,
+                on_progress=self.on_progress, label="summary",
             )
             usage, attempts, reasks = outcome.usage, outcome.attempts, outcome.reasks
             mode, model = outcome.mode, outcome.model or self.backend.model
             rejected += task.state.rejected
-            self._progress("verify", None)
             if outcome.ok and outcome.verdict.value is not None:
                 summary = outcome.verdict.value
             elif not strict:
@@ -307,6 +299,7 @@ class Summarizer:
 
     def stances(self, doc: Document, claims: list[Claim], parsed: Any) -> tuple[list[Stance], Usage]:
         """Stance labels for holder × target candidates from the parse (see :mod:`summarizer.stances`)."""
+        self._progress(STANCES)
         return [], Usage()
 
     @staticmethod

@@ -24,6 +24,7 @@ from typing import Generic, Protocol, TypeVar
 from ..backends.base import Backend, Completion, CompletionRequest
 from ..errors import ProviderError, SummarizerError, TruncatedOutputError
 from ..models import PromptRef, Usage
+from ..progress import MODEL, REASK, VERIFY
 
 __all__ = ["AskResult", "AttemptRecord", "CallObserver", "Task", "Verdict", "ask"]
 
@@ -108,9 +109,14 @@ def ask(
     max_tokens_cap: int = 4096,
     on_call: CallObserver | None = None,
     doc_id: str | None = None,
-    on_attempt: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[str, str | None], None] | None = None,
+    label: str | None = None,
 ) -> AskResult[T]:
     """Run ``task`` against ``backend``: at most ``budget`` answers (the first + re-asks).
+
+    ``on_progress`` sees the stages of :mod:`summarizer.progress`: the model call (detail
+    ``label``, or ``retry: max_tokens N`` after a cut-off answer), each re-ask (``n/N``) and
+    the verification of every answer.
 
     Raises:
         ProviderError: the backend's transport retries are spent.
@@ -129,10 +135,13 @@ def ask(
                                   latency_s=time.perf_counter() - call_started, outcome=outcome,
                                   error=error, doc_id=doc_id))
 
+    def progress(stage: str, detail: str | None = None) -> None:
+        if on_progress is not None:
+            on_progress(stage, detail)
+
+    progress(MODEL, label)
     while result.attempts - truncations < budget:
         result.attempts += 1
-        if on_attempt is not None:
-            on_attempt(result.attempts - truncations, budget)
         call_started = time.perf_counter()
         try:
             completion = backend.complete(request)
@@ -143,6 +152,7 @@ def ask(
             if request.max_tokens < max_tokens_cap and truncations < 2:
                 truncations += 1
                 request = _with_max_tokens(request, min(request.max_tokens * 2, max_tokens_cap))
+                progress(MODEL, f"retry: max_tokens {request.max_tokens}")
                 continue
             raise
         except ProviderError as exc:
@@ -152,6 +162,7 @@ def ask(
         result.mode = completion.mode or result.mode
         result.model = completion.model or result.model
         result.last_text = completion.text
+        progress(VERIFY)
         verdict = task.check(completion)
         result.verdict = verdict
         if verdict.ok:
@@ -162,6 +173,7 @@ def ask(
         if result.attempts - truncations >= budget:
             break
         result.reasks += 1
+        progress(REASK, f"{result.reasks}/{budget - 1}")
         request = task.next_request(verdict, request.max_tokens)
     result.latency_s = round(time.perf_counter() - started, 4)
     return result
