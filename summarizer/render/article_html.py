@@ -366,7 +366,7 @@ def render_article_html(analysis: ArticleAnalysis, text: str, *, locate: bool = 
         >>> 'class="claim"' in html  # doctest: +SKIP
         True
     """
-    from .. import __version__
+    from .._version import __version__
 
     spans = analysis_spans(analysis, text, locate=locate)
     speakers = _speakers(analysis)
