@@ -518,7 +518,7 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
                 if c.text.lower() in lang.pronouns and c.text.startswith("-"):
                     return c, None
     head = tok.head
-    if tok.dep_ in ("conj", "advcl", "xcomp") and head is not tok and head.pos_ in ("VERB", "AUX"):
+    if tok.dep_ in ("conj", "advcl", "xcomp") and head.i != tok.i and head.pos_ in ("VERB", "AUX"):
         for child in head.children:
             if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
                 return child, head
@@ -601,7 +601,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     # 4. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
-    if cls == "speech" and head is not tok and head.i < tok.i and tok.dep_ in (
+    if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
         between = doc.text[_tok_end(left[-1]) if left else lo:lo] if left else ""
@@ -670,7 +670,7 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
             phrase = sorted(set(_subtree(src, sent)) | set(doc[tok.i: last.i + 1]), key=lambda t: t.i)
         # the clause the phrase belongs to: climb to the nearest verb
         h = tok.head if lang.code == "en" else src.head
-        while h.pos_ not in ("VERB", "AUX") and h.head is not h and sent.start <= h.head.i < sent.end:
+        while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i and sent.start <= h.head.i < sent.end:
             h = h.head
         ids = {t.i for t in phrase}
         body = [t for t in (_subtree(h, sent) if h.i not in ids else list(sent)) if t.i not in ids]
