@@ -228,7 +228,8 @@ _QUOTE_CHARS = set('"“”«»„') | {"''", "``"}
 _ADJACENT_BEFORE = re.compile(r"^[\s,.;:!?—–\-]*$")  # quote → cue: '"Q," he said'
 _ADJACENT_AFTER = re.compile(r"^[\s,:;—–\-]*$")  # cue → quote: 'he said: "Q"'
 _CONTINUED = re.compile(r"^[\s,.:;—–\-]*$")
-_TRANSCRIPT = re.compile(r"(?m)^[ \t]*([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
+_DASH_SOURCE = re.compile(r"[ \t]*\n?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n,;:()]{1,60})")
+_TRANSCRIPT = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
 _LOOKBACK_SENTENCES = 4
 _FIRST_SECOND = frozenset({"i", "we", "you", "je", "nous", "vous", "yo", "nosotros", "nosotras",
                            "usted", "ustedes"})
@@ -272,8 +273,9 @@ def quotations(text: str) -> list[tuple[int, int]]:
                 elif straight:
                     out.append((opened, pos + i + width))
                     opened = None
-            elif ch in _OPEN and opened is None:
-                opened, straight = pos + i, False
+            elif opened is None and (ch in _OPEN or (ch in _CLOSE and (i == 0 or para[i - 1].isspace())
+                                                     and para[i + 1: i + 2].isalnum())):
+                opened, straight = pos + i, False  # (a '”' that opens a paragraph: a typo for '“')
             elif ch in _CLOSE and opened is not None and not straight:
                 out.append((opened, pos + i + 1))
                 opened = None
@@ -490,6 +492,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 found.append(f)
                 taken_cues.add(tok.i)
     found.extend(_transcript_cues(doc, found))
+    found.extend(_dash_cues(doc, quotes, found))
     found = _dedupe(found)
     found.sort(key=lambda f: (f.content[0].start, f.content[0].end))
     return _finish(doc, found, lang)
@@ -562,7 +565,8 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) 
             out.append((qs, qe))
             before = True
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
-                and text[hi:qs].count("\n") <= 1 and (text[hi:qs].strip() or text[qs - 1: qs] == " "):
+                and text[hi:qs].count("\n") <= (2 if before else 1) \
+                and (text[hi:qs].strip() or text[qs - 1: qs] == " "):
             out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
     return out
 
@@ -739,6 +743,24 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
     return out
 
 
+def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    """'"Q." ― Maria Lopez, a teacher': a quotation signed with a dash and a name."""
+    out = []
+    taken = {(f.content[0].start, f.content[-1].end) for f in found}
+    for qs, qe in quotes:
+        m = _DASH_SOURCE.match(doc.text, qe)
+        if m is None or (qs, qe) in taken:
+            continue
+        name = m.group(1).strip().rstrip(".")
+        if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
+            continue
+        dash = doc.text.find(m.group(0).strip()[0], qe)
+        start = m.start(1)
+        out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
+                          None, source_text=name, label_span=_span(doc, start, start + len(name))))
+    return out
+
+
 def _dedupe(found: list[_Found]) -> list[_Found]:
     """One attribution per (content, source): a cue conjoined to another with the same
     content ('said and added') keeps the first."""
@@ -841,7 +863,7 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text
