@@ -105,11 +105,10 @@ ENGLISH = _Lang(
         "boast brag joke quip muse recount acknowledge speculate wonder hint imply"),
     belief=_words(
         "believe think find show know feel fear hope expect worry doubt agree indicate "
-        "conclude suspect assume understand recognize recognise acknowledge realize realise "
-        "contend demonstrate suggest determine estimate learn hear see consider reckon "
-        "guess imagine predict prove decide rule"),
-    intent=_words("want plan agree intend hope aim promise vow pledge refuse threaten seek "
-                  "decide wish offer propose try expect"),
+        "conclude suspect assume acknowledge contend demonstrate suggest determine estimate "
+        "reckon predict rule"),
+    intent=_words("want plan agree intend hope aim promise vow pledge refuse threaten "
+                  "wish propose expect"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
                        "acknowledge announce predict question"),
@@ -225,11 +224,15 @@ LANGUAGES: dict[str, _Lang] = {"en": ENGLISH, "fr": FRENCH, "es": SPANISH}
 
 _OPEN, _CLOSE = "“«„", "”»"
 _EDGE_PUNCT = set(",;:—–-()[]") | {"--"}
-_QUOTE_CHARS = set('"“”«»„')
+_QUOTE_CHARS = set('"“”«»„') | {"''", "``"}
 _ADJACENT_BEFORE = re.compile(r"^[\s,.;:!?—–\-]*$")  # quote → cue: '"Q," he said'
 _ADJACENT_AFTER = re.compile(r"^[\s,:;—–\-]*$")  # cue → quote: 'he said: "Q"'
-_TRANSCRIPT = re.compile(r"(?m)^[ \t]*([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
+_CONTINUED = re.compile(r"^[\s,.:;—–\-]*$")
+_DASH_SOURCE = re.compile(r"[ \t]*\n?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n,;:()]{1,60})")
+_TRANSCRIPT = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
 _LOOKBACK_SENTENCES = 4
+_FIRST_SECOND = frozenset({"i", "we", "you", "je", "nous", "vous", "yo", "nosotros", "nosotras",
+                           "usted", "ustedes"})
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "MISC"})
 
@@ -256,15 +259,23 @@ def quotations(text: str) -> list[tuple[int, int]]:
             continue
         opened: int | None = None
         straight = False
+        skip = False
         for i, ch in enumerate(para):
-            if ch == '"':
+            if skip:
+                skip = False
+                continue
+            double = para.startswith("''", i)  # '' for " (as some wires and archives write it)
+            if ch == '"' or double:
+                skip = double
+                width = 2 if double else 1
                 if opened is None:
                     opened, straight = pos + i, True
                 elif straight:
-                    out.append((opened, pos + i + 1))
+                    out.append((opened, pos + i + width))
                     opened = None
-            elif ch in _OPEN and opened is None:
-                opened, straight = pos + i, False
+            elif opened is None and (ch in _OPEN or (ch in _CLOSE and (i == 0 or para[i - 1].isspace())
+                                                     and para[i + 1: i + 2].isalnum())):
+                opened, straight = pos + i, False  # (a '”' that opens a paragraph: a typo for '“')
             elif ch in _CLOSE and opened is not None and not straight:
                 out.append((opened, pos + i + 1))
                 opened = None
@@ -323,7 +334,7 @@ def _pieces(doc: Doc, toks: Iterable[Token], *, keep_quotes: bool = True) -> tup
 def _quote_balance(text: str) -> int:
     """Opening minus closing marks (straight quotes: +1 when odd)."""
     curly = sum(text.count(c) for c in _OPEN) - sum(text.count(c) for c in _CLOSE)
-    return curly + (text.count('"') % 2)
+    return curly + ((text.count('"') + text.count("''")) % 2)
 
 
 def _subtree(tok: Token, sent: Any) -> list[Token]:
@@ -481,6 +492,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 found.append(f)
                 taken_cues.add(tok.i)
     found.extend(_transcript_cues(doc, found))
+    found.extend(_dash_cues(doc, quotes, found))
     found = _dedupe(found)
     found.sort(key=lambda f: (f.content[0].start, f.content[0].end))
     return _finish(doc, found, lang)
@@ -517,11 +529,20 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
             for c in aux.children:
                 if c.text.lower() in lang.pronouns and c.text.startswith("-"):
                     return c, None
-    head = tok.head
-    if tok.dep_ in ("conj", "advcl", "xcomp") and head is not tok and head.pos_ in ("VERB", "AUX"):
+    # '..., adding that', 'said and added', 'agreed to': the subject of the verb it hangs on
+    cur = tok
+    for _ in range(3):
+        head = cur.head
+        if cur.dep_ not in ("conj", "advcl", "xcomp") or head.i == cur.i:
+            break
+        if head.pos_ not in ("VERB", "AUX"):
+            break
         for child in head.children:
             if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
                 return child, head
+        cur = head
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
+        return tok.head, tok.head  # 'a statement saying ...'
     # French/Spanish parses often read an inverted subject as an object or modifier:
     # '», a déclaré la maire Hélène Marchetti.'
     if lang.code != "en":
@@ -538,12 +559,15 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) 
     """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
     out = []
     text = doc.text
+    before = False
     for qs, qe in quotes:
         if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
             out.append((qs, qe))
-        elif qs >= hi and _ADJACENT_AFTER.match(text[hi:qs]) and text[hi:qs].count("\n") <= 1 \
+            before = True
+        elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
+                and text[hi:qs].count("\n") <= (2 if before else 1) \
                 and (text[hi:qs].strip() or text[qs - 1: qs] == " "):
-            out.append((qs, qe))
+            out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
     return out
 
 
@@ -553,6 +577,12 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     lemma = _lower_lemma(tok)
     subj, inherited = _source_of(tok, lang, sent)
+    if subj is None and not lang.dropped_subject:
+        return None  # 'trying to', 'It was reported that': no one to credit
+    if any(qs < tok.idx < qe for qs, qe in quotes):
+        # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
+        if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
+            return None
     if subj is not None and subj.dep_ in lang.subjects and subj.lower_ in ("it", "there") \
             and inherited is None and lang.code == "en":
         return None  # 'it said' is fine for a named org, but 'it is said' never has nsubj
@@ -584,7 +614,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         toks = [t for c in comps for t in _subtree(c, sent)]
         content = _pieces(doc, toks)
         if content:
-            content = _extend_to_quote(doc, content, quotes)
+            content = _extend_to_quote(doc, content, quotes, tok.idx)
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                           "complement", tok, inherited)
     # 3. the object of a verb like 'deny', 'call (for)'
@@ -601,14 +631,14 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     # 4. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
-    if cls == "speech" and head is not tok and head.i < tok.i and tok.dep_ in (
+    if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
         between = doc.text[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
             content = _pieces(doc, left)
             if content:
-                content = _extend_to_quote(doc, content, quotes)
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                               "inverted", tok, inherited)
     if subj is None:
@@ -633,11 +663,14 @@ def _inside_ccomp(tok: Token, q: tuple[int, int]) -> bool:
     return any(c.dep_ in ("ccomp", "parataxis") and q[0] <= c.idx < q[1] for c in tok.children)
 
 
-def _extend_to_quote(doc: Doc, content: tuple[TextSpan, ...], quotes: list[tuple[int, int]]) -> tuple[TextSpan, ...]:
+def _extend_to_quote(doc: Doc, content: tuple[TextSpan, ...], quotes: list[tuple[int, int]],
+                     cue_at: int) -> tuple[TextSpan, ...]:
     """A complement that starts or ends inside a quotation opened in an earlier sentence
-    takes the whole quotation."""
+    takes the whole quotation (unless the cue is inside it: 'I think' within a quote)."""
     a, b = content[0].start, content[-1].end
     for qs, qe in quotes:
+        if qs <= cue_at < qe:
+            continue
         if qs < a < qe <= b + 2 or (qs <= a and b <= qe and qe - qs < 3 * (b - a) + 400):
             if qs < a and (qe >= b - 2):
                 return (_span(doc, qs, max(qe, b)),)
@@ -670,7 +703,7 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
             phrase = sorted(set(_subtree(src, sent)) | set(doc[tok.i: last.i + 1]), key=lambda t: t.i)
         # the clause the phrase belongs to: climb to the nearest verb
         h = tok.head if lang.code == "en" else src.head
-        while h.pos_ not in ("VERB", "AUX") and h.head is not h and sent.start <= h.head.i < sent.end:
+        while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i and sent.start <= h.head.i < sent.end:
             h = h.head
         ids = {t.i for t in phrase}
         body = [t for t in (_subtree(h, sent) if h.i not in ids else list(sent)) if t.i not in ids]
@@ -707,6 +740,24 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         label_span = _span(doc, m.start(1), m.start(1) + len(label))
         out.append(_Found(content, cue, None, [], "direct", "transcript", None,
                           source_text=label, label_span=label_span))
+    return out
+
+
+def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    """'"Q." ― Maria Lopez, a teacher': a quotation signed with a dash and a name."""
+    out = []
+    taken = {(f.content[0].start, f.content[-1].end) for f in found}
+    for qs, qe in quotes:
+        m = _DASH_SOURCE.match(doc.text, qe)
+        if m is None or (qs, qe) in taken:
+            continue
+        name = m.group(1).strip().rstrip(".")
+        if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
+            continue
+        dash = doc.text.find(m.group(0).strip()[0], qe)
+        start = m.start(1)
+        out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
+                          None, source_text=name, label_span=_span(doc, start, start + len(name))))
     return out
 
 
@@ -812,7 +863,7 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text
