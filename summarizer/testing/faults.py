@@ -69,8 +69,15 @@ _QUOTES = re.compile(r"[\"“”«»„]")
 
 
 def _user_text(body: Mapping[str, Any]) -> str:
-    """The first user message: the article (re-asks append more messages after it)."""
-    for m in body.get("messages", []):
+    """The first message that holds the article (the system message of the summary prompt,
+    the first user message of older prompts), else the first user message; re-asks append
+    more messages after it."""
+    messages = body.get("messages", [])
+    for m in messages:
+        content = str(m.get("content") or "")
+        if "<article" in content or "Part 1:" in content:
+            return content
+    for m in messages:
         if m.get("role") == "user":
             return str(m.get("content") or "")
     return ""
