@@ -214,7 +214,9 @@ def _spans(evidence: Sequence[Any]) -> tuple[tuple[int, int], ...]:
 
 def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseResult) -> None:
     if analysis is not None:
-        summary_text = " ".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
+        # one line per part: a key point without an end mark (one made from a title line)
+        # must not merge with the next into a single "sentence"
+        summary_text = "\n".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
         verdict = LexicalChecker().check(art.doc.text, summary_text)
         case.counts.update(summary_sentences=len(verdict.supported), summary_supported=sum(verdict.supported))
         case.scores["faithfulness"] = verdict.share
