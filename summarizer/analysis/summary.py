@@ -33,7 +33,7 @@ from ..prompts import PromptTemplate, RenderedPrompt
 from ..wire import WireSummary, WireSummaryPoint, summary_repair_model
 
 __all__ = ["KEY_POINT_SUPPORT", "TEXT_SUPPORT", "SummaryTask", "captions", "extractive_summary",
-           "instruction_sentences", "summary_messages"]
+           "instruction_sentences", "reads_as_instruction", "summary_messages"]
 
 KEY_POINT_SUPPORT = 0.5
 """Share of a key point's content words that must occur in the sentences it cites."""
@@ -43,9 +43,13 @@ in the article's sentences (instruction-like sentences excluded)."""
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompts?|rules)\b"
-    r"|\byou are (?:now|no longer)\b|\bas an ai\b|\b(?:system|assistant)\s*:"
-    r"|\b(?:write|output|print|respond with|reply with|answer with|label)\b.{0,40}"
+    r"|\b(?:from now on,? )?you are (?:now|no longer)\b|\bfrom now on,? you are\b|\bas an ai\b"
+    r"|\b(?:system|assistant)\s*:"
+    r"|\b(?:instructions?|note|message|notice)\s+(?:to|for)\s+(?:the\s+|all\s+)?"
+    r"(?:ai|llms?|(?:ai|language) models?|(?:ai )?assistants?|chatbots?)\b"
+    r"|\b(?:write|output|print|(?:respond|reply|answer)(?: only)? with|label)\b.{0,40}"
     r"\b(?:headline|summary|json|stance|answer|favou?r|against)\b"
+    r"|\b(?:writes|labels)\b.{0,40}\b(?:headline|json|stance)\b"
     r"|\byour (?:system )?prompt\b|<\s*/?\s*(?:system|article|instructions?)\s*>",
     re.IGNORECASE,
 )
@@ -66,9 +70,14 @@ def captions(doc: Document) -> set[int]:
     return out
 
 
+def reads_as_instruction(text: str) -> bool:
+    """Whether ``text`` reads as an instruction to a model (prompt-injection text)."""
+    return _INSTRUCTION.search(text) is not None
+
+
 def instruction_sentences(doc: Document) -> set[int]:
     """Ids of sentences that read as instructions to a model (prompt-injection text)."""
-    return {s.id for s in doc.sentences if _INSTRUCTION.search(s.text)}
+    return {s.id for s in doc.sentences if reads_as_instruction(s.text)}
 
 
 def summary_messages(template: PromptTemplate, doc: Document, *, language: str) -> RenderedPrompt:
