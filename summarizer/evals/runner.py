@@ -43,6 +43,8 @@ from .metrics import (
     GoldStanceRef,
     PredClaim,
     PredStance,
+    class_precision,
+    class_recall,
     classification_scores,
     keypoint_coverage,
     match_claims,
@@ -96,7 +98,7 @@ class EvalReport(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict)
     skipped: str | None = None
     metrics: dict[str, float | None] = Field(default_factory=dict)
-    per_class: dict[str, dict[str, float]] = Field(default_factory=dict)
+    per_class: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     confusion: Confusion | None = None
     cases: list[CaseResult] = Field(default_factory=list)
 
@@ -346,15 +348,25 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return round(statistics.fmean(vals), 4) if vals else None
 
 
-def _classification(report: EvalReport, pairs: Sequence[tuple[str, str]], labels: list[str], *, prefix: str) -> None:
+def _classification(report: EvalReport, pairs: Sequence[tuple[str, str]], labels: list[str], *, prefix: str,
+                    subsets: dict[str, Sequence[str]] | None = None) -> None:
+    """Accuracy, macro-F1 (over the gold classes of the sample), per-class scores, confusion.
+
+    ``subsets`` adds one macro-F1 per named subset of classes, e.g. ``{"related": [...]}``
+    gives ``{prefix}macro_f1_related``. A class with neither gold items nor predictions is
+    undefined: its metrics are ``None`` (shown as "–"), never a perfect score."""
     scores = classification_scores([g for g, _ in pairs], [p for _, p in pairs], labels=labels)
     report.metrics[f"{prefix}accuracy"] = scores.accuracy
     report.metrics[f"{prefix}macro_f1"] = scores.macro_f1
+    for name, classes in (subsets or {}).items():
+        report.metrics[f"{prefix}macro_f1_{name}"] = scores.macro_over(classes)
     report.metrics[f"{prefix}n"] = float(scores.n)
     for name, s in scores.per_class.items():
-        report.metrics[f"{prefix}f1_{name}"] = s.f1 if (s.n_gold or s.n_pred) else None
-        report.per_class[name] = {"precision": s.precision, "recall": s.recall, "f1": s.f1,
-                                  "support": float(s.n_gold)}
+        report.metrics[f"{prefix}f1_{name}"] = s.f1 if s is not None else None
+        report.per_class[name] = (
+            {"precision": class_precision(s), "recall": class_recall(s), "f1": s.f1, "support": float(s.n_gold)}
+            if s is not None else {"precision": None, "recall": None, "f1": None, "support": 0.0}
+        )
     report.confusion = Confusion(labels=scores.labels, matrix=scores.confusion)
 
 
