@@ -5,7 +5,8 @@ Suites:
 * ``fixtures`` — the hand-labelled articles in ``evals/fixtures``: claims, stances, key-point
   coverage, faithfulness of the summary, evidence verification, reliability and cost.
 * ``polnear`` — PolNeAR attributions as gold claims (claims P/R/F1 only).
-* ``fnc1`` — stance of a body toward a headline (the ``stance`` prompt).
+* ``fnc1`` — stance of a body toward a headline: ``unrelated`` by lexical similarity, then
+  agree / disagree / discuss scored by the model (the ``stance`` prompt, label probabilities).
 * ``qags`` — validation of the faithfulness checkers against human judgements.
 
 Model answers go through an :class:`~summarizer.evals.cache.AnswerCache`, so a second run
@@ -58,7 +59,7 @@ Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
 SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
 DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
-DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 60, "qags": None,
+DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 80, "qags": None,
                                         "injection": None}
 
 
@@ -407,8 +408,9 @@ def evaluate(
             the report is returned with ``skipped`` set and no cases (never an error).
         backend: the model backend; ``None`` builds one from ``settings`` when the suite needs
             a model (``qags`` needs one only with ``judge=True``).
-        limit: cases to run (PolNeAR: random articles; FNC-1: stratified pairs; QAGS:
-            label-stratified pairs). Defaults: PolNeAR 40, FNC-1 60, others all.
+        limit: cases to run (PolNeAR: random articles; FNC-1: pairs stratified over
+            the four labels; QAGS: label-stratified pairs). Defaults: PolNeAR 40, FNC-1 80
+            (20 per label), others all.
         seed: seed of every sample.
         cache_dir: where model answers are cached (``None``: no cache).
         judge: QAGS only: also validate the LLM judge on ``judge_limit`` pairs.
@@ -478,28 +480,45 @@ def evaluate(
 
 def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, backend: Backend,
               cache: AnswerCache | None, progress: bool) -> None:
-    from .fnc1 import FNC_LABELS, StanceTask, load_fnc1
+    """FNC-1: a label-stratified sample of all four classes (``limit=80``: 20 of each; the
+    related 60 are the same pairs as a related-only sample of 60 with the same seed); the
+    ``unrelated`` threshold is tuned on every other pair of the data."""
+    from .fnc1 import FNC_LABELS, RELATED, FncTask, Relatedness, load_fnc1
 
-    pairs = load_fnc1(path, limit=limit, seed=seed)
-    task = StanceTask(backend=backend, cache=cache)
-    report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref))
+    pairs = load_fnc1(path, limit=limit, seed=seed, labels=FNC_LABELS)
+    sampled = {p.id for p in pairs}
+    every = load_fnc1(path, labels=FNC_LABELS)
+    bodies = {p.body_id: p.body for p in every}
+    relatedness = Relatedness([*bodies.values(), *{p.headline for p in every}])
+    tuning = [p for p in every if p.id not in sampled]
+    relatedness.tune(tuning)
+    task = FncTask(backend=backend, relatedness=relatedness, cache=cache)  # type: ignore[arg-type]
+    report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref),
+                         unrelated_threshold=relatedness.threshold, tuning_pairs=len(tuning),
+                         sentences_read=task.sentences)
     with _progress(progress, len(pairs), "fnc1") as advance:
         for pair in pairs:
-            answer = task.run(pair.headline, pair.body)
-            pred = answer.label or "invalid"
+            answer = task.run(pair)
             report.cases.append(CaseResult(
-                id=pair.id, error=answer.error, labels=[(pair.stance, pred)],
-                scores={"correct": float(pred == pair.stance)},
-                counts={"verified": int(answer.label is not None)},
-                details={"body_id": pair.body_id, "evidence_sentences": [e.sentence for e in answer.evidence]},
+                id=pair.id, error=answer.error, labels=[(pair.stance, answer.label)],
+                scores={"correct": float(answer.label == pair.stance), "similarity": answer.similarity},
+                counts={"verified": int(answer.label != "invalid")},
+                details={"body_id": pair.body_id, "probs": answer.probs,
+                         "evidence_sentences": [e.sentence for e in answer.evidence]},
                 usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
-                reasks=answer.reasks, first_valid=answer.first_valid if answer.calls else None,
                 cached=answer.cached, cost_usd=_cost(backend, answer.usage),
             ))
             advance()
-    _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_")
+    _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_",
+                    subsets={"related": RELATED})
+    gold_rel = [g != "unrelated" for c in report.cases for g, _ in c.labels]
+    pred_rel = [p != "unrelated" for c in report.cases for _, p in c.labels]
+    report.metrics["relatedness_accuracy"] = _ratio(sum(g == p for g, p in zip(gold_rel, pred_rel, strict=True)),
+                                                    len(gold_rel))
     report.metrics["evidence_verified"] = _ratio(_sum(report.cases, "verified"), len(report.cases))
     report.metrics.update(_run_figures(report.cases))
+    report.metrics["latency_per_pair_s"] = (round(sum(c.latency_s for c in report.cases) / len(report.cases), 3)
+                                            if report.cases else None)
 
 
 def _cost(backend: Backend, usage: Usage) -> float | None:
