@@ -178,7 +178,8 @@ class LocalBackend:
         return str(self._formatter(messages=messages).prompt)
 
     def _first_tokens(self, choices: tuple[str, ...]) -> dict[int, str]:
-        """First token id of each choice (as written, and capitalised) → the choice.
+        """First token id of each choice (as written, and capitalised unless that starts with a
+        one- or two-character piece) → the choice.
 
         Raises:
             ConfigurationError: two choices start with the same token (rename one).
@@ -187,10 +188,13 @@ class LocalBackend:
             return self._choice_tokens[choices]
         out: dict[int, str] = {}
         for choice in choices:
-            for variant in dict.fromkeys([choice, choice.capitalize()]):
+            for k, variant in enumerate(dict.fromkeys([choice, choice.capitalize()])):
                 tokens = self.llama.tokenize(variant.encode("utf-8"), add_bos=False, special=False)
                 if not tokens:
                     continue
+                piece = self.llama.detokenize(tokens[:1]).decode("utf-8", "ignore")
+                if k and len(tokens) > 1 and len(piece) < 3:
+                    continue  # "Favor" starts with "F": too common a start to stand for the choice
                 owner = out.setdefault(tokens[0], choice)
                 if owner != choice:
                     raise ConfigurationError(
