@@ -223,20 +223,21 @@ def stance_candidates(
     holders = _holders(attributions)
     attributed = [span for h in holders for span in h.spans]
     outlet_sentences = [s for s in document.sentences if not any(a < s.end and s.start < b for a, b in attributed)]
-    groups: list[tuple[str, str, list[Sentence], set[str]]] = [
-        (h.name, h.holder_type, _sentences_in(document, h.spans), h.tokens())
+    groups: list[tuple[str, str, list[Sentence], list[tuple[int, int]], set[str]]] = [
+        (h.name, h.holder_type, _sentences_in(document, h.spans), h.spans, h.tokens())
         for h in sorted(holders, key=lambda h: -len(_sentences_in(document, h.spans)))
     ]
     if outlet_sentences:
-        groups.append((outlet or document.outlet or "the outlet", "outlet", outlet_sentences, set()))
+        groups.append((outlet or document.outlet or "the outlet", "outlet", outlet_sentences,
+                       [(s.start, s.end) for s in outlet_sentences], set()))
     targets = _targets(spacy_doc)
     per_group: list[list[StanceCandidate]] = []
-    for holder, kind, sentences, own_words in groups:
+    for holder, kind, sentences, spans, own_words in groups:
         ranked: list[tuple[float, str, tuple[int, ...]]] = []
         for t in targets:
-            if own_words and set(_name_key(t.name)) & own_words and t.entity:
+            if own_words and set(_name_key(t.name)) & own_words:
                 continue  # the holder itself
-            inside = [m for m in t.mentions if any(s.start <= m[0] and m[1] <= s.end for s in sentences)]
+            inside = [m for m in t.mentions if any(a <= m[0] and m[1] <= b for a, b in spans)]
             if not inside:
                 continue
             ids = tuple(dict.fromkeys(s.id for s in sentences for m in inside if s.start <= m[0] < s.end))

@@ -51,6 +51,12 @@ def test_wrong_answers_score_low_and_count_reasks() -> None:
     assert m["claims_precision"] == 0.0 and m["claims_recall"] == 0.0
     assert m["schema_valid_first_attempt"] == 0.0 and m["reasks_total"] == 1
     assert m["stances_recall"] == 0.0 and m["stance_accuracy"] is None
+    # no stance matched: every label class is undefined ("–"), never F1 = 1
+    assert m["stance_macro_f1"] is None and m["stance_f1_favor"] is None
+    assert all(v["f1"] is None for v in report.per_class.values())
+    from summarizer.evals.report import render_markdown
+
+    assert "| favor | – | – | – | 0 |" in render_markdown(report)
     # what was missed and what was extra is listed for fixtures (our own text), to read failures
     details = report.cases[0].details
     assert [c["speaker"] for c in details["extra_claims"]] == ["The council of Lowmere"]
