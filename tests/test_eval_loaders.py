@@ -78,6 +78,33 @@ def test_fnc_task_reads_the_closest_sentences_and_scores_labels() -> None:
     assert task.run(_pair("Stock market record", body)).label == "unrelated" and len(fake.choice_requests) == 1
 
 
+def test_calibration_corrects_a_label_prior_on_dev_pairs() -> None:
+    # a model that always leans 'disagree' but ranks the right label second-best
+    def biased(request: object) -> dict[str, float]:
+        text = request.messages[-1]["content"]  # type: ignore[attr-defined]
+        if "confirmed" in text:
+            return {"agree": 0.4, "disagree": 0.5, "discuss": 0.1}
+        if "claims" in text:
+            return {"agree": 0.1, "disagree": 0.5, "discuss": 0.4}
+        return {"agree": 0.1, "disagree": 0.8, "discuss": 0.1}
+
+    dev = [p for p in load_fnc1(DATA / "fnc1")]
+    rel = Relatedness([p.body for p in dev], threshold=0.0)
+    task = FncTask(backend=FakeBackend(default_distribution=biased), relatedness=rel)
+    assert [task.decide(biased(_req(task, p))) for p in dev[:3]] == ["disagree"] * 3
+    bias = task.calibrate(dev)
+    assert [task.run(p).label for p in dev[:3]] == ["agree", "disagree", "discuss"]
+    assert bias["agree"] == 0.0 and bias["disagree"] < 0
+
+
+def _req(task: FncTask, pair: FncPair) -> object:
+    from summarizer.backends.base import ChoiceRequest
+
+    excerpt = "\n".join(e.text for e in task.evidence(pair.headline, pair.body))
+    return ChoiceRequest(messages=task.template.render(claim=pair.headline, excerpt=excerpt).messages,
+                         choices=("agree", "disagree", "discuss"))
+
+
 def test_fnc_task_needs_a_label_scorer_and_reports_provider_failures() -> None:
     from summarizer.errors import ProviderError
 

@@ -94,7 +94,9 @@ def test_fnc1_suite_on_a_tiny_sample() -> None:
     by_gold = {c.labels[0][0]: c.labels[0][1] for c in report.cases}
     # 'Panda expecting a cub' shares one word with body 3: stage 1 calls it unrelated (a miss)
     assert by_gold == {"agree": "agree", "disagree": "disagree", "discuss": "unrelated", "unrelated": "unrelated"}
-    assert len(fake.choice_requests) == 2 and m["evidence_verified"] == 1.0
+    # the label prior correction is fitted on the related pairs outside the sample first
+    assert report.config["calibration_pairs"] == 3 and report.config["label_bias"]["agree"] == 0.0
+    assert len(fake.choice_requests) == 3 + 2 and m["evidence_verified"] == 1.0
     assert m["stance_accuracy"] == 0.75 and report.per_class["discuss"]["recall"] == 0.0
     assert report.per_class["discuss"]["precision"] is None  # never predicted: undefined
     # macro-F1 over the four gold classes: agree 1, disagree 1, discuss 0, unrelated 2/3 (P .5 R 1)

@@ -58,6 +58,9 @@ __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
 SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
+FNC1_CALIBRATION_PAIRS = 30
+"""Related FNC-1 pairs outside the scored sample (10 per label, another seed) on which the
+label prior correction is fitted before the sample is scored (0: no correction)."""
 DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
 DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 80, "qags": None,
                                         "injection": None}
@@ -493,9 +496,14 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
     tuning = [p for p in every if p.id not in sampled]
     relatedness.tune(tuning)
     task = FncTask(backend=backend, relatedness=relatedness, cache=cache)  # type: ignore[arg-type]
+    calibration = [p for p in load_fnc1(path, limit=FNC1_CALIBRATION_PAIRS + len(pairs), seed=seed + 1)
+                   if p.id not in sampled][:FNC1_CALIBRATION_PAIRS] if FNC1_CALIBRATION_PAIRS else []
+    started = time.perf_counter()
+    bias = task.calibrate(calibration) if calibration else {}
     report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref),
                          unrelated_threshold=relatedness.threshold, tuning_pairs=len(tuning),
-                         sentences_read=task.sentences)
+                         sentences_read=task.sentences, calibration_pairs=len(calibration),
+                         label_bias=bias, calibration_s=round(time.perf_counter() - started, 1))
     with _progress(progress, len(pairs), "fnc1") as advance:
         for pair in pairs:
             answer = task.run(pair)
@@ -504,6 +512,7 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
                 scores={"correct": float(answer.label == pair.stance), "similarity": answer.similarity},
                 counts={"verified": int(answer.label != "invalid")},
                 details={"body_id": pair.body_id, "probs": answer.probs,
+                         "uncalibrated": max(answer.probs, key=answer.probs.__getitem__) if answer.probs else None,
                          "evidence_sentences": [e.sentence for e in answer.evidence]},
                 usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
                 cached=answer.cached, cost_usd=_cost(backend, answer.usage),
