@@ -28,10 +28,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .backends.base import ChoiceRequest, ChoiceScorer
+from .backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
 from .document import Document, Sentence
 from .errors import ConfigurationError
-from .models import Evidence, SpeakerType, Stance, StanceLabel
+from .models import Evidence, SpeakerType, Stance
 from .prompts import load_prompt
 
 __all__ = [
@@ -39,7 +39,9 @@ __all__ = [
     "MAX_CANDIDATES",
     "STANCE_CHOICES",
     "StanceCandidate",
+    "decide",
     "label_stances",
+    "score_candidates",
     "stance_candidates",
 ]
 
@@ -258,6 +260,39 @@ def stance_candidates(
 # -- labels ---------------------------------------------------------------------------------
 
 
+def score_candidates(
+    backend: ChoiceScorer, document: Document, candidates: Sequence[StanceCandidate]
+) -> list[tuple[StanceCandidate, list[Sentence], ChoiceScores]]:
+    """The label distribution of every candidate (one short prompt each), with the sentences
+    shown; candidates whose sentence ids are not in ``document`` are skipped.
+
+    Raises:
+        ConfigurationError: the backend cannot score labels.
+    """
+    if not isinstance(backend, ChoiceScorer):
+        raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
+                                 hint="use the local or an OpenAI-compatible backend")
+    template = load_prompt("stance_label")
+    by_id = {s.id: s for s in document.sentences}
+    out = []
+    for cand in candidates:
+        sentences = [by_id[i] for i in cand.sentence_ids if i in by_id]
+        if not sentences:
+            continue
+        holder = "the outlet (the article's own voice)" if cand.holder_type == "outlet" else cand.holder
+        rendered = template.render(holder=holder, target=cand.target,
+                                   sentences="\n".join(f"- {s.text}" for s in sentences))
+        scores = backend.score_choices(ChoiceRequest(messages=list(rendered.messages), choices=STANCE_CHOICES))
+        out.append((cand, sentences, scores))
+    return out
+
+
+def decide(scores: ChoiceScores, margin: float) -> str | None:
+    """The label, or ``None`` (abstain) when "none" wins or the top-two margin is below ``margin``."""
+    best = scores.best
+    return None if best == "none" or scores.margin() < margin else best
+
+
 def label_stances(
     backend: ChoiceScorer,
     document: Document,
@@ -271,27 +306,14 @@ def label_stances(
         ConfigurationError: the backend cannot score labels.
         ProviderError: a model call failed (as the backend raises it).
     """
-    if not isinstance(backend, ChoiceScorer):
-        raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
-                                 hint="use the local or an OpenAI-compatible backend")
-    template = load_prompt("stance_label")
-    by_id = {s.id: s for s in document.sentences}
     out: list[Stance] = []
-    for cand in candidates:
-        sentences = [by_id[i] for i in cand.sentence_ids if i in by_id]
-        if not sentences:
+    for cand, sentences, scores in score_candidates(backend, document, candidates):
+        label = decide(scores, margin)
+        if label is None:
             continue
-        holder = "the outlet (the article's own voice)" if cand.holder_type == "outlet" else cand.holder
-        rendered = template.render(holder=holder, target=cand.target,
-                                   sentences="\n".join(f"- {s.text}" for s in sentences))
-        scores = backend.score_choices(ChoiceRequest(messages=list(rendered.messages), choices=STANCE_CHOICES))
-        best = scores.best
-        if best == "none" or scores.margin() < margin:
-            continue
-        label: StanceLabel = best  # type: ignore[assignment]
         out.append(Stance(
-            holder=cand.holder, holder_type=_SPEAKER_TYPES.get(cand.holder_type, "person"),
-            target=cand.target[:200], label=label,
+            holder=cand.holder[:200], holder_type=_SPEAKER_TYPES.get(cand.holder_type, "person"),
+            target=cand.target[:200], label=label,  # type: ignore[arg-type]
             evidence=[Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id) for s in sentences],
             confidence={k: round(v, 4) for k, v in scores.probs.items()},
         ))
