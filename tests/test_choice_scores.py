@@ -77,3 +77,11 @@ def test_fake_backend_scripted_distributions() -> None:
     first, second = fake.score_choices(REQUEST), fake.score_choices(REQUEST)
     assert first.probs == {"agree": 0.75, "disagree": 0.0, "discuss": 0.25} and round(first.margin(), 4) == 0.5
     assert second.best == "disagree" and len(fake.choice_requests) == 2
+
+
+def test_the_eval_recorder_passes_label_scoring_through() -> None:
+    from summarizer.evals.runner import _RecordingBackend
+
+    rec = _RecordingBackend(FakeBackend(default_distribution={"discuss": 1.0}))
+    assert isinstance(rec, ChoiceScorer) and rec.score_choices(REQUEST).best == "discuss"
+    assert len(rec.calls) == 1 and rec.calls[0].schema_valid

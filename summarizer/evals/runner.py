@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..backends.base import Backend, Completion, CompletionRequest
+from ..backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
 from ..document import Document
 from ..errors import ConfigurationError, SummarizerError
 from ..models import ArticleAnalysis, StanceLabel, Usage
@@ -137,6 +137,15 @@ class _RecordingBackend:
                 valid = False
         self.calls.append(_Call(valid, completion.usage, time.perf_counter() - started))
         return completion
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Label scoring passes through (recorded as a valid call: there is no schema to miss)."""
+        if not isinstance(self.inner, ChoiceScorer):
+            raise ConfigurationError(f"the {self.name} backend cannot score labels")
+        started = time.perf_counter()
+        scores = self.inner.score_choices(request)
+        self.calls.append(_Call(True, scores.usage, time.perf_counter() - started))
+        return scores
 
 
 # -- article suites (fixtures, polnear) -----------------------------------------------------
