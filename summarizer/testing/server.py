@@ -23,9 +23,12 @@ def chat_completion(
     prompt_tokens: int = 100,
     completion_tokens: int | None = None,
     model: str = "scripted",
+    top_logprobs: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """A chat-completion response body. If the request offered tools, the content is sent
-    as the arguments of a call to the first tool (what a TOOLS-mode client expects)."""
+    as the arguments of a call to the first tool (what a TOOLS-mode client expects). If the
+    request asked for ``logprobs`` and ``top_logprobs`` (token → log-probability) is given,
+    they are returned for the first answer token, as the OpenAI API does."""
     message: dict[str, Any] = {"role": "assistant", "content": content}
     tools = (request or {}).get("tools")
     if tools:
@@ -39,12 +42,17 @@ def chat_completion(
         }
         if finish_reason == "stop":
             finish_reason = "tool_calls"
+    choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": finish_reason}
+    if top_logprobs and (request or {}).get("logprobs"):
+        ranked = sorted(top_logprobs.items(), key=lambda kv: -kv[1])[: (request or {}).get("top_logprobs") or 1]
+        alternatives = [{"token": t, "logprob": lp, "bytes": list(t.encode())} for t, lp in ranked]
+        choice["logprobs"] = {"content": [{**alternatives[0], "top_logprobs": alternatives}]}
     return {
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "choices": [choice],
         "usage": {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens if completion_tokens is not None else max(1, len(content) // 4),
@@ -59,7 +67,8 @@ class Reply:
 
     ``content`` (str or dict, sent as JSON) becomes a normal completion; ``status`` other than
     200 sends ``body`` (default: an OpenAI-style error) with ``headers``; ``delay_s`` sleeps
-    first; ``raw`` sends bytes as-is; ``drop`` closes the connection without answering.
+    first; ``raw`` sends bytes as-is; ``drop`` closes the connection without answering;
+    ``top_logprobs`` (token → log-probability) answers a request that asks for ``logprobs``.
     """
 
     content: str | dict[str, Any] | None = None
@@ -70,6 +79,7 @@ class Reply:
     raw: bytes | None = None
     drop: bool = False
     finish_reason: str = "stop"
+    top_logprobs: dict[str, float] | None = None
 
 
 Handler = Callable[[dict[str, Any]], Reply]
@@ -119,8 +129,8 @@ class ScriptedServer:
                                                                   "type": "server_error"}}).encode()
                 else:
                     content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
-                    payload = json.dumps(chat_completion(content, request=body,
-                                                         finish_reason=reply.finish_reason)).encode()
+                    payload = json.dumps(chat_completion(content, request=body, finish_reason=reply.finish_reason,
+                                                         top_logprobs=reply.top_logprobs)).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
