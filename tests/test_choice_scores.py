@@ -37,7 +37,8 @@ def test_top_logprobs_become_a_distribution_over_the_choices() -> None:
 
 def test_without_logprobs_a_constrained_answer_is_one_hot() -> None:
     # the first reply ignores logprobs (none returned); the constrained answer follows
-    with ScriptedServer([Reply(content="discuss"), Reply(content={"label": "discuss"})]) as srv:
+    with ScriptedServer([Reply(content="discuss"), Reply(content={"label": "discuss"})],
+                        abstain_labels=False) as srv:
         backend = _backend(srv)
         scores = backend.score_choices(REQUEST)
         again = [Reply(content={"label": "agree"})]
@@ -54,11 +55,11 @@ def test_without_logprobs_a_constrained_answer_is_one_hot() -> None:
 
 def test_a_server_refusing_logprobs_falls_back_and_other_failures_raise() -> None:
     refusal = Reply(status=400, body={"error": {"message": "logprobs is not supported"}})
-    with ScriptedServer([refusal, Reply(content={"label": "disagree"})]) as srv:
+    with ScriptedServer([refusal, Reply(content={"label": "disagree"})], abstain_labels=False) as srv:
         backend = _backend(srv)
         assert backend.score_choices(REQUEST).best == "disagree"
         backend.close()
-    with ScriptedServer(default=Reply(status=500)) as srv:
+    with ScriptedServer(default=Reply(status=500), abstain_labels=False) as srv:
         backend = _backend(srv)
         with pytest.raises(ProviderError):
             backend.score_choices(REQUEST)

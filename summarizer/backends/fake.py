@@ -26,7 +26,8 @@ class FakeBackend:
 
     :meth:`score_choices` works the same way from ``distributions`` / ``default_distribution``:
     each is a ``{choice: weight}`` dict (renormalised over the request's choices; missing
-    choices weigh 0), an exception, or a callable taking the :class:`ChoiceRequest`.
+    choices weigh 0), an exception, or a callable taking the :class:`ChoiceRequest`. With
+    nothing scripted it answers ``{"none": 1}`` (an abstention).
 
     >>> fake = FakeBackend([{"h": "x"}])
     >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data  # doctest: +SKIP
@@ -85,7 +86,7 @@ class FakeBackend:
         elif self.default_distribution is not None:
             dist = self.default_distribution
         else:
-            raise SummarizerError("FakeBackend has no distribution queued")
+            dist = {"none": 1.0}  # nothing scripted: abstain (no stance)
         if callable(dist) and not isinstance(dist, BaseException):
             dist = dist(request)
         if isinstance(dist, BaseException):

@@ -90,14 +90,23 @@ class ScriptedServer:
 
     Use as a context manager; ``base_url`` is ready for ``openai.OpenAI(base_url=...)``;
     ``requests`` records every JSON body received.
+
+    Label-scoring requests (``logprobs: true``, e.g. the stance labels) are answered with an
+    abstention ("none" most likely) and recorded in ``label_requests`` instead, unless the next
+    queued reply carries ``top_logprobs`` or ``abstain_labels=False``: so scripted summaries
+    are never consumed by a label request.
     """
 
+    ABSTAIN = {"none": -0.05, "neutral": -3.5, "favor": -5.0, "against": -5.0, "mixed": -6.0}
+
     def __init__(self, replies: list[Reply] | None = None, *, handler: Handler | None = None,
-                 default: Reply | None = None) -> None:
+                 default: Reply | None = None, abstain_labels: bool = True) -> None:
         self.replies: deque[Reply] = deque(replies or [])
         self.handler = handler
         self.default = default
+        self.abstain_labels = abstain_labels
         self.requests: list[dict[str, Any]] = []
+        self.label_requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         server = self
 
@@ -111,8 +120,11 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
-                    server.requests.append(body)
-                reply = server._next(body)
+                    label = (server.abstain_labels and bool(body.get("logprobs"))
+                             and not (server.replies and server.replies[0].top_logprobs))
+                    (server.label_requests if label else server.requests).append(body)
+                reply = (Reply(content="none", top_logprobs=server.ABSTAIN) if label
+                         else server._next(body))
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 if reply.drop:
