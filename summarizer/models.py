@@ -192,6 +192,11 @@ class RunMeta(_Model):
     cost_usd: float | None = None
     cached: bool = False
     chunks: int = Field(default=1, ge=1, description="Pieces a long article was split into.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Parts left out and why (e.g. stance labels when the backend cannot score "
+        "labels or a labelling call failed); the rest of the result is complete.",
+    )
     created_at: datetime
 
 

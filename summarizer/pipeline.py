@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -22,7 +23,7 @@ from .analysis.claims import claims_from_attributions, claims_from_rules, outlet
 from .analysis.summary import SummaryTask, extractive_summary
 from .backends.base import Backend
 from .document import Document
-from .errors import BadInputError, ConfigurationError, OutputValidationError
+from .errors import BadInputError, ConfigurationError, OutputValidationError, SummarizerError
 from .grounding import GROUNDING_VERSION
 from .inputs import check_text
 from .language import detect_language, language_name
@@ -56,6 +57,29 @@ class ResponseCache(Protocol):
     def get(self, key: str) -> ArticleAnalysis | None: ...
 
     def put(self, key: str, analysis: ArticleAnalysis) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Attributed:
+    """A claim as :func:`summarizer.stances.stance_candidates` reads an attribution."""
+
+    speaker: str
+    speaker_type: str
+    content: list[Any]
+
+
+class _UsageMeter:
+    """Passes label-scoring calls through to a backend and adds up their tokens."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.name, self.model = backend.name, backend.model
+        self.usage = Usage()
+
+    def score_choices(self, request: Any) -> Any:
+        scores = self.backend.score_choices(request)
+        self.usage = self.usage + scores.usage
+        return scores
 
 
 def format_validation_error(exc: ValidationError) -> str:
@@ -249,6 +273,7 @@ class Summarizer:
         mode: str | None = None
         model = self.model_name
         stances: list[Stance] = []
+        warnings: list[str] = []
         if self.settings.no_model:
             summary = extractive_summary(doc)
             prompt = NO_PROMPT
@@ -276,7 +301,7 @@ class Summarizer:
                     attempts=attempts, reasons=list(outcome.verdict.problems),
                     last_output=outcome.last_text,
                 )
-            stances, stance_usage = self.stances(doc, claims, parsed)
+            stances, stance_usage, warnings = self.stances(doc, claims, parsed)
             usage = usage + stance_usage
         return ArticleAnalysis(
             source=SourceInfo(
@@ -293,14 +318,35 @@ class Summarizer:
                 attempts=attempts, reasks=reasks,
                 latency_s=round(time.perf_counter() - started, 4),
                 cost_usd=cost_usd(self.backend_name, model, usage) if self._backend else 0.0,
-                created_at=datetime.now(UTC),
+                warnings=warnings, created_at=datetime.now(UTC),
             ),
         )
 
-    def stances(self, doc: Document, claims: list[Claim], parsed: Any) -> tuple[list[Stance], Usage]:
-        """Stance labels for holder × target candidates from the parse (see :mod:`summarizer.stances`)."""
+    def stances(self, doc: Document, claims: list[Claim], parsed: Any
+                ) -> tuple[list[Stance], Usage, list[str]]:
+        """Stance labels for holder × target candidates from the parse (see
+        :mod:`summarizer.stances`): holders are the claims' speakers and the outlet, targets
+        what their claims are about; the backend scores the labels. Returns the stances, the
+        tokens spent and warnings (stances are left out, with a warning, when the backend
+        cannot score labels or a labelling call fails: the rest of the analysis stands)."""
+        from .backends.base import ChoiceScorer
+        from .stances import label_stances, stance_candidates
+
+        if parsed is None:
+            return [], Usage(), ["no stances: the article's language has no parser model"]
+        if not isinstance(self.backend, ChoiceScorer):
+            return [], Usage(), [f"no stances: the {self.backend.name} backend cannot score labels"]
         self._progress(STANCES)
-        return [], Usage()
+        attributed = [_Attributed(c.speaker, c.speaker_type, c.evidence)
+                      for c in claims if c.speaker_type != "outlet"]
+        candidates = stance_candidates(attributed, parsed, doc, outlet=doc.outlet,
+                                       max_candidates=self.settings.max_stance_candidates)
+        meter = _UsageMeter(self.backend)
+        try:
+            stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin)
+        except SummarizerError as exc:
+            return [], meter.usage, [f"no stances: labelling failed ({type(exc).__name__}: {str(exc)[:200]})"]
+        return stances, meter.usage, []
 
     @staticmethod
     def _fallback_summary(doc: Document, partial: Summary | None) -> Summary:

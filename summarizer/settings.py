@@ -65,6 +65,14 @@ class Settings(BaseModel):
         description="'auto': attribution from the spaCy parse where the language has a parser "
         "model (regex rules elsewhere); 'off': the regex rules everywhere.",
     )
+    stance_margin: float = Field(
+        default=0.1, ge=0, le=1,
+        description="Stance labels whose top-two probability margin is below this are dropped.",
+    )
+    max_stance_candidates: int = Field(
+        default=8, ge=0, description="Holder × target candidates labelled per article (one short "
+        "model call each).",
+    )
     model_path: Path | None = None
     models_dir: Path = Field(default_factory=default_models_dir)
     parsers_dir: Path | None = Field(

@@ -9,7 +9,7 @@ import pytest
 
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ConfigurationError
-from summarizer.evals.fnc1 import StanceTask, load_fnc1
+from summarizer.evals.fnc1 import FNC_LABELS, FncPair, FncTask, Relatedness, load_fnc1
 from summarizer.evals.neus import load_neus
 from summarizer.evals.polnear import load_polnear, parse_brat
 from summarizer.evals.qags import load_qags
@@ -45,14 +45,79 @@ def test_fnc1_stratified_sample_is_balanced_and_seeded() -> None:
     assert len(everything) == 7
 
 
-def test_stance_task_grounds_evidence_ids_and_reasks() -> None:
-    fake = FakeBackend([{"l": "agree", "e": [9]}, {"l": "agree", "e": [1]}])
-    answer = StanceTask(backend=fake).run("Panda is pregnant", "The panda is pregnant. Keepers are happy.")
-    assert answer.label == "agree" and answer.reasks == 1 and not answer.first_valid
-    assert answer.evidence[0].text == "The panda is pregnant."
-    assert "do not exist" in fake.requests[1].messages[-1]["content"]
-    missing = StanceTask(backend=FakeBackend(default={"l": "discuss", "e": []})).run("x", "Some text here.")
-    assert missing.label is None and missing.error is not None and missing.calls == 2
+def _pair(headline: str, body: str, stance: str = "agree") -> FncPair:
+    return FncPair("p", headline, "1", body, stance)
+
+
+def test_relatedness_tunes_the_threshold_for_balanced_accuracy() -> None:
+    pairs = load_fnc1(DATA / "fnc1", labels=FNC_LABELS)
+    rel = Relatedness([p.body for p in pairs] + [p.headline for p in pairs], threshold=0.9)
+    assert rel.similarity("Zoo panda is pregnant", pairs[0].body) > rel.similarity("Stock market hits record",
+                                                                                    pairs[0].body)
+    threshold = rel.tune(pairs)
+    # every related pair of the tiny data is above it, the unrelated one below: balanced accuracy 1
+    assert all(rel.related(p.headline, p.body) == (p.stance != "unrelated") for p in pairs)
+    assert 0 < threshold < 0.9
+    assert Relatedness(["x"], threshold=0.3).tune([_pair("a", "b")]) == 0.3  # one class: unchanged
+
+
+def test_fnc_task_reads_the_closest_sentences_and_scores_labels() -> None:
+    body = "The zoo panda is pregnant, keepers confirmed. Lunch is at noon. A birth is due in August."
+    rel = Relatedness([body, "Zoo panda pregnant"], threshold=0.05)
+    fake = FakeBackend(default_distribution={"agree": 0.7, "discuss": 0.2, "disagree": 0.1})
+    task = FncTask(backend=fake, relatedness=rel, sentences=1)
+    answer = task.run(_pair("Zoo panda pregnant", body))
+    assert answer.label == "agree" and answer.probs == {"agree": 0.7, "disagree": 0.1, "discuss": 0.2}
+    assert [e.sentence for e in answer.evidence] == [1] and body[answer.evidence[0].start:answer.evidence[0].end] == \
+        answer.evidence[0].text
+    (request,) = fake.choice_requests
+    assert request.choices == ("agree", "disagree", "discuss")
+    assert "keepers confirmed" in request.messages[-1]["content"] and "Lunch" not in request.messages[-1]["content"]
+    # a prior correction moves the decision; unrelated needs no model call
+    assert FncTask(backend=fake, relatedness=rel, bias={"discuss": 2.0}).decide(answer.probs) == "discuss"
+    assert task.run(_pair("Stock market record", body)).label == "unrelated" and len(fake.choice_requests) == 1
+
+
+def test_calibration_corrects_a_label_prior_on_dev_pairs() -> None:
+    # a model that always leans 'disagree' but ranks the right label second-best
+    def biased(request: object) -> dict[str, float]:
+        text = request.messages[-1]["content"]  # type: ignore[attr-defined]
+        if "confirmed" in text:
+            return {"agree": 0.4, "disagree": 0.5, "discuss": 0.1}
+        if "claims" in text:
+            return {"agree": 0.1, "disagree": 0.5, "discuss": 0.4}
+        return {"agree": 0.1, "disagree": 0.8, "discuss": 0.1}
+
+    dev = [p for p in load_fnc1(DATA / "fnc1")]
+    rel = Relatedness([p.body for p in dev], threshold=0.0)
+    task = FncTask(backend=FakeBackend(default_distribution=biased), relatedness=rel)
+    assert [task.decide(biased(_req(task, p))) for p in dev[:3]] == ["disagree"] * 3
+    bias = task.calibrate(dev)
+    assert [task.run(p).label for p in dev[:3]] == ["agree", "disagree", "discuss"]
+    assert bias["agree"] == 0.0 and bias["disagree"] < 0
+
+
+def _req(task: FncTask, pair: FncPair) -> object:
+    from summarizer.backends.base import ChoiceRequest
+
+    excerpt = "\n".join(e.text for e in task.evidence(pair.headline, pair.body))
+    return ChoiceRequest(messages=task.template.render(claim=pair.headline, excerpt=excerpt).messages,
+                         choices=("agree", "disagree", "discuss"))
+
+
+def test_fnc_task_needs_a_label_scorer_and_reports_provider_failures() -> None:
+    from summarizer.errors import ProviderError
+
+    rel = Relatedness(["a b"], threshold=0.0)
+
+    class NoScores:
+        name, model = "plain", "m"
+
+    with pytest.raises(ConfigurationError, match="cannot score labels"):
+        FncTask(backend=NoScores(), relatedness=rel)  # type: ignore[arg-type]
+    failing = FakeBackend(default_distribution=ProviderError("down", backend="fake", cause="timeout"))
+    answer = FncTask(backend=failing, relatedness=rel).run(_pair("panda pregnant", "The panda is pregnant."))
+    assert answer.label == "invalid" and answer.error is not None and answer.error.startswith("ProviderError")
 
 
 def test_qags_labels_and_stratified_limit() -> None:

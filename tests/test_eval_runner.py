@@ -72,6 +72,14 @@ def test_wrong_answers_score_low_and_count_reasks() -> None:
     # a wrong summary leaves the parser's claims as they are
     parse_only = evaluate("fixtures", data=FIXTURES, limit=1, settings=NO_MODEL)
     assert {k: m[k] for k in CLAIM_METRICS} == {k: parse_only.metrics[k] for k in CLAIM_METRICS}
+    # no stance scored (the fake abstains on label requests): every label class is undefined
+    # ("–"), never F1 = 1
+    assert m["stances_recall"] == 0.0 and m["stance_accuracy"] is None
+    assert m["stance_macro_f1"] is None and m["stance_f1_favor"] is None
+    assert all(v["f1"] is None for v in report.per_class.values())
+    from summarizer.evals.report import render_markdown
+
+    assert "| favor | – | – | – | 0 |" in render_markdown(report)
 
 
 def test_cache_rescoring_makes_no_model_calls(tmp_path: Path) -> None:
@@ -92,18 +100,31 @@ def test_missing_data_is_skipped_not_an_error(tmp_path: Path) -> None:
 
 
 def test_fnc1_suite_on_a_tiny_sample() -> None:
-    answers = {"1": "agree", "2": "disagree", "3": "agree"}  # body 3 is really 'discuss'
-
-    def answer(request: object) -> dict[str, object]:
+    # the model scores labels of the pairs stage 1 (lexical similarity) finds related
+    def dist(request: object) -> dict[str, float]:
         text = request.messages[-1]["content"]  # type: ignore[attr-defined]
-        body = "1" if "confirmed" in text else "2" if "false" in text else "3"
-        return {"l": answers[body], "e": [1]}
+        if "confirmed" in text:
+            return {"agree": 0.8, "disagree": 0.1, "discuss": 0.1}
+        return {"agree": 0.1, "disagree": 0.8, "discuss": 0.1}
 
-    report = evaluate("fnc1", data=BENCH / "fnc1", backend=FakeBackend(default=answer), limit=3)
+    fake = FakeBackend(default_distribution=dist)
+    report = evaluate("fnc1", data=BENCH / "fnc1", backend=fake, limit=4)
     m = report.metrics
-    assert m["stance_accuracy"] == 0.6667 and m["evidence_verified"] == 1.0
-    assert report.per_class["discuss"]["recall"] == 0.0
-    assert report.confusion is not None and report.confusion.labels[:3] == ["agree", "disagree", "discuss"]
+    by_gold = {c.labels[0][0]: c.labels[0][1] for c in report.cases}
+    # 'Panda expecting a cub' shares one word with body 3: stage 1 calls it unrelated (a miss)
+    assert by_gold == {"agree": "agree", "disagree": "disagree", "discuss": "unrelated", "unrelated": "unrelated"}
+    # the label prior correction is fitted on the related pairs outside the sample first
+    assert report.config["calibration_pairs"] == 3 and report.config["label_bias"]["agree"] == 0.0
+    assert len(fake.choice_requests) == 3 + 2 and m["evidence_verified"] == 1.0
+    assert m["stance_accuracy"] == 0.75 and report.per_class["discuss"]["recall"] == 0.0
+    assert report.per_class["discuss"]["precision"] is None  # never predicted: undefined
+    # macro-F1 over the four gold classes: agree 1, disagree 1, discuss 0, unrelated 2/3 (P .5 R 1)
+    assert m["stance_macro_f1"] == round((1 + 1 + 0 + 0.6667) / 4, 4)
+    assert m["stance_macro_f1_related"] == round((1 + 1 + 0) / 3, 4)
+    assert m["relatedness_accuracy"] == 0.75
+    assert report.confusion is not None and report.confusion.labels == ["agree", "disagree", "discuss", "unrelated"]
+    assert report.config["tuning_pairs"] == 3
+    assert m["schema_valid_first_attempt"] is None  # labels are scored, no schema to fit
 
 
 def test_polnear_suite_on_a_tiny_sample() -> None:

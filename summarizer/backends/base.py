@@ -18,7 +18,16 @@ from pydantic import BaseModel
 
 from ..models import Usage
 
-__all__ = ["Backend", "Completion", "CompletionRequest", "parse_json_object"]
+__all__ = [
+    "Backend",
+    "ChoiceRequest",
+    "ChoiceScorer",
+    "ChoiceScores",
+    "Completion",
+    "CompletionRequest",
+    "normalize_scores",
+    "parse_json_object",
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,70 @@ class Backend(Protocol):
     def complete(self, request: CompletionRequest) -> Completion:
         """Return one answer for ``request`` (sync)."""
         ...
+
+
+@dataclass(frozen=True)
+class ChoiceRequest:
+    """Score a closed set of one-word answers instead of generating one.
+
+    ``messages`` end with the question; ``choices`` are the answers, each starting with a
+    distinct word (``("favor", "against", ...)``). Order messages so that what several
+    requests share (instructions, then the article) comes first: a local model reuses the
+    KV cache of the longest shared prefix.
+    """
+
+    messages: list[dict[str, str]]
+    choices: tuple[str, ...]
+
+
+@dataclass
+class ChoiceScores:
+    """The model's distribution over the choices (sums to 1).
+
+    Attributes:
+        method: ``logprobs`` (read from the model's next-token probabilities) or
+            ``constrained`` (a one-word answer constrained to the choices: a one-hot distribution).
+        coverage: share of the next-token probability mass that fell on the choices
+            (``logprobs`` only; low values mean the model wanted to say something else).
+    """
+
+    probs: dict[str, float]
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+    method: str = "logprobs"
+    coverage: float | None = None
+
+    @property
+    def best(self) -> str:
+        return max(self.probs, key=lambda c: self.probs[c])
+
+    def margin(self) -> float:
+        """Probability of the best choice minus that of the runner-up."""
+        top = sorted(self.probs.values(), reverse=True) + [0.0]
+        return top[0] - top[1]
+
+
+@runtime_checkable
+class ChoiceScorer(Protocol):
+    """Optional backend capability: score a closed set of answers (label classification).
+
+    Checked with ``isinstance(backend, ChoiceScorer)``; the local, OpenAI-compatible and fake
+    backends implement it."""
+
+    name: str
+    model: str
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Return the distribution over ``request.choices``."""
+        ...
+
+
+def normalize_scores(mass: dict[str, float], choices: tuple[str, ...]) -> dict[str, float]:
+    """Renormalise non-negative masses over ``choices`` (uniform when all are zero)."""
+    total = sum(max(0.0, mass.get(c, 0.0)) for c in choices)
+    if total <= 0:
+        return {c: round(1 / len(choices), 6) for c in choices}
+    return {c: round(max(0.0, mass.get(c, 0.0)) / total, 6) for c in choices}
 
 
 _FENCE = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)

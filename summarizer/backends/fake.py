@@ -9,11 +9,12 @@ from typing import Any
 
 from ..errors import SummarizerError
 from ..models import Usage
-from .base import Completion, CompletionRequest, parse_json_object
+from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["FakeBackend"]
 
 Answer = str | dict[str, Any] | BaseException | Callable[[CompletionRequest], "str | dict[str, Any]"]
+Distribution = dict[str, float] | BaseException | Callable[[ChoiceRequest], dict[str, float]]
 
 
 class FakeBackend:
@@ -22,6 +23,11 @@ class FakeBackend:
     Each queued answer is a dict (sent as JSON), a string (sent as-is), an exception (raised),
     or a callable taking the request and returning one of those. When the queue runs dry the
     ``default`` answer is used, if any.
+
+    :meth:`score_choices` works the same way from ``distributions`` / ``default_distribution``:
+    each is a ``{choice: weight}`` dict (renormalised over the request's choices; missing
+    choices weigh 0), an exception, or a callable taking the :class:`ChoiceRequest`. With
+    nothing scripted it answers ``{"none": 1}`` (an abstention).
 
     >>> fake = FakeBackend([{"h": "x"}])
     >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data  # doctest: +SKIP
@@ -37,12 +43,17 @@ class FakeBackend:
         default: Answer | None = None,
         model: str = "fake-model",
         tokens_per_char: float = 0.25,
+        distributions: Iterable[Distribution] = (),
+        default_distribution: Distribution | None = None,
     ) -> None:
         self.answers: deque[Answer] = deque(answers)
         self.default = default
         self.model = model
         self.requests: list[CompletionRequest] = []
         self._tokens_per_char = tokens_per_char
+        self.distributions: deque[Distribution] = deque(distributions)
+        self.default_distribution = default_distribution
+        self.choice_requests: list[ChoiceRequest] = []
 
     def queue(self, *answers: Answer) -> None:
         self.answers.extend(answers)
@@ -67,3 +78,20 @@ class FakeBackend:
             completion_tokens=int(len(text) * self._tokens_per_char),
         )
         return Completion(text=text, data=data, parse_error=error, usage=usage, model=self.model)
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        self.choice_requests.append(request)
+        if self.distributions:
+            dist = self.distributions.popleft()
+        elif self.default_distribution is not None:
+            dist = self.default_distribution
+        else:
+            dist = {"none": 1.0}  # nothing scripted: abstain (no stance)
+        if callable(dist) and not isinstance(dist, BaseException):
+            dist = dist(request)
+        if isinstance(dist, BaseException):
+            raise dist
+        prompt_chars = sum(len(m["content"]) for m in request.messages)
+        usage = Usage(prompt_tokens=int(prompt_chars * self._tokens_per_char), completion_tokens=0)
+        return ChoiceScores(probs=normalize_scores(dist, request.choices), usage=usage, model=self.model,
+                            method="logprobs", coverage=1.0)

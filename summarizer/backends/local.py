@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import ConfigurationError, ProviderError, TruncatedOutputError
 from ..models import Usage
 from ..settings import Settings
-from .base import Completion, CompletionRequest, parse_json_object
+from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["LocalBackend"]
 
@@ -97,6 +97,8 @@ class LocalBackend:
         self.n_threads = n_threads or os.cpu_count() or 2
         self._lock = threading.Lock()
         self._schemas: dict[type, dict[str, Any]] = {}
+        self._choice_tokens: dict[tuple[str, ...], dict[int, str]] = {}
+        self._formatter: Any = None
         self.mode = "grammar"
 
     @classmethod
@@ -155,3 +157,86 @@ class LocalBackend:
         _ = time.perf_counter() - started
         return Completion(text=text, data=data, parse_error=error, usage=usage,
                           finish_reason=choice.get("finish_reason"), model=self.model, mode=self.mode)
+
+    # -- label scoring ---------------------------------------------------------------------
+
+    def _chat_prompt(self, messages: list[dict[str, str]]) -> str:
+        """The model's own chat template applied to ``messages``, ending with the assistant's turn."""
+        llama = self.llama
+        if self._formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            template = llama.metadata.get("tokenizer.chat_template")
+            if not template:
+                raise ConfigurationError(f"{self.model_path.name} has no chat template: cannot score labels")
+            eos, bos = llama.token_eos(), llama.token_bos()
+            self._formatter = Jinja2ChatFormatter(
+                template=template,
+                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
+            )
+        return str(self._formatter(messages=messages).prompt)
+
+    def _first_tokens(self, choices: tuple[str, ...]) -> dict[int, str]:
+        """First token id of each choice (as written, and capitalised unless that starts with a
+        one- or two-character piece) → the choice.
+
+        Raises:
+            ConfigurationError: two choices start with the same token (rename one).
+        """
+        if choices in self._choice_tokens:
+            return self._choice_tokens[choices]
+        out: dict[int, str] = {}
+        for choice in choices:
+            for k, variant in enumerate(dict.fromkeys([choice, choice.capitalize()])):
+                tokens = self.llama.tokenize(variant.encode("utf-8"), add_bos=False, special=False)
+                if not tokens:
+                    continue
+                piece = self.llama.detokenize(tokens[:1]).decode("utf-8", "ignore")
+                if k and len(tokens) > 1 and len(piece) < 3:
+                    continue  # "Favor" starts with "F": too common a start to stand for the choice
+                owner = out.setdefault(tokens[0], choice)
+                if owner != choice:
+                    raise ConfigurationError(
+                        f"choices {owner!r} and {choice!r} start with the same token",
+                        hint="give every choice a distinct first word",
+                    )
+        self._choice_tokens[choices] = out
+        return out
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Next-token probabilities of the choices' first tokens after the chat prompt.
+
+        One forward pass over the part of the prompt not already in the KV cache (the longest
+        token prefix shared with the previous call is kept), no sampling, no grammar. The
+        probabilities are renormalised over the choices; ``coverage`` is their raw total.
+        """
+        import numpy as np
+
+        llama = self.llama
+        first = self._first_tokens(request.choices)
+        prompt = self._chat_prompt(request.messages)
+        with self._lock:
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            if len(tokens) >= self.n_ctx:
+                raise ProviderError(f"the prompt has {len(tokens)} tokens; the context holds {self.n_ctx}",
+                                    backend=self.name, cause="bad_request")
+            keep = min(llama.longest_token_prefix(llama._input_ids.tolist(), tokens), len(tokens) - 1)
+            llama.n_tokens = keep
+            try:
+                llama.eval(tokens[keep:])
+            except Exception as exc:  # noqa: BLE001 - llama.cpp decode failures carry no type
+                llama.reset()
+                raise ProviderError(f"llama.cpp failed to evaluate the prompt: {exc}", backend=self.name,
+                                    cause="other") from exc
+            logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).astype(np.float64)
+        logits -= logits.max()
+        probs = np.exp(logits)
+        probs /= probs.sum()
+        mass: dict[str, float] = {}
+        for token, choice in first.items():
+            mass[choice] = mass.get(choice, 0.0) + float(probs[token])
+        coverage = round(sum(mass.values()), 6)
+        return ChoiceScores(probs=normalize_scores(mass, request.choices),
+                            usage=Usage(prompt_tokens=len(tokens), completion_tokens=0),
+                            model=self.model, method="logprobs", coverage=coverage)

@@ -19,17 +19,21 @@ used (it would be a second output-retry layer and re-validate every answer).
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from typing import Any, Literal
 
 import instructor
 import openai
 from instructor.v2.core.providers import Provider
 from instructor.v2.core.registry import mode_registry
 
+from pydantic import create_model
+
 from ..errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
 from ..models import Usage
-from .base import Completion, CompletionRequest, parse_json_object
+
+from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["MODES", "OpenAIBackend"]
 
@@ -103,6 +107,8 @@ class OpenAIBackend:
         self.requested_mode = mode
         self.mode: str | None = None if mode == "auto" else mode
         self._shapes: dict[tuple[str, type], dict[str, Any]] = {}
+        self.logprobs: bool | None = None
+        """Whether the server returns ``top_logprobs`` (``None``: not tried yet)."""
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -181,6 +187,46 @@ class OpenAIBackend:
             model=getattr(completion, "model", None) or self.model, mode=mode,
         )
 
+    TOP_LOGPROBS = 10
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Score the choices from the first answer token's ``top_logprobs`` where the server
+        offers them; otherwise ask for a one-word answer constrained to the choices (an enum
+        schema) and return it as a one-hot distribution (``method="constrained"``)."""
+        if self.logprobs is not False:
+            try:
+                completion = self._client.chat.completions.create(
+                    model=self.model, messages=request.messages, max_tokens=1, temperature=0.0,
+                    logprobs=True, top_logprobs=self.TOP_LOGPROBS,
+                )
+            except openai.APIError as exc:
+                error = self._translate(exc, "logprobs")
+                error = error.error if isinstance(error, _ModeRejected) else error
+                if error.cause != "bad_request":
+                    raise error from exc
+                self.logprobs = False
+            else:
+                top = _top_logprobs(completion)
+                mass = choice_mass(top, request.choices)
+                if mass:
+                    self.logprobs = True
+                    return ChoiceScores(
+                        probs=normalize_scores(mass, request.choices), usage=_usage(completion),
+                        model=getattr(completion, "model", None) or self.model, method="logprobs",
+                        coverage=round(sum(mass.values()), 6),
+                    )
+                if not top:
+                    self.logprobs = False  # the server ignores the logprobs parameter
+        answer = self.complete(CompletionRequest(
+            messages=request.messages, response_model=_choice_model(request.choices), max_tokens=24,
+        ))
+        label = (answer.data or {}).get("label")
+        probs = {c: float(c == label) for c in request.choices}
+        if label not in request.choices:
+            raise ProviderError(f"the constrained answer {answer.text[:80]!r} is none of {list(request.choices)}",
+                                backend=self.name, cause="other")
+        return ChoiceScores(probs=probs, usage=answer.usage, model=answer.model, method="constrained")
+
     def _translate(self, exc: BaseException, mode: str) -> ProviderError | _ModeRejected:
         status = getattr(exc, "status_code", None)
         message = redact(str(exc), self._secrets)
@@ -214,6 +260,33 @@ class OpenAIBackend:
         if self.mode is None and mode_refused and mode != LADDER[-1]:
             return _ModeRejected(error)
         return error
+
+
+def _choice_model(choices: tuple[str, ...]) -> type[Any]:
+    return create_model("ChoiceAnswer", label=(Literal[choices], ...))  # type: ignore[valid-type]
+
+
+def _top_logprobs(completion: Any) -> list[tuple[str, float]]:
+    """``(token, logprob)`` of the first answer token's alternatives, or ``[]``."""
+    try:
+        first = completion.choices[0].logprobs.content[0]
+    except (AttributeError, IndexError, TypeError):
+        return []
+    out = [(str(t.token), float(t.logprob)) for t in (getattr(first, "top_logprobs", None) or [])]
+    return out or [(str(first.token), float(first.logprob))]
+
+
+def choice_mass(top: list[tuple[str, float]], choices: tuple[str, ...]) -> dict[str, float]:
+    """Probability mass per choice from first-token alternatives: a token counts for the one
+    choice it is a prefix of (case and leading space ignored); a token that is a prefix of
+    several choices, or of none, counts for nothing."""
+    mass: dict[str, float] = {}
+    for token, logprob in top:
+        word = token.strip().lower()
+        owners = [c for c in choices if word and c.lower().startswith(word)]
+        if len(owners) == 1:
+            mass[owners[0]] = mass.get(owners[0], 0.0) + math.exp(logprob)
+    return mass
 
 
 class _ModeRejected(Exception):

@@ -45,7 +45,7 @@ def run(
     suite: SuiteName = typer.Option(SuiteName.fixtures, "--suite", help="Which suite to run."),
     data: Path | None = typer.Option(None, "--data", help="Data folder (fixtures: evals/fixtures)."),
     out: Path | None = typer.Option(None, "--out", help="Folder for results.json, report.md, report.html."),
-    limit: int | None = typer.Option(None, "--limit", help="Cases to run (polnear 40, fnc1 60 by default)."),
+    limit: int | None = typer.Option(None, "--limit", help="Cases to run (polnear 40, fnc1 80 by default)."),
     seed: int = typer.Option(0, "--seed", help="Seed of every sample."),
     model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),

@@ -29,6 +29,8 @@ __all__ = [
     "PredClaim",
     "PredStance",
     "claim_similarity",
+    "class_precision",
+    "class_recall",
     "classification_scores",
     "keypoint_coverage",
     "match_claims",
@@ -400,46 +402,67 @@ class ClassScores:
 
     n: int
     accuracy: float | None
-    per_class: dict[str, PRF]
+    per_class: dict[str, PRF | None]
+    """Every class of ``labels`` and every gold label; ``None`` for a class with neither gold
+    items nor predictions (undefined, never a perfect score). A class predicted but never
+    gold has precision 0 and F1 0; its recall is undefined (see :func:`class_recall`)."""
     macro_f1: float | None
     labels: list[str]
     confusion: list[list[int]]
-    """``confusion[i][j]``: gold ``labels[i]`` predicted as ``labels[j]``."""
+    """``confusion[i][j]``: gold ``labels[i]`` predicted as ``labels[j]``. Predictions outside
+    the classes (e.g. ``invalid``) get a column of their own, and no row or class."""
+
+    def macro_over(self, classes: Sequence[str]) -> float | None:
+        """Macro-F1 over the ``classes`` that have gold support (``None`` if none has)."""
+        f1s = [s.f1 for name in classes if (s := self.per_class.get(name)) is not None and s.n_gold]
+        return _r(sum(f1s) / len(f1s)) if f1s else None
 
 
 def classification_scores(
     gold: Sequence[str], pred: Sequence[str], *, labels: Sequence[str]
 ) -> ClassScores:
-    """Score a labelling. Labels outside ``labels`` are added at the end of the matrix.
+    """Score a labelling against gold labels.
 
-    Macro-F1 averages the F1 of the classes that occur in gold or predictions (a class absent
-    from both is skipped, not scored 1). With no items, accuracy and macro-F1 are ``None``.
+    The classes are ``labels`` plus any gold label outside them. Macro-F1 averages the F1 of
+    the classes with gold support in the sample (a class nobody should have received is not
+    averaged; predicting it still costs the precision of nothing and the recall of the
+    class that was gold). A prediction outside the classes (``"invalid"``, an unparsable
+    answer) is wrong: it counts against the gold class's recall and is not a class itself.
+    With no items, accuracy and macro-F1 are ``None``.
 
     Example:
-        >>> s = classification_scores(["a", "a", "b"], ["a", "b", "b"], labels=["a", "b"])
-        >>> s.accuracy, s.macro_f1, s.confusion
-        (0.6667, 0.6667, [[1, 1], [0, 1]])
+        >>> s = classification_scores(["a", "a", "b"], ["a", "b", "b"], labels=["a", "b", "c"])
+        >>> s.accuracy, s.macro_f1, s.confusion[:2], s.per_class["c"]
+        (0.6667, 0.6667, [[1, 1, 0], [0, 1, 0]], None)
     """
     if len(gold) != len(pred):
         raise ValueError(f"gold has {len(gold)} labels but pred has {len(pred)}")
-    names = list(labels) + sorted({*gold, *pred} - set(labels))
+    classes = list(labels) + sorted(set(gold) - set(labels))
+    names = classes + sorted(set(pred) - set(classes))
     index = {name: k for k, name in enumerate(names)}
     confusion = [[0] * len(names) for _ in names]
     for g, p in zip(gold, pred, strict=True):
         confusion[index[g]][index[p]] += 1
-    per_class: dict[str, PRF] = {}
-    f1s = []
-    for k, name in enumerate(names):
+    per_class: dict[str, PRF | None] = {}
+    for k, name in enumerate(classes):
         tp = confusion[k][k]
         n_gold = sum(confusion[k])
         n_pred = sum(row[k] for row in confusion)
-        per_class[name] = prf(tp=tp, n_pred=n_pred, n_gold=n_gold)
-        if n_gold or n_pred:
-            f1s.append(per_class[name].f1)
+        per_class[name] = prf(tp=tp, n_pred=n_pred, n_gold=n_gold) if n_gold or n_pred else None
     n = len(gold)
-    accuracy = _r(sum(confusion[k][k] for k in range(len(names))) / n) if n else None
-    macro = _r(sum(f1s) / len(f1s)) if f1s else None
-    return ClassScores(n, accuracy, per_class, macro, names, confusion)
+    accuracy = _r(sum(confusion[k][k] for k in range(len(classes))) / n) if n else None
+    out = ClassScores(n, accuracy, per_class, None, names, confusion)
+    return ClassScores(n, accuracy, per_class, out.macro_over(classes), names, confusion)
+
+
+def class_recall(s: PRF) -> float | None:
+    """Recall of one class, ``None`` when it has no gold items (undefined)."""
+    return s.recall if s.n_gold else None
+
+
+def class_precision(s: PRF) -> float | None:
+    """Precision of one class, ``None`` when it was never predicted (undefined)."""
+    return s.precision if s.n_pred else None
 
 
 # -- summary --------------------------------------------------------------------------------

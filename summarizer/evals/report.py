@@ -35,7 +35,7 @@ __all__ = [
 
 HEADLINE = [
     "claims_f1", "claims_precision", "claims_recall", "speaker_type_accuracy", "attribution_accuracy",
-    "stances_f1", "stance_accuracy", "stance_macro_f1", "keypoint_coverage", "faithfulness",
+    "stances_f1", "stance_accuracy", "stance_macro_f1", "stance_macro_f1_related", "keypoint_coverage", "faithfulness",
     "evidence_verified", "schema_valid_first_attempt", "lexical_balanced_accuracy",
     "llm_balanced_accuracy",
 ]
@@ -207,7 +207,7 @@ def render_markdown(report: EvalReport, comparison: Comparison | None = None) ->
     if report.per_class:
         lines += ["", "## Per class", "", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         for name, s in report.per_class.items():
-            lines.append(f"| {name} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {_fmt(s['f1'])} | {int(s['support'])} |")
+            lines.append(f"| {name} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {_fmt(s['f1'])} | {int(s['support'] or 0)} |")
     if report.confusion:
         labels = report.confusion.labels
         lines += ["", "## Confusion matrix (rows: gold, columns: predicted)", "",
@@ -287,7 +287,8 @@ def render_html(report: EvalReport, comparison: Comparison | None = None) -> str
         scores = [(k, float(v)) for k, v in _ordered_metrics(report) if k in HEADLINE and v is not None]
         body.append(_bar_chart(scores, title="Scores (0-1)", max_value=1.0))
         if report.per_class:
-            body.append(_bar_chart([(k, v["f1"]) for k, v in report.per_class.items()], title="F1 per class",
+            body.append(_bar_chart([(k, v["f1"]) for k, v in report.per_class.items() if v["f1"] is not None],
+                                   title="F1 per class (undefined classes left out)",
                                    max_value=1.0))
         if report.confusion:
             body.append("<h2>Confusion matrix</h2>" + _confusion_svg(report.confusion.labels, report.confusion.matrix))

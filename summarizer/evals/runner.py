@@ -5,7 +5,8 @@ Suites:
 * ``fixtures`` — the hand-labelled articles in ``evals/fixtures``: claims, stances, key-point
   coverage, faithfulness of the summary, evidence verification, reliability and cost.
 * ``polnear`` — PolNeAR attributions as gold claims (claims P/R/F1 only).
-* ``fnc1`` — stance of a body toward a headline (the ``stance`` prompt).
+* ``fnc1`` — stance of a body toward a headline: ``unrelated`` by lexical similarity, then
+  agree / disagree / discuss scored by the model (the ``stance`` prompt, label probabilities).
 * ``qags`` — validation of the faithfulness checkers against human judgements.
 
 Model answers go through an :class:`~summarizer.evals.cache.AnswerCache`, so a second run
@@ -29,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..backends.base import Backend, Completion, CompletionRequest
+from ..backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
 from ..document import Document
 from ..grounding import content_words
 from ..errors import ConfigurationError, SummarizerError
@@ -44,6 +45,8 @@ from .metrics import (
     GoldStanceRef,
     PredClaim,
     PredStance,
+    class_precision,
+    class_recall,
     classification_scores,
     keypoint_coverage,
     match_claims,
@@ -56,8 +59,11 @@ __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
 SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
+FNC1_CALIBRATION_PAIRS = 30
+"""Related FNC-1 pairs outside the scored sample (10 per label, another seed) on which the
+label prior correction is fitted before the sample is scored (0: no correction)."""
 DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
-DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 60, "qags": None,
+DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 80, "qags": None,
                                         "injection": None}
 
 
@@ -97,7 +103,7 @@ class EvalReport(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict)
     skipped: str | None = None
     metrics: dict[str, float | None] = Field(default_factory=dict)
-    per_class: dict[str, dict[str, float]] = Field(default_factory=dict)
+    per_class: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     confusion: Confusion | None = None
     cases: list[CaseResult] = Field(default_factory=list)
 
@@ -132,6 +138,15 @@ class _RecordingBackend:
                 valid = False
         self.calls.append(_Call(valid, completion.usage, time.perf_counter() - started))
         return completion
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Label scoring passes through (recorded as a valid call: there is no schema to miss)."""
+        if not isinstance(self.inner, ChoiceScorer):
+            raise ConfigurationError(f"the {self.name} backend cannot score labels")
+        started = time.perf_counter()
+        scores = self.inner.score_choices(request)
+        self.calls.append(_Call(True, scores.usage, time.perf_counter() - started))
+        return scores
 
 
 # -- article suites (fixtures, polnear) -----------------------------------------------------
@@ -383,15 +398,25 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return round(statistics.fmean(vals), 4) if vals else None
 
 
-def _classification(report: EvalReport, pairs: Sequence[tuple[str, str]], labels: list[str], *, prefix: str) -> None:
+def _classification(report: EvalReport, pairs: Sequence[tuple[str, str]], labels: list[str], *, prefix: str,
+                    subsets: dict[str, Sequence[str]] | None = None) -> None:
+    """Accuracy, macro-F1 (over the gold classes of the sample), per-class scores, confusion.
+
+    ``subsets`` adds one macro-F1 per named subset of classes, e.g. ``{"related": [...]}``
+    gives ``{prefix}macro_f1_related``. A class with neither gold items nor predictions is
+    undefined: its metrics are ``None`` (shown as "–"), never a perfect score."""
     scores = classification_scores([g for g, _ in pairs], [p for _, p in pairs], labels=labels)
     report.metrics[f"{prefix}accuracy"] = scores.accuracy
     report.metrics[f"{prefix}macro_f1"] = scores.macro_f1
+    for name, classes in (subsets or {}).items():
+        report.metrics[f"{prefix}macro_f1_{name}"] = scores.macro_over(classes)
     report.metrics[f"{prefix}n"] = float(scores.n)
     for name, s in scores.per_class.items():
-        report.metrics[f"{prefix}f1_{name}"] = s.f1 if (s.n_gold or s.n_pred) else None
-        report.per_class[name] = {"precision": s.precision, "recall": s.recall, "f1": s.f1,
-                                  "support": float(s.n_gold)}
+        report.metrics[f"{prefix}f1_{name}"] = s.f1 if s is not None else None
+        report.per_class[name] = (
+            {"precision": class_precision(s), "recall": class_recall(s), "f1": s.f1, "support": float(s.n_gold)}
+            if s is not None else {"precision": None, "recall": None, "f1": None, "support": 0.0}
+        )
     report.confusion = Confusion(labels=scores.labels, matrix=scores.confusion)
 
 
@@ -432,8 +457,9 @@ def evaluate(
             the report is returned with ``skipped`` set and no cases (never an error).
         backend: the model backend; ``None`` builds one from ``settings`` when the suite needs
             a model (``qags`` needs one only with ``judge=True``).
-        limit: cases to run (PolNeAR: random articles; FNC-1: stratified pairs; QAGS:
-            label-stratified pairs). Defaults: PolNeAR 40, FNC-1 60, others all.
+        limit: cases to run (PolNeAR: random articles; FNC-1: pairs stratified over
+            the four labels; QAGS: label-stratified pairs). Defaults: PolNeAR 40, FNC-1 80
+            (20 per label), others all.
         seed: seed of every sample.
         cache_dir: where model answers are cached (``None``: no cache).
         judge: QAGS only: also validate the LLM judge on ``judge_limit`` pairs.
@@ -504,28 +530,51 @@ def evaluate(
 
 def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, backend: Backend,
               cache: AnswerCache | None, progress: bool) -> None:
-    from .fnc1 import FNC_LABELS, StanceTask, load_fnc1
+    """FNC-1: a label-stratified sample of all four classes (``limit=80``: 20 of each; the
+    related 60 are the same pairs as a related-only sample of 60 with the same seed); the
+    ``unrelated`` threshold is tuned on every other pair of the data."""
+    from .fnc1 import FNC_LABELS, RELATED, FncTask, Relatedness, load_fnc1
 
-    pairs = load_fnc1(path, limit=limit, seed=seed)
-    task = StanceTask(backend=backend, cache=cache)
-    report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref))
+    pairs = load_fnc1(path, limit=limit, seed=seed, labels=FNC_LABELS)
+    sampled = {p.id for p in pairs}
+    every = load_fnc1(path, labels=FNC_LABELS)
+    bodies = {p.body_id: p.body for p in every}
+    relatedness = Relatedness([*bodies.values(), *{p.headline for p in every}])
+    tuning = [p for p in every if p.id not in sampled]
+    relatedness.tune(tuning)
+    task = FncTask(backend=backend, relatedness=relatedness, cache=cache)  # type: ignore[arg-type]
+    calibration = [p for p in load_fnc1(path, limit=FNC1_CALIBRATION_PAIRS + len(pairs), seed=seed + 1)
+                   if p.id not in sampled][:FNC1_CALIBRATION_PAIRS] if FNC1_CALIBRATION_PAIRS else []
+    started = time.perf_counter()
+    bias = task.calibrate(calibration) if calibration else {}
+    report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref),
+                         unrelated_threshold=relatedness.threshold, tuning_pairs=len(tuning),
+                         sentences_read=task.sentences, calibration_pairs=len(calibration),
+                         label_bias=bias, calibration_s=round(time.perf_counter() - started, 1))
     with _progress(progress, len(pairs), "fnc1") as advance:
         for pair in pairs:
-            answer = task.run(pair.headline, pair.body)
-            pred = answer.label or "invalid"
+            answer = task.run(pair)
             report.cases.append(CaseResult(
-                id=pair.id, error=answer.error, labels=[(pair.stance, pred)],
-                scores={"correct": float(pred == pair.stance)},
-                counts={"verified": int(answer.label is not None)},
-                details={"body_id": pair.body_id, "evidence_sentences": [e.sentence for e in answer.evidence]},
+                id=pair.id, error=answer.error, labels=[(pair.stance, answer.label)],
+                scores={"correct": float(answer.label == pair.stance), "similarity": answer.similarity},
+                counts={"verified": int(answer.label != "invalid")},
+                details={"body_id": pair.body_id, "probs": answer.probs,
+                         "uncalibrated": max(answer.probs, key=answer.probs.__getitem__) if answer.probs else None,
+                         "evidence_sentences": [e.sentence for e in answer.evidence]},
                 usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
-                reasks=answer.reasks, first_valid=answer.first_valid if answer.calls else None,
                 cached=answer.cached, cost_usd=_cost(backend, answer.usage),
             ))
             advance()
-    _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_")
+    _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_",
+                    subsets={"related": RELATED})
+    gold_rel = [g != "unrelated" for c in report.cases for g, _ in c.labels]
+    pred_rel = [p != "unrelated" for c in report.cases for _, p in c.labels]
+    report.metrics["relatedness_accuracy"] = _ratio(sum(g == p for g, p in zip(gold_rel, pred_rel, strict=True)),
+                                                    len(gold_rel))
     report.metrics["evidence_verified"] = _ratio(_sum(report.cases, "verified"), len(report.cases))
     report.metrics.update(_run_figures(report.cases))
+    report.metrics["latency_per_pair_s"] = (round(sum(c.latency_s for c in report.cases) / len(report.cases), 3)
+                                            if report.cases else None)
 
 
 def _cost(backend: Backend, usage: Usage) -> float | None:

