@@ -284,6 +284,48 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
+def _via_openai_batch(
+    ids: list[str], items: list[BatchItem], *, settings: Settings, options: dict[str, Any],
+    store: Store, out: Path, done: set[str], on_result: Any, bar: Progress,
+    reask_direct: bool, poll_s: float, concurrency: int,
+) -> None:
+    """``--via openai-batch``: the same items through :mod:`summarizer.batch_openai`."""
+    from ..batch_openai import make_summarizers, run_openai_batch
+
+    docs: list[Document] = []
+    keep: list[str] = []
+    for item_id, item in zip(ids, items, strict=True):
+        try:
+            docs.append(item if isinstance(item, Document) else
+                        read_document(item, max_chars=settings.max_chars, id=item_id))
+            keep.append(item_id)
+        except BadInputError as exc:
+            on_result(ItemResult(index=len(keep), id=item_id, error=ItemError.from_exception(exc)))
+    batch_s, direct_s, client = make_summarizers(settings, **options)
+    tasks: dict[int, Any] = {}
+
+    def on_poll(round_no: int, status: str, finished: int, total: int) -> None:
+        if round_no not in tasks:
+            tasks[round_no] = bar.add_task(f"openai batch {round_no}", total=total, rate="", stats="")
+        bar.update(tasks[round_no], completed=finished, total=total, stats=status)
+
+    try:
+        summary = run_openai_batch(
+            keep, docs, summarizer=batch_s, direct=direct_s, client=client, store=store,
+            job_key=str(out.resolve()), on_result=on_result, done=set(done),
+            reask_direct=reask_direct, poll_s=poll_s, progress=on_poll, concurrency=concurrency,
+        )
+    finally:
+        client.close()
+    bar.console.print(
+        f"openai batch job {summary.job}: {summary.rounds} round(s), batches created "
+        f"{', '.join(summary.created) or 'none'}"
+        + (f", resumed {', '.join(summary.reused)}" if summary.reused else "")
+        + (f"; {summary.direct} article(s) through the direct path" if summary.direct else ""),
+        highlight=False, soft_wrap=True,
+    )
+
+
 @app.command()
 def batch(
     source: Path = typer.Argument(..., help="IN.jsonl ({\"id\",\"text\",...} per line) or a folder of .txt/.html."),
@@ -301,12 +343,17 @@ def batch(
     lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
     progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
+    reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
+    poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),
 ) -> None:
     """Analyse many articles; every finished one is saved at once, so a run can be resumed.
 
     Exit status: 0 when every article succeeded, 1 when some failed (see the failures file),
     130 when interrupted (everything finished so far is saved; rerun with --resume).
     """
+    if via not in ("direct", "openai-batch"):
+        raise typer.BadParameter(f"--via must be direct or openai-batch, not {via!r}")
     settings = settings_from_flags(
         model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
@@ -333,10 +380,9 @@ def batch(
     skipped = sum(1 for item_id in loaded.ids if item_id in done)
 
     store = Store.from_settings(settings)
-    summarizer = Summarizer(
-        settings=settings, strict=not lenient, language=language,
-        cache=None if no_cache else store, on_call=store.log_call,
-    )
+    options: dict[str, Any] = dict(strict=not lenient, language=language,
+                                   cache=None if no_cache else store, on_call=store.log_call)
+    summarizer = None if via == "openai-batch" else Summarizer(settings=settings, **options)
     totals = _Totals()
     started = time.perf_counter()
     interrupted = False
@@ -366,13 +412,22 @@ def batch(
             )
 
         try:
-            summarize_many(
-                [loaded.items[i] for i in todo],
-                ids=[loaded.ids[i] for i in todo],
-                summarizer=summarizer,
-                concurrency=concurrency,
-                on_result=on_result,
-            )
+            if via == "openai-batch":
+                _via_openai_batch(
+                    [loaded.ids[i] for i in todo], [loaded.items[i] for i in todo],
+                    settings=settings, options=options, store=store, out=out, done=done,
+                    on_result=on_result, bar=bar, reask_direct=reask_direct,
+                    poll_s=poll_interval, concurrency=concurrency,
+                )
+            else:
+                assert summarizer is not None
+                summarize_many(
+                    [loaded.items[i] for i in todo],
+                    ids=[loaded.ids[i] for i in todo],
+                    summarizer=summarizer,
+                    concurrency=concurrency,
+                    on_result=on_result,
+                )
         except KeyboardInterrupt:
             interrupted = True
     store.close()

@@ -1,0 +1,237 @@
+"""``summarizer batch --via openai-batch`` end to end: the real ``openai`` client against a
+loopback Batch API server (files, batches, file contents), including failed, expired and
+partially failed batches, re-asks as a second batch or through the direct path, and a
+resume after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.backends.base import CompletionRequest
+from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.batch_openai import BatchBackend
+from summarizer.cli import main
+from summarizer.pricing import cost_usd
+from summarizer.models import Usage
+from summarizer.pipeline import Summarizer
+from summarizer.settings import Settings
+from summarizer.store import Store
+from summarizer.testing import Reply, ScriptedServer
+from summarizer.testing.batch_server import BatchPlan, BatchServer
+
+GOOD = {
+    "h": "Council approves budget",
+    "a": "The city council approved the budget.",
+    "k": [{"x": "The city council approved the budget on Monday.", "e": [1]}],
+    "c": [],
+    "s": [],
+}
+# cites a sentence the article does not have: grounding rejects it, the pipeline re-asks
+UNGROUNDED = {**GOOD, "k": [{"x": "The council approved the budget.", "e": [42]}]}
+
+
+def _article(i: int) -> str:
+    return (f"The city council approved the budget on Monday. The vote was {i} to 3. "
+            "Residents will see new parks next year.")
+
+
+def _number(body: dict[str, Any]) -> int:
+    user = body["messages"][1]["content"]
+    return int(user.split("The vote was ")[1].split(" ")[0])
+
+
+def _handler(*, fail: set[int] = frozenset(), reask: set[int] = frozenset()) -> Any:  # type: ignore[assignment]
+    def handle(body: dict[str, Any]) -> Reply:
+        n = _number(body)
+        if n in fail:
+            return Reply(status=500, body={"error": {"message": "scripted outage"}})
+        first = len(body["messages"]) == 2
+        if n in reask and first:
+            return Reply(content=UNGROUNDED)
+        if n in reask:  # the re-ask asks for replacement key points only
+            return Reply(content={"k": GOOD["k"], "c": [], "s": []})
+        return Reply(content=GOOD)
+
+    return handle
+
+
+def _write_input(path: Path, n: int) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"id": f"a{i}", "text": _article(i), "outlet": "City News"}) + "\n")
+    return path
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _run(src: Path, out: Path, srv: BatchServer, *extra: str) -> int:
+    return main(["batch", str(src), "-o", str(out), "--via", "openai-batch", "--base-url",
+                 srv.base_url, "--model", "gpt-4o-mini", "--mode", "tools", "--poll-interval", "0",
+                 *extra])
+
+
+@pytest.fixture(autouse=True)
+def _fast_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_TRANSPORT_RETRIES", "0")
+
+
+def test_batch_lines_are_the_direct_requests() -> None:
+    """The body of a Batch line is byte for byte what the direct path POSTs."""
+    settings = Settings(model="gpt-4o-mini", mode="tools")
+    with ScriptedServer(default=Reply(content=GOOD)) as srv:
+        direct = OpenAIBackend(model="gpt-4o-mini", base_url=srv.base_url, mode="tools")
+        summarizer = Summarizer(backend=direct, settings=settings)
+        doc = summarizer.prepare(_article(1), id="a1")
+        request, _ = summarizer.first_request(doc)
+        summarizer.summarize(_article(1), id="a1")
+        line = BatchBackend(direct, "tools").line("a1", request)
+        direct.close()
+    assert line["custom_id"] == "a1" and line["url"] == "/v1/chat/completions"
+    assert line["body"] == srv.requests[0]
+    assert line["body"]["tools"][0]["function"]["name"] and line["body"]["seed"] == 0
+
+
+def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _write_input(tmp_path / "in.jsonl", 6)
+    out = tmp_path / "out.jsonl"
+    with BatchServer(handler=_handler(fail={4}, reask={2})) as srv:
+        code = _run(src, out, srv)
+    assert code == 1  # a4 failed inside the batch
+    assert len(srv.uploads) == 2 and len(srv.created) == 2
+    first, second = (srv.requests_in(b) for b in srv.created)
+    assert [r["custom_id"] for r in first] == [f"a{i}" for i in range(6)]
+    assert [r["custom_id"] for r in second] == ["a2"]
+    assert "42" in second[0]["body"]["messages"][-1]["content"]  # the problem goes back
+    ok = {r["id"]: r for r in _lines(out)}
+    assert sorted(ok) == ["a0", "a1", "a2", "a3", "a5"]
+    assert ok["a2"]["meta"]["attempts"] == 2 and ok["a2"]["meta"]["reasks"] == 1
+    assert ok["a2"]["summary"]["key_points"][0]["evidence"][0]["sentence"] == 1
+    assert all(r["meta"]["backend"] == "openai-batch" for r in ok.values())
+    (failure,) = _lines(tmp_path / "out.failed.jsonl")
+    assert failure["id"] == "a4" and failure["cause"] == "server_error"
+    assert failure["status_code"] == 500 and failure["calls"] == 1
+    assert srv.chat_requests == []  # nothing went through the direct endpoint
+    # the ledger: every model call logged, at half the list price
+    store = Store(tmp_path / "store.db")
+    calls = store.calls()
+    store.close()
+    assert len(calls) == 7 and {c.backend for c in calls} == {"openai-batch"}
+    usage = Usage(prompt_tokens=calls[0].prompt_tokens, completion_tokens=calls[0].completion_tokens)
+    full = cost_usd("openai", "gpt-4o-mini", usage)
+    assert full and calls[0].cost_usd == pytest.approx(full / 2)
+    assert "openai batch" in capsys.readouterr().err
+
+
+def test_reask_direct(tmp_path: Path) -> None:
+    src = _write_input(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    with BatchServer(handler=_handler(reask={0, 1})) as srv:
+        assert _run(src, out, srv, "--reask-direct") == 0
+    assert len(srv.created) == 1
+    assert sorted(_number(b) for b in srv.chat_requests) == [0, 1]
+    assert all(len(b["messages"]) == 3 for b in srv.chat_requests)  # the re-ask, not a fresh ask
+    assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
+    store = Store(tmp_path / "store.db")
+    backends = sorted(c.backend for c in store.calls())
+    store.close()
+    assert backends == ["openai", "openai", "openai-batch", "openai-batch", "openai-batch"]
+
+
+def test_failed_batch_then_resume(tmp_path: Path) -> None:
+    src = _write_input(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    with BatchServer(handler=_handler(), plans=[BatchPlan(outcome="failed")]) as srv:
+        assert _run(src, out, srv) == 1
+        failed = _lines(tmp_path / "out.failed.jsonl")
+        assert sorted(r["id"] for r in failed) == ["a0", "a1", "a2"]
+        assert {r["cause"] for r in failed} == {"batch_failed"}
+        assert "scripted validation failure" in failed[0]["message"]
+        assert _lines(out) == []
+        # the job is finished; --resume starts the next generation for what is not in OUT
+        assert _run(src, out, srv, "--resume") == 0
+    assert len(srv.created) == 2
+    assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
+
+
+def test_expired_batch_keeps_what_finished(tmp_path: Path) -> None:
+    src = _write_input(tmp_path / "in.jsonl", 4)
+    out = tmp_path / "out.jsonl"
+    with BatchServer(handler=_handler(), plans=[BatchPlan(outcome="expired", expire_after=2,
+                                                          per_poll=1)]) as srv:
+        assert _run(src, out, srv) == 1
+        assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1"]
+        failed = _lines(tmp_path / "out.failed.jsonl")
+        assert sorted(r["id"] for r in failed) == ["a2", "a3"]
+        assert {r["cause"] for r in failed} == {"batch_expired"}
+        assert _run(src, out, srv, "--resume") == 0
+        assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a2", "a3"]
+    ids = [r["id"] for r in _lines(out)]
+    assert sorted(ids) == ["a0", "a1", "a2", "a3"] and len(ids) == 4
+
+
+def test_crash_between_create_and_record_is_not_submitted_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process dies right after the provider created the batch, before the store knew its
+    id: the rerun finds it by its metadata instead of creating another."""
+    src = _write_input(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    real_save = Store.save_batch_round
+
+    class Crash(BaseException):
+        pass
+
+    def crashing_save(self: Store, entry: Any) -> None:
+        if entry.batch_id is not None:
+            raise Crash
+        real_save(self, entry)
+
+    with BatchServer(handler=_handler()) as srv:
+        monkeypatch.setattr(Store, "save_batch_round", crashing_save)
+        with pytest.raises(Crash):
+            _run(src, out, srv)
+        monkeypatch.setattr(Store, "save_batch_round", real_save)
+        assert len(srv.created) == 1 and _lines(out) == []
+        assert _run(src, out, srv, "--resume") == 0
+    assert len(srv.created) == 1 and len(srv.uploads) == 1
+    assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
+
+
+def test_resume_after_a_killed_process_picks_up_the_same_batch(tmp_path: Path) -> None:
+    """SIGKILL while polling; --resume polls the same batch, submits nothing new, writes each
+    id once."""
+    src = _write_input(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "SUMMARIZER_STORE": str(tmp_path / "store.db"),
+           "SUMMARIZER_TRANSPORT_RETRIES": "0"}
+    with BatchServer(handler=_handler(reask={3})) as srv:
+        srv.paused = True  # the batch stays "validating" until the process is gone
+        cmd = [sys.executable, "-m", "summarizer", "batch", str(src), "-o", str(out), "--via",
+               "openai-batch", "--base-url", srv.base_url, "--model", "gpt-4o-mini", "--mode",
+               "tools", "--poll-interval", "0.05", "--no-progress"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and srv.retrieves < 2:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        assert srv.retrieves >= 2 and len(srv.created) == 1
+        srv.paused = False
+        assert _run(src, out, srv, "--resume") == 0
+    assert len(srv.uploads) == 2 and len(srv.created) == 2  # round 1 once, round 2 (a3's re-ask)
+    assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a3"]
+    ids = [r["id"] for r in _lines(out)]
+    assert sorted(ids) == [f"a{i}" for i in range(5)] and len(ids) == 5
