@@ -284,6 +284,33 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
+def _via_ray(
+    source: Path, out: Path, *, settings: Settings, address: str, endpoints: list[str],
+    resume: bool, failures: Path | None, output_format: str, threads: int,
+    actors_per_endpoint: int, strict: bool, language: str | None, console: Console,
+) -> None:
+    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch_ray`)."""
+    from ..batch_ray import run
+
+    if out.exists() and not out.is_dir():
+        console.print(f"summarizer: error: with --ray, OUT is a folder of shards; {out} is a file",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if out.is_dir() and any(out.iterdir()) and not resume:
+        console.print(f"summarizer: error: {out} has shards; pass --resume to skip their ids, or "
+                      "choose another --out", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    summary = run(source, out, endpoints=endpoints, settings=settings,
+                  address=None if address == "local" else address, failures=failures,
+                  output_format=output_format, actors_per_endpoint=actors_per_endpoint,
+                  threads_per_actor=threads, strict=strict, language=language)
+    console.print(
+        f"{summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped; {summary.shards} "
+        f"new shard(s) in {out}, {summary.elapsed_s:.1f} s", highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 def _via_openai_batch(
     ids: list[str], items: list[BatchItem], *, settings: Settings, options: dict[str, Any],
     store: Store, out: Path, done: set[str], on_result: Any, bar: Progress,
@@ -346,6 +373,10 @@ def batch(
     via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
     reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),
+    ray: str | None = typer.Option(None, "--ray", metavar="ADDRESS", help="Run on Ray Data: 'local' starts Ray here; 'auto' or ray://HOST:10001 joins a cluster. OUT is then a folder of shards."),
+    endpoint: list[str] = typer.Option([], "--endpoint", help="--ray: an OpenAI-compatible base URL; repeat for a fleet (actors are spread round-robin)."),
+    actors_per_endpoint: int = typer.Option(1, "--actors-per-endpoint", min=1, help="--ray: actors per endpoint (each runs --concurrency articles at once)."),
+    output_format: str = typer.Option("jsonl", "--output-format", help="--ray: shard format, jsonl or parquet."),
 ) -> None:
     """Analyse many articles; every finished one is saved at once, so a run can be resumed.
 
@@ -358,8 +389,14 @@ def batch(
         model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
     )
-    failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
     console = Console(stderr=True)
+    if ray is not None:
+        _via_ray(source, out, settings=settings, address=ray, endpoints=endpoint, resume=resume,
+                 failures=failures, output_format=output_format, threads=concurrency,
+                 actors_per_endpoint=actors_per_endpoint, strict=not lenient,
+                 language=language, console=console)
+        return
+    failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
     if out.exists() and out.stat().st_size > 0 and not resume:
         console.print(f"summarizer: error: {out} exists; pass --resume to continue it, or choose "
                       "another --out", style=None, highlight=False, soft_wrap=True)
