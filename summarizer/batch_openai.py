@@ -1,33 +1,37 @@
 """Bulk analysis through the OpenAI Batch API (half the price, no rate limits, within 24 h).
 
-:func:`run_openai_batch` drives the pipeline's ask loop (:meth:`Summarizer.first_request`,
-:meth:`Summarizer.accept`, :meth:`Summarizer.truncated`) over provider batches instead of
-one HTTP call per attempt:
+:func:`run_openai_batch` runs the ordinary pipeline — :meth:`Summarizer.analyze_document`
+and its one ask loop, unchanged — on a :class:`ReplayBackend` instead of a live endpoint.
+The k-th model call of an article is answered from the batch results downloaded so far; the
+first call without an answer is *deferred*: its request (exactly the chat-completions body
+the direct path sends, :meth:`OpenAIBackend.request_body`) goes into the next batch, with
+``custom_id`` = the article id for its first call and ``ID#k`` for call k. Rounds:
 
-1. the first request of every article — exactly the chat-completions body the direct path
-   sends (:meth:`OpenAIBackend.request_body`), ``custom_id`` = the article id — is written
-   as Batch JSONL, uploaded (``purpose="batch"``) and submitted to ``/v1/chat/completions``;
-2. the batch is polled until it is ``completed``, ``failed``, ``expired`` or ``cancelled``;
-3. the output and error files are downloaded and every answer goes through the normal
-   parsing, grounding and verification (:meth:`Summarizer.accept`);
-4. articles whose answer needs a re-ask (or more tokens) form the next round: another batch
-   (default) or the direct path (``reask_direct=True``); until no article is left open.
+1. run every open article until it finishes (a verified analysis, or an error) or defers
+   a call; write the deferred requests as Batch JSONL, upload it (``purpose="batch"``) and
+   create a batch on ``/v1/chat/completions`` (``completion_window="24h"``);
+2. poll the batch until ``completed``, ``failed``, ``expired`` or ``cancelled``, then
+   download its output and error files;
+3. run the open articles again with those answers: each answer is parsed, grounded and
+   verified by the normal code; an article that needs a re-ask (or a larger token budget)
+   defers its next call into round 2 — or, with ``reask_direct=True``, makes it directly.
 
-Resumable: the job (one per ``OUT`` file and generation) and each round's input file id,
-batch id and status live in the store (:class:`~summarizer.store.BatchRound`), written
-*before* each step that creates something at the provider, so a rerun after a crash picks
-up the same batches and never submits a round twice (a batch created just before a crash
-is found again by its ``metadata``). Replaying a round re-grounds its downloaded answers —
-grounding is deterministic — instead of storing the loop's state. Costs are logged at batch
-prices (backend ``openai-batch`` in :mod:`summarizer.pricing`).
+Replaying is deterministic (the same answers give the same next request), so no loop state
+is stored: the job (one per ``OUT`` file and generation) and each round's custom ids, input
+file id, batch id and status live in the store (:class:`~summarizer.store.BatchRound`),
+each written *before* the next step that creates something at the provider. A rerun picks
+up the same batches and never submits a round twice (a batch created just before a crash is
+found again by its ``metadata``); calls answered in rounds already processed are not logged
+again. Costs are logged at batch prices (backend ``openai-batch``, :mod:`summarizer.pricing`).
 
-Articles longer than ``Settings.chunk_chars`` need the chunked path (several dependent
-calls): they go through the direct path.
+Articles longer than ``Settings.chunk_chars`` take the chunked path: they go through the
+direct path.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,10 +45,10 @@ from .backends.base import Completion, CompletionRequest
 from .backends.openai_compat import OpenAIBackend
 from .batch import ItemError, ItemResult
 from .document import Document
-from .errors import ConfigurationError, ProviderError, SummarizerError, TruncatedOutputError
+from .errors import ConfigurationError, ProviderError, TruncatedOutputError
 from .language import detect_language
 from .models import ArticleAnalysis, Usage
-from .pipeline import AskState, AttemptRecord, Summarizer
+from .pipeline import AttemptRecord, Summarizer
 from .pricing import cost_usd
 from .settings import Settings
 from .store import BatchRound, Store
@@ -55,6 +59,8 @@ __all__ = [
     "BatchBackend",
     "BatchProgress",
     "BatchRunSummary",
+    "ReplayBackend",
+    "custom_id",
     "make_summarizers",
     "run_openai_batch",
 ]
@@ -123,7 +129,7 @@ class BatchBackend:
 def make_summarizers(
     settings: Settings, *, client: openai.OpenAI | None = None, **options: Any
 ) -> tuple[Summarizer, Summarizer, openai.OpenAI]:
-    """A Summarizer on :class:`BatchBackend` and one on the direct backend, sharing one
+    """A Summarizer on a :class:`ReplayBackend` and one on the direct backend, sharing one
     ``openai`` client (``options``: ``strict``, ``language``, ``cache``, ``on_call``)."""
     if not settings.model:
         raise ConfigurationError("the Batch API needs a model", hint="pass --model, e.g. gpt-4o-mini")
@@ -133,8 +139,8 @@ def make_summarizers(
     direct = OpenAIBackend(model=settings.model, base_url=settings.base_url, api_key=key,
                            mode=settings.mode, client=client,
                            transport_retries=settings.transport_retries)
-    batch_backend = BatchBackend(direct, settings.mode)
-    return (Summarizer(backend=batch_backend, settings=settings, **options),
+    replay = ReplayBackend(BatchBackend(direct, settings.mode))
+    return (Summarizer(backend=replay, settings=settings, **options),  # type: ignore[arg-type]
             Summarizer(backend=direct, settings=settings, **options), client)
 
 
@@ -146,7 +152,8 @@ class BatchProgress(Protocol):
 
 @dataclass
 class BatchRunSummary:
-    """What a run did: rounds it went through, batches it created, per-status counts."""
+    """What a run did: rounds it went through, batches it created or resumed, and how many
+    articles took the direct path."""
 
     job: str = ""
     rounds: int = 0
@@ -156,20 +163,92 @@ class BatchRunSummary:
     direct: int = 0
 
 
+class _Deferred(BaseException):
+    """Raised out of the ask loop by :class:`ReplayBackend` (a BaseException, so no
+    ``except Exception`` in the pipeline can swallow it)."""
+
+    def __init__(self, k: int, request: CompletionRequest) -> None:
+        self.k = k
+        self.request = request
+        super().__init__(f"call {k} deferred to the next batch")
+
+
 @dataclass
-class _Open:
+class _Answer:
+    record: dict[str, Any] | None
+    status: str  # the batch's final status
+    error: ProviderError | None = None  # the whole batch failed
+    logged: bool = False
+
+
+@dataclass
+class _Item:
     index: int
     id: str
     doc: Document
-    state: AskState
-    request: CompletionRequest
+    answers: dict[int, _Answer] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
 
 
-def _provider_error_from_batch(batch: Any, backend: str) -> ProviderError:
-    errors = getattr(getattr(batch, "errors", None), "data", None) or []
-    detail = "; ".join(f"{e.code}: {e.message}" for e in errors[:3]) or "no detail given"
-    return ProviderError(f"the batch {batch.id} failed: {detail}"[:400], backend=backend,
-                         cause="batch_failed")
+def custom_id(item_id: str, k: int) -> str:
+    """The Batch ``custom_id`` of an article's k-th model call: the id, then ``ID#k``."""
+    return item_id if k == 1 else f"{item_id}#{k}"
+
+
+class ReplayBackend:
+    """A backend that answers from batch results: call k of the current article (one per
+    thread, set by :meth:`use`) gets its downloaded answer; the first call without one raises
+    :class:`_Deferred` — or, with ``fallthrough``, is sent to that backend directly.
+
+    ``name`` is ``openai-batch`` except right after a direct call, so the call log prices
+    each call by how it was made.
+    """
+
+    def __init__(self, batch: BatchBackend) -> None:
+        self.batch = batch
+        self.model = batch.model
+        self._local = threading.local()
+
+    @property
+    def name(self) -> str:
+        return "openai" if getattr(self._local, "direct", False) else BatchBackend.name
+
+    def use(self, item: _Item, fallthrough: OpenAIBackend | None = None) -> None:
+        self._local.item = item
+        self._local.k = 0
+        self._local.direct = False
+        self._local.fallthrough = fallthrough
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        local = self._local
+        local.k += 1
+        local.direct = False
+        answer = local.item.answers.get(local.k)
+        if answer is None:
+            if local.fallthrough is None:
+                raise _Deferred(local.k, request)
+            local.direct = True
+            return local.fallthrough.complete(request)  # type: ignore[no-any-return]
+        if answer.error is not None:
+            raise answer.error
+        return self.batch.parse(answer.record, max_tokens=request.max_tokens, status=answer.status)
+
+
+class _LogFilter:
+    """Forwards the call records of answers not logged yet (a replay re-makes every call)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self._local = threading.local()
+
+    def use(self, already: int) -> None:
+        self._local.seen = 0
+        self._local.already = already
+
+    def __call__(self, record: AttemptRecord) -> None:
+        self._local.seen += 1
+        if self._local.seen > self._local.already and self.inner is not None:
+            self.inner(record)
 
 
 def run_openai_batch(
@@ -187,23 +266,27 @@ def run_openai_batch(
     poll_s: float = 30.0,
     progress: BatchProgress | None = None,
     concurrency: int = 8,
+    strict: bool | None = None,
 ) -> BatchRunSummary:
     """Analyse ``docs`` (prepared, unique ``ids``) through the Batch API; see the module doc.
 
-    ``on_result`` gets one :class:`ItemResult` per article finished *in this run* (ids in
-    ``done`` are skipped, and ``done`` is extended as results arrive). Items whose round was
-    already processed by an earlier, interrupted run are re-grounded silently: no calls are
-    logged again and their failures are not reported twice.
+    ``summarizer`` must be on a :class:`ReplayBackend` (see :func:`make_summarizers`);
+    ``direct`` (on the live backend) runs articles that need the chunked path and, with
+    ``reask_direct``, every call after the first batch. ``on_result`` gets one
+    :class:`ItemResult` per article finished in this run; ids in ``done`` are skipped and
+    ``done`` grows as results arrive. ``concurrency`` threads re-run the pipeline on answers.
 
     Raises:
         ConfigurationError: the job for ``job_key`` was started with another model or mode.
-        ProviderError: the provider could not be reached while uploading, creating,
+        ProviderError: the Batch API could not be reached while uploading, creating,
             polling or downloading (rerun to continue: nothing is lost).
     """
-    backend = summarizer.backend
-    if not isinstance(backend, BatchBackend):
-        raise ConfigurationError("run_openai_batch needs a Summarizer on a BatchBackend",
+    replay = summarizer.backend
+    if not isinstance(replay, ReplayBackend):
+        raise ConfigurationError("run_openai_batch needs a Summarizer on a ReplayBackend",
                                  hint="build both with make_summarizers()")
+    backend = replay.batch
+    strict = summarizer.strict if strict is None else strict
     done = set() if done is None else done
     summary = BatchRunSummary()
     job = store.batch_job(job_key, model=backend.model, mode=backend.mode)
@@ -213,26 +296,11 @@ def run_openai_batch(
             hint="resume with the same --model and --mode, or write to another --out",
         )
     summary.job = job.job
+    log = _LogFilter(summarizer.on_call)
+    summarizer.on_call = log
+    live = direct.backend if direct is not None and isinstance(direct.backend, OpenAIBackend) else None
 
-    def emit(item: _Open, analysis: ArticleAnalysis | None, exc: BaseException | None) -> None:
-        if item.id in done:
-            return
-        usage = item.state.usage
-        result = ItemResult(
-            index=item.index, id=item.id, analysis=analysis,
-            error=ItemError.from_exception(exc) if exc is not None else None,
-            calls=item.state.attempts, usage=usage,
-            cost_usd=cost_usd(backend.name, backend.model, usage),
-            latency_s=round(time.perf_counter() - item.state.started, 6),
-        )
-        if analysis is not None:
-            done.add(item.id)
-            if summarizer.cache is not None:
-                summarizer.cache.put(summarizer.cache_key(item.doc), analysis)
-        on_result(result)
-
-    # -- round 0: cache hits, long articles, first requests ----------------------------------
-    opened: dict[str, _Open] = {}
+    opened: dict[str, _Item] = {}
     long_docs: list[tuple[int, str, Document]] = []
     for index, (item_id, doc) in enumerate(zip(ids, docs, strict=True)):
         if item_id in done:
@@ -245,98 +313,132 @@ def run_openai_batch(
             continue
         if doc.language is None:
             doc.language = detect_language(doc.text)
-        if len(doc.text) > summarizer.settings.chunk_chars:
+        if len(doc.text) > summarizer.settings.chunk_chars and not summarizer.settings.no_model:
             long_docs.append((index, item_id, doc))
-            continue
-        request, state = summarizer.first_request(doc)
-        opened[item_id] = _Open(index, item_id, doc, state, request)
+        else:
+            opened[item_id] = _Item(index, item_id, doc)
     if long_docs:
         _run_direct_long(long_docs, direct, on_result, done, concurrency)
         summary.direct += len(long_docs)
 
-    # -- rounds --------------------------------------------------------------------------
-    round_no = 0
-    while opened:
-        round_no += 1
-        entry = store.batch_round(job.job, round_no)
-        if entry is None:
-            entry = BatchRound(job=job.job, round=round_no, custom_ids=list(opened))
-            store.save_batch_round(entry)
-        members = [opened[i] for i in entry.custom_ids if i in opened]
-        later = {i: item for i, item in opened.items() if i not in set(entry.custom_ids)}
-        replay = entry.status == "processed"
-        if members and not replay:
-            batch = _submit_and_wait(client, store, entry, members, backend, summary,
-                                     poll_s=poll_s, progress=progress)
-            records = _download(client, batch)
-            status = batch.status
-            failed_whole = _provider_error_from_batch(batch, backend.name) if status == "failed" else None
-        elif members:
-            batch = client.batches.retrieve(entry.batch_id) if entry.batch_id else None
+    def attempt(item: _Item, fallthrough: OpenAIBackend | None) -> tuple[_Item, Any]:
+        """Run the pipeline on the answers so far: an analysis, an error, or a _Deferred."""
+        replay.use(item, fallthrough)
+        log.use(sum(1 for a in item.answers.values() if a.logged))
+        try:
+            outcome: Any = summarizer.analyze_document(item.doc, strict=strict)
+        except _Deferred as deferred:
+            outcome = deferred
+        except Exception as exc:  # one article's failure is data
+            outcome = exc
+        return item, outcome
+
+    def finish(item: _Item, outcome: Any) -> None:
+        analysis = outcome if isinstance(outcome, ArticleAnalysis) else None
+        error = ItemError.from_exception(outcome) if analysis is None else None
+        calls = len(item.answers)
+        usage = analysis.meta.usage if analysis is not None else _answered_usage(item)
+        result = ItemResult(
+            index=item.index, id=item.id, analysis=analysis, error=error, calls=calls,
+            usage=usage, cost_usd=cost_usd(backend.name, backend.model, usage),
+            latency_s=round(time.perf_counter() - item.started, 6),
+        )
+        del opened[item.id]
+        if item.id in done:
+            return
+        if analysis is not None:
+            done.add(item.id)
+            if summarizer.cache is not None:
+                summarizer.cache.put(summarizer.cache_key(item.doc), analysis)
+        on_result(result)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="summarizer-obatch")
+    try:
+        round_no = 0
+        previous: BatchRound | None = None
+        while opened:
+            round_no += 1
+            fallthrough = live if reask_direct and round_no > 1 else None
+            deferred: dict[str, _Deferred] = {}
+            attempted = len(opened)
+            for item, outcome in pool.map(lambda it: attempt(it, fallthrough), list(opened.values())):
+                for answer in item.answers.values():
+                    answer.logged = True
+                if isinstance(outcome, _Deferred):
+                    deferred[item.id] = outcome
+                else:
+                    finish(item, outcome)
+            if previous is not None and previous.status != "processed":
+                previous.status = "processed"  # its answers are used and logged
+                store.save_batch_round(previous)
+            if fallthrough is not None:
+                summary.direct += attempted  # their calls after round 1 were made directly
+            if not deferred:
+                break
+            entry = store.batch_round(job.job, round_no)
+            if entry is None:
+                entry = BatchRound(job=job.job, round=round_no,
+                                   custom_ids=[custom_id(i, d.k) for i, d in deferred.items()])
+                store.save_batch_round(entry)
+            members = {cid: _split(cid, opened) for cid in entry.custom_ids}
+            requests = {cid: deferred[m[0]].request for cid, m in members.items()
+                        if m is not None and m[0] in deferred and deferred[m[0]].k == m[1]}
+            if entry.status == "processed":
+                batch = client.batches.retrieve(entry.batch_id) if entry.batch_id else None
+                summary.reused += [entry.batch_id] if entry.batch_id else []
+            else:
+                batch = _submit_and_wait(client, store, entry, requests, backend, summary,
+                                         poll_s=poll_s, progress=progress)
             records = _download(client, batch) if batch is not None else {}
             status = batch.status if batch is not None else "failed"
-            failed_whole = (_provider_error_from_batch(batch, backend.name)
-                            if batch is not None and status == "failed" else None)
-        else:
-            records, status, failed_whole = {}, "completed", None
-        summary.rounds = round_no
-        observer = summarizer.on_call
-        if replay:
-            summarizer.on_call = None  # these calls are in the log already
-        following: dict[str, _Open] = {}
-        try:
-            for item in members:
-                if item.id in done:
+            whole = (_provider_error_from_batch(batch, backend.name)
+                     if batch is not None and status == "failed" else None)
+            for cid, member in members.items():
+                if member is None or member[0] not in opened:
                     continue
-                try:
-                    if failed_whole is not None:
-                        raise failed_whole
-                    completion = backend.parse(records.get(item.id), max_tokens=item.request.max_tokens,
-                                               status=status)
-                    result, request, item.state = summarizer.accept(item.doc, completion, item.state)
-                except TruncatedOutputError as exc:
-                    try:
-                        item.request = summarizer.truncated(item.doc, exc, item.state)
-                    except TruncatedOutputError as final:
-                        if not replay:
-                            emit(item, None, final)
-                        continue
-                    following[item.id] = item
-                    continue
-                except SummarizerError as exc:
-                    if isinstance(exc, ProviderError) and exc.status_code is not None:
-                        item.state.attempts += 1  # the provider ran it and answered an error
-                        if summarizer.on_call is not None:
-                            summarizer.on_call(AttemptRecord(
-                                backend=backend.name, model=backend.model,
-                                prompt=summarizer.template.ref, attempt=item.state.attempts,
-                                usage=Usage(), latency_s=0.0, outcome="provider_error",
-                                error=f"ProviderError: {str(exc)[:300]}", doc_id=item.id))
-                    if not replay:
-                        emit(item, None, exc)
-                    continue
-                if result is not None:
-                    emit(item, result, None)
-                else:
-                    assert request is not None
-                    item.request = request
-                    following[item.id] = item
-        finally:
-            summarizer.on_call = observer
-        if not replay:
-            entry.status = "processed"
-            store.save_batch_round(entry)
-        opened = {**following, **later}
-        if opened and reask_direct and direct is not None:
-            _run_direct_reasks(list(opened.values()), direct, emit, concurrency)
-            summary.direct += len(opened)
-            opened = {}
+                item_id, k = member
+                opened[item_id].answers[k] = _Answer(
+                    record=records.get(cid), status=status, error=whole,
+                    logged=entry.status == "processed")
+            summary.rounds = round_no
+            previous = entry
+    finally:
+        pool.shutdown(wait=True)
+        summarizer.on_call = log.inner
     store.finish_batch_job(job.job)
     return summary
 
 
+def _provider_error_from_batch(batch: Any, backend: str) -> ProviderError:
+    errors = getattr(getattr(batch, "errors", None), "data", None) or []
+    detail = "; ".join(f"{e.code}: {e.message}" for e in errors[:3]) or "no detail given"
+    return ProviderError(f"the batch {batch.id} failed: {detail}"[:400], backend=backend,
+                         cause="batch_failed")
+
+
+def _split(cid: str, opened: dict[str, _Item]) -> tuple[str, int] | None:
+    """``custom_id`` back to (article id, call number); ``None`` for an article not open."""
+    if cid in opened:
+        return cid, 1
+    head, _, tail = cid.rpartition("#")
+    if head in opened and tail.isdigit():
+        return head, int(tail)
+    return None
+
+
+def _answered_usage(item: _Item) -> Usage:
+    total = Usage()
+    for answer in item.answers.values():
+        body = ((answer.record or {}).get("response") or {}).get("body") or {}
+        usage = body.get("usage") if isinstance(body, dict) else None
+        if usage:
+            total = total + Usage(prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                                  completion_tokens=int(usage.get("completion_tokens") or 0))
+    return total
+
+
 def _submit_and_wait(
-    client: openai.OpenAI, store: Store, entry: BatchRound, members: list[_Open],
+    client: openai.OpenAI, store: Store, entry: BatchRound, requests: dict[str, CompletionRequest],
     backend: BatchBackend, summary: BatchRunSummary, *, poll_s: float,
     progress: BatchProgress | None,
 ) -> Any:
@@ -349,8 +451,8 @@ def _submit_and_wait(
                 entry.batch_id, entry.status = found.id, found.status
                 store.save_batch_round(entry)
         if entry.input_file_id is None:
-            data = "".join(json.dumps(backend.line(m.id, m.request), ensure_ascii=False) + "\n"
-                           for m in members).encode()
+            data = "".join(json.dumps(backend.line(cid, requests[cid]), ensure_ascii=False) + "\n"
+                           for cid in entry.custom_ids if cid in requests).encode()
             uploaded = client.files.create(file=(f"{entry.job}-r{entry.round}.jsonl", data,
                                                  "application/jsonl"), purpose="batch")
             entry.input_file_id, entry.status = uploaded.id, "uploaded"
@@ -369,7 +471,7 @@ def _submit_and_wait(
             if progress is not None:
                 progress(entry.round, batch.status,
                          (counts.completed + counts.failed) if counts else 0,
-                         counts.total if counts else len(members))
+                         counts.total if counts else len(requests))
             if batch.status != entry.status:
                 entry.status = batch.status
                 entry.output_file_id, entry.error_file_id = batch.output_file_id, batch.error_file_id
@@ -405,22 +507,6 @@ def _download(client: openai.OpenAI, batch: Any) -> dict[str, dict[str, Any]]:
                 record = json.loads(raw)
                 records[str(record.get("custom_id"))] = record
     return records
-
-
-def _run_direct_reasks(
-    items: list[_Open], direct: Summarizer, emit: Callable[[_Open, ArticleAnalysis | None,
-                                                            BaseException | None], None],
-    concurrency: int,
-) -> None:
-    def one(item: _Open) -> tuple[_Open, ArticleAnalysis | None, BaseException | None]:
-        try:
-            return item, direct.continue_document(item.doc, item.request, item.state), None
-        except Exception as exc:  # one item's failure is data
-            return item, None, exc
-
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(items)))) as pool:
-        for item, analysis, exc in pool.map(one, items):
-            emit(item, analysis, exc)
 
 
 def _run_direct_long(

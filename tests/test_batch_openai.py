@@ -16,27 +16,28 @@ from typing import Any
 
 import pytest
 
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.batch_openai import BatchBackend
 from summarizer.cli import main
-from summarizer.pricing import cost_usd
 from summarizer.models import Usage
-from summarizer.pipeline import Summarizer
-from summarizer.settings import Settings
+from summarizer.pricing import cost_usd
 from summarizer.store import Store
 from summarizer.testing import Reply, ScriptedServer
 from summarizer.testing.batch_server import BatchPlan, BatchServer
 
-GOOD = {
-    "h": "Council approves budget",
-    "a": "The city council approved the budget.",
-    "k": [{"x": "The city council approved the budget on Monday.", "e": [1]}],
-    "c": [],
-    "s": [],
-}
-# cites a sentence the article does not have: grounding rejects it, the pipeline re-asks
-UNGROUNDED = {**GOOD, "k": [{"x": "The council approved the budget.", "e": [42]}]}
+def _good(n: int) -> dict[str, Any]:
+    """A verified summary of article ``n`` (three key points for its three sentences)."""
+    return {
+        "h": "Council approves budget",
+        "a": "The city council approved the budget.",
+        "k": [{"x": "The city council approved the budget on Monday.", "e": [1]},
+              {"x": f"The vote was {n} to 3.", "e": [2]},
+              {"x": "Residents will see new parks next year.", "e": [3]}],
+    }
+
+
+def _ungrounded(n: int) -> dict[str, Any]:
+    """Cites a sentence the article does not have: rejected, so the pipeline re-asks."""
+    good = _good(n)
+    return {**good, "k": [{"x": "The council approved the budget.", "e": [42]}, *good["k"][1:]]}
 
 
 def _article(i: int) -> str:
@@ -45,8 +46,8 @@ def _article(i: int) -> str:
 
 
 def _number(body: dict[str, Any]) -> int:
-    user = body["messages"][1]["content"]
-    return int(user.split("The vote was ")[1].split(" ")[0])
+    text = " ".join(str(m.get("content")) for m in body["messages"])
+    return int(text.split("The vote was ")[1].split(" ")[0])
 
 
 def _handler(*, fail: set[int] = frozenset(), reask: set[int] = frozenset()) -> Any:  # type: ignore[assignment]
@@ -56,10 +57,10 @@ def _handler(*, fail: set[int] = frozenset(), reask: set[int] = frozenset()) -> 
             return Reply(status=500, body={"error": {"message": "scripted outage"}})
         first = len(body["messages"]) == 2
         if n in reask and first:
-            return Reply(content=UNGROUNDED)
-        if n in reask:  # the re-ask asks for replacement key points only
-            return Reply(content={"k": GOOD["k"], "c": [], "s": []})
-        return Reply(content=GOOD)
+            return Reply(content=_ungrounded(n))
+        if n in reask:  # the re-ask asks for the rejected key point only
+            return Reply(content={"k": _good(n)["k"][:1]})
+        return Reply(content=_good(n))
 
     return handle
 
@@ -88,20 +89,20 @@ def _fast_failures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUMMARIZER_TRANSPORT_RETRIES", "0")
 
 
-def test_batch_lines_are_the_direct_requests() -> None:
-    """The body of a Batch line is byte for byte what the direct path POSTs."""
-    settings = Settings(model="gpt-4o-mini", mode="tools")
-    with ScriptedServer(default=Reply(content=GOOD)) as srv:
-        direct = OpenAIBackend(model="gpt-4o-mini", base_url=srv.base_url, mode="tools")
-        summarizer = Summarizer(backend=direct, settings=settings)
-        doc = summarizer.prepare(_article(1), id="a1")
-        request, _ = summarizer.first_request(doc)
-        summarizer.summarize(_article(1), id="a1")
-        line = BatchBackend(direct, "tools").line("a1", request)
-        direct.close()
-    assert line["custom_id"] == "a1" and line["url"] == "/v1/chat/completions"
-    assert line["body"] == srv.requests[0]
-    assert line["body"]["tools"][0]["function"]["name"] and line["body"]["seed"] == 0
+def test_batch_lines_are_the_direct_requests(tmp_path: Path) -> None:
+    """The body of a Batch line is exactly what the direct path POSTs for the same article."""
+    src = _write_input(tmp_path / "in.jsonl", 1)
+    with BatchServer(handler=_handler()) as srv:
+        assert _run(src, tmp_path / "out.jsonl", srv) == 0
+        (line,) = srv.requests_in(srv.created[0])
+    with ScriptedServer(handler=_handler()) as direct:
+        assert main(["batch", str(src), "-o", str(tmp_path / "direct.jsonl"), "--base-url",
+                     direct.base_url, "--model", "gpt-4o-mini", "--mode", "tools",
+                     "--no-cache"]) == 0
+    assert line["custom_id"] == "a0" and line["method"] == "POST"
+    assert line["url"] == "/v1/chat/completions"
+    assert line["body"] == direct.requests[0]
+    assert line["body"]["tools"][0]["function"]["name"] and line["body"]["model"] == "gpt-4o-mini"
 
 
 def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,12 +114,12 @@ def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureF
     assert len(srv.uploads) == 2 and len(srv.created) == 2
     first, second = (srv.requests_in(b) for b in srv.created)
     assert [r["custom_id"] for r in first] == [f"a{i}" for i in range(6)]
-    assert [r["custom_id"] for r in second] == ["a2"]
-    assert "42" in second[0]["body"]["messages"][-1]["content"]  # the problem goes back
+    assert [r["custom_id"] for r in second] == ["a2#2"]  # a2's second call
+    assert len(second[0]["body"]["messages"]) == 3  # the re-ask: the problems go back
     ok = {r["id"]: r for r in _lines(out)}
     assert sorted(ok) == ["a0", "a1", "a2", "a3", "a5"]
     assert ok["a2"]["meta"]["attempts"] == 2 and ok["a2"]["meta"]["reasks"] == 1
-    assert ok["a2"]["summary"]["key_points"][0]["evidence"][0]["sentence"] == 1
+    assert {kp["evidence"][0]["sentence"] for kp in ok["a2"]["summary"]["key_points"]} == {1, 2, 3}
     assert all(r["meta"]["backend"] == "openai-batch" for r in ok.values())
     (failure,) = _lines(tmp_path / "out.failed.jsonl")
     assert failure["id"] == "a4" and failure["cause"] == "server_error"
@@ -232,6 +233,6 @@ def test_resume_after_a_killed_process_picks_up_the_same_batch(tmp_path: Path) -
         srv.paused = False
         assert _run(src, out, srv, "--resume") == 0
     assert len(srv.uploads) == 2 and len(srv.created) == 2  # round 1 once, round 2 (a3's re-ask)
-    assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a3"]
+    assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a3#2"]
     ids = [r["id"] for r in _lines(out)]
     assert sorted(ids) == [f"a{i}" for i in range(5)] and len(ids) == 5
