@@ -129,9 +129,15 @@ class _Analyser:
         self.endpoint = endpoints[number % len(endpoints)]
         update: dict[str, Any] = {"base_url": self.endpoint} if self.endpoint else {}
         self.settings = settings.model_copy(update=update)
-        self.summarizer = Summarizer(settings=self.settings, strict=strict, language=language)
-        if wrap_backend is not None:
-            self.summarizer.backend = wrap_backend(self.summarizer.backend)
+        backend: Backend | None = None
+        if not self.settings.no_model:
+            from .backends import resolve_backend
+
+            backend = resolve_backend(self.settings)
+            if wrap_backend is not None:
+                backend = wrap_backend(backend)
+        self.summarizer = Summarizer(backend=backend, settings=self.settings, strict=strict,
+                                     language=language)
         self.threads = threads
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
@@ -324,7 +330,8 @@ def run(
         out: the output folder of shards (created; earlier shards are kept and their ids
             skipped).
         endpoints: OpenAI-compatible base URLs (vLLM, llama.cpp server, ...); one actor
-            pool spread over them. Empty: every actor uses ``settings`` as they are.
+            pool spread over them. Empty: every actor uses ``settings`` as they are — with
+            ``Settings(no_model=True)`` the parser-only analysis, no endpoint at all.
         settings: model, mode, timeouts, ... (``base_url`` is replaced per endpoint).
         address: ``None`` — use the running Ray or start a local one; ``"auto"`` or
             ``"ray://head:10001"`` — connect to that cluster.
@@ -347,10 +354,10 @@ def run(
     if fmt not in ("jsonl", "parquet"):
         raise ConfigurationError(f"output_format must be jsonl or parquet, not {fmt!r}")
     endpoint_list: list[str | None] = list(endpoints) or [settings.base_url]
-    if endpoint_list == [None] and settings.backend not in ("local", "fake"):
+    if endpoint_list == [None] and not settings.no_model and settings.backend not in ("local", "fake"):
         raise ConfigurationError(
-            "the Ray path needs at least one endpoint",
-            hint="pass --endpoint URL (repeatable), or set --base-url / SUMMARIZER_BASE_URL")
+            "the Ray path needs at least one endpoint (or the parser-only mode)",
+            hint="pass --endpoint URL (repeatable), --base-url, or --no-model")
     started = time.perf_counter()
     out_path = Path(out)
     failures_path = Path(failures) if failures else out_path.with_name(

@@ -17,13 +17,22 @@ from summarizer.models import ArticleAnalysis
 from summarizer.settings import Settings
 from summarizer.testing import Reply, ScriptedServer
 
-GOOD = {
-    "h": "Council approves budget",
-    "a": "The city council approved the budget.",
-    "k": [{"x": "The city council approved the budget on Monday.", "e": [1]}],
-    "c": [],
-    "s": [],
-}
+def _good(n: int) -> dict[str, Any]:
+    """A verified summary of article ``n`` (three key points for its three sentences)."""
+    return {
+        "h": "Council approves budget",
+        "a": "The city council approved the budget.",
+        "k": [{"x": "The city council approved the budget on Monday.", "e": [1]},
+              {"x": f"The vote was {n} to 3.", "e": [2]},
+              {"x": "Residents will see new parks next year.", "e": [3]}],
+    }
+
+
+def _answer(body: dict[str, Any]) -> Reply:
+    text = " ".join(str(m.get("content")) for m in body["messages"])
+    return Reply(content=_good(int(text.split("The vote was ")[1].split(" ")[0])))
+
+
 # Ray itself (not our code) warns about its own deprecated settings as it starts.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 
@@ -77,8 +86,8 @@ def test_fleet_kills_an_actor_and_still_writes_each_id_once(local_ray: Any, tmp_
     out = tmp_path / "out"
     flag = tmp_path / "killed"
     settings = Settings(model="m", mode="tools", transport_retries=0)
-    with ScriptedServer(default=Reply(content=GOOD)) as one, \
-            ScriptedServer(default=Reply(content=GOOD)) as two:
+    with ScriptedServer(handler=_answer) as one, \
+            ScriptedServer(handler=_answer) as two:
         summary = run(src, out, endpoints=[one.base_url, two.base_url], settings=settings,
                       batch_size=6, wrap_backend=exit_on_marker("The vote was 9 ", flag))
         assert flag.exists()  # an actor process died in the middle of its batch
@@ -112,7 +121,7 @@ def test_cli_parquet_in_and_out(local_ray: Any, tmp_path: Path) -> None:
     src = tmp_path / "in.parquet"
     pq.write_table(pa.Table.from_pylist(records), src)
     out = tmp_path / "shards"
-    with ScriptedServer(default=Reply(content=GOOD)) as srv:
+    with ScriptedServer(handler=_answer) as srv:
         args = ["batch", str(src), "-o", str(out), "--ray", "local", "--endpoint", srv.base_url,
                 "--model", "m", "--mode", "tools", "--output-format", "parquet"]
         assert main(args) == 0
@@ -122,4 +131,17 @@ def test_cli_parquet_in_and_out(local_ray: Any, tmp_path: Path) -> None:
     table = pa.concat_tables(pq.read_table(p) for p in sorted(out.glob("*.parquet")))
     assert sorted(table.column("id").to_pylist()) == sorted(r["id"] for r in records)
     analysis = ArticleAnalysis.model_validate_json(table.column("analysis")[0].as_py())
-    assert analysis.summary.headline == GOOD["h"]
+    assert analysis.summary.headline == "Council approves budget"
+
+
+@pytest.mark.slow
+def test_parser_only_fleet_needs_no_endpoint(local_ray: Any, tmp_path: Path) -> None:
+    from summarizer.batch_ray import run
+
+    src = _write_jsonl(tmp_path / "in.jsonl", _records(4))
+    summary = run(src, tmp_path / "out", settings=Settings(no_model=True))
+    assert summary.ok == 4 and summary.failed == 0
+    lines = [json.loads(x) for p in sorted((tmp_path / "out").glob("*.jsonl"))
+             for x in p.read_text().splitlines()]
+    assert sorted(r["id"] for r in lines) == ["a0", "a1", "a2", "a3"]
+    assert all(r["meta"]["usage"]["prompt_tokens"] == 0 and r["summary"]["key_points"] for r in lines)

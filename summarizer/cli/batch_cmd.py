@@ -370,6 +370,7 @@ def batch(
     lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
     progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    no_model: bool = typer.Option(False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
     via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
     reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),
@@ -386,7 +387,7 @@ def batch(
     if via not in ("direct", "openai-batch"):
         raise typer.BadParameter(f"--via must be direct or openai-batch, not {via!r}")
     settings = settings_from_flags(
-        model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
+        no_model=no_model or None, model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
     )
     console = Console(stderr=True)
