@@ -139,6 +139,7 @@ class _Analyser:
         self.summarizer = Summarizer(backend=backend, settings=self.settings, strict=strict,
                                      language=language)
         self.threads = threads
+        self.warm = False
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         ids = [str(i) for i in batch["id"]]
@@ -158,9 +159,16 @@ class _Analyser:
         todo = [n for n in range(len(ids)) if n not in bad]
         results: dict[int, ItemResult] = {
             n: ItemResult(index=n, id=ids[n], error=ItemError.from_exception(exc)) for n, exc in bad.items()}
-        for result in summarize_many([items[n] for n in todo], ids=[ids[n] for n in todo],
-                                     summarizer=self.summarizer, concurrency=self.threads):
-            results[todo[result.index]] = result
+        # The first article of a fresh actor runs alone: the first call imports modules lazily
+        # (httpx, openai, the parser), and threads racing through those imports fail with
+        # "partially initialized module" (seen under load on 2 cores).
+        groups = [todo] if self.warm else [todo[:1], todo[1:]]
+        for group in groups:
+            for result in summarize_many([items[n] for n in group], ids=[ids[n] for n in group],
+                                         summarizer=self.summarizer,
+                                         concurrency=self.threads if self.warm else 1):
+                results[group[result.index]] = result
+            self.warm = True
         ordered = [results[n] for n in range(len(ids))]
         return {
             "id": ids,
