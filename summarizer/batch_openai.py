@@ -41,8 +41,14 @@ from typing import Any, Protocol
 import openai
 from openai.types.chat import ChatCompletion
 
-from .backends.base import Completion, CompletionRequest
-from .backends.openai_compat import OpenAIBackend
+from .backends.base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+)
+from .backends.openai_compat import OpenAIBackend, _top_logprobs, _usage, choice_mass
 from .batch import ItemError, ItemResult
 from .document import Document
 from .errors import ConfigurationError, ProviderError, TruncatedOutputError
@@ -97,9 +103,43 @@ class BatchBackend:
         return {"custom_id": custom_id, "method": "POST", "url": BATCH_ENDPOINT,
                 "body": self.inner.request_body(self.mode, request)}
 
+    def choice_line(self, custom_id: str, request: ChoiceRequest) -> dict[str, Any]:
+        """A Batch line for label scoring: the body of the direct path's logprobs request
+        (:meth:`OpenAIBackend.score_choices`, first try)."""
+        body = {"model": self.model, "messages": request.messages, "max_tokens": 1,
+                "temperature": 0.0, "logprobs": True, "top_logprobs": OpenAIBackend.TOP_LOGPROBS}
+        return {"custom_id": custom_id, "method": "POST", "url": BATCH_ENDPOINT, "body": body}
+
+    def parse_choices(self, record: dict[str, Any] | None, request: ChoiceRequest, *,
+                      status: str) -> ChoiceScores:
+        """Label scores from a batch answer's first-token ``top_logprobs``. Raises
+        :class:`ProviderError` when it has none (the direct path would then ask for a
+        constrained one-word answer; in a batch the stances are left out instead)."""
+        self._check(record, status)
+        assert record is not None
+        completion = ChatCompletion.model_validate(record["response"]["body"])
+        mass = choice_mass(_top_logprobs(completion), request.choices)
+        if not mass:
+            raise ProviderError("the batch answer has no usable logprobs for the labels",
+                                backend=self.name, cause="other")
+        return ChoiceScores(probs=normalize_scores(mass, request.choices), usage=_usage(completion),
+                            model=completion.model or self.model, method="logprobs",
+                            coverage=round(sum(mass.values()), 6))
+
     def parse(self, record: dict[str, Any] | None, *, max_tokens: int, status: str) -> Completion:
         """The :class:`Completion` in one output/error line; raises :class:`ProviderError`
         (or :class:`TruncatedOutputError`) as the direct path would."""
+        self._check(record, status)
+        assert record is not None
+        completion = ChatCompletion.model_validate(record["response"]["body"])
+        try:
+            return self.inner.to_completion(completion, self.mode, max_tokens)
+        except TruncatedOutputError as exc:
+            exc.backend = self.name
+            raise
+
+    def _check(self, record: dict[str, Any] | None, status: str) -> None:
+        """Raise the :class:`ProviderError` a missing or failed answer line stands for."""
         if record is None:
             cause = {"expired": "batch_expired", "cancelled": "batch_cancelled"}.get(status, "other")
             raise ProviderError(f"the batch ended {status} without an answer for this article",
@@ -118,12 +158,6 @@ class BatchBackend:
                      else "auth" if code in (401, 403) else "bad_request")
             raise ProviderError(f"batch request failed ({cause}, HTTP {code}): {message}"[:400],
                                 backend=self.name, cause=cause, status_code=code)
-        completion = ChatCompletion.model_validate(body)
-        try:
-            return self.inner.to_completion(completion, self.mode, max_tokens)
-        except TruncatedOutputError as exc:
-            exc.backend = self.name
-            raise
 
 
 def make_summarizers(
@@ -165,12 +199,12 @@ class BatchRunSummary:
 
 class _Deferred(BaseException):
     """Raised out of the ask loop by :class:`ReplayBackend` (a BaseException, so no
-    ``except Exception`` in the pipeline can swallow it)."""
+    ``except Exception`` in the pipeline can swallow it): the calls, by number, that need
+    answers from the next batch."""
 
-    def __init__(self, k: int, request: CompletionRequest) -> None:
-        self.k = k
-        self.request = request
-        super().__init__(f"call {k} deferred to the next batch")
+    def __init__(self, requests: dict[int, CompletionRequest | ChoiceRequest]) -> None:
+        self.requests = requests
+        super().__init__(f"calls {sorted(requests)} deferred to the next batch")
 
 
 @dataclass
@@ -218,20 +252,47 @@ class ReplayBackend:
         self._local.k = 0
         self._local.direct = False
         self._local.fallthrough = fallthrough
+        self._local.pending = {}
+
+    def pending(self) -> dict[int, CompletionRequest | ChoiceRequest]:
+        """Label requests collected (not yet sent) during the current article's run."""
+        return dict(self._local.pending)
 
     def complete(self, request: CompletionRequest) -> Completion:
         local = self._local
+        if local.pending:  # this call could depend on labels not scored yet: stop here
+            raise _Deferred(dict(local.pending))
         local.k += 1
         local.direct = False
         answer = local.item.answers.get(local.k)
         if answer is None:
             if local.fallthrough is None:
-                raise _Deferred(local.k, request)
+                raise _Deferred({local.k: request})
             local.direct = True
             return local.fallthrough.complete(request)  # type: ignore[no-any-return]
         if answer.error is not None:
             raise answer.error
         return self.batch.parse(answer.record, max_tokens=request.max_tokens, status=answer.status)
+
+    def score_choices(self, request: ChoiceRequest) -> ChoiceScores:
+        """Label scoring (stances) through the same replay. Label requests do not depend on
+        each other, so an unanswered one is collected and answered provisionally (uniform, so
+        it abstains); the article then defers all its collected labels into one batch and
+        its provisional result is discarded."""
+        local = self._local
+        local.k += 1
+        local.direct = False
+        answer = local.item.answers.get(local.k)
+        if answer is None:
+            if local.fallthrough is not None:
+                local.direct = True
+                return local.fallthrough.score_choices(request)  # type: ignore[no-any-return]
+            local.pending[local.k] = request
+            return ChoiceScores(probs=normalize_scores({}, request.choices), model=self.model,
+                                method="logprobs", coverage=0.0)
+        if answer.error is not None:
+            raise answer.error
+        return self.batch.parse_choices(answer.record, request, status=answer.status)
 
 
 class _LogFilter:
@@ -331,6 +392,8 @@ def run_openai_batch(
             outcome = deferred
         except Exception as exc:  # one article's failure is data
             outcome = exc
+        if not isinstance(outcome, _Deferred) and (pending := replay.pending()):
+            outcome = _Deferred(pending)  # provisional labels: the result waits for the batch
         return item, outcome
 
     def finish(item: _Item, outcome: Any) -> None:
@@ -378,11 +441,12 @@ def run_openai_batch(
             entry = store.batch_round(job.job, round_no)
             if entry is None:
                 entry = BatchRound(job=job.job, round=round_no,
-                                   custom_ids=[custom_id(i, d.k) for i, d in deferred.items()])
+                                   custom_ids=[custom_id(i, k) for i, d in deferred.items()
+                                               for k in sorted(d.requests)])
                 store.save_batch_round(entry)
             members = {cid: _split(cid, opened) for cid in entry.custom_ids}
-            requests = {cid: deferred[m[0]].request for cid, m in members.items()
-                        if m is not None and m[0] in deferred and deferred[m[0]].k == m[1]}
+            requests = {cid: deferred[m[0]].requests[m[1]] for cid, m in members.items()
+                        if m is not None and m[0] in deferred and m[1] in deferred[m[0]].requests}
             if entry.status == "processed":
                 batch = client.batches.retrieve(entry.batch_id) if entry.batch_id else None
                 summary.reused += [entry.batch_id] if entry.batch_id else []
@@ -438,7 +502,8 @@ def _answered_usage(item: _Item) -> Usage:
 
 
 def _submit_and_wait(
-    client: openai.OpenAI, store: Store, entry: BatchRound, requests: dict[str, CompletionRequest],
+    client: openai.OpenAI, store: Store, entry: BatchRound,
+    requests: dict[str, CompletionRequest | ChoiceRequest],
     backend: BatchBackend, summary: BatchRunSummary, *, poll_s: float,
     progress: BatchProgress | None,
 ) -> Any:
@@ -451,7 +516,7 @@ def _submit_and_wait(
                 entry.batch_id, entry.status = found.id, found.status
                 store.save_batch_round(entry)
         if entry.input_file_id is None:
-            data = "".join(json.dumps(backend.line(cid, requests[cid]), ensure_ascii=False) + "\n"
+            data = "".join(json.dumps(_line(backend, cid, requests[cid]), ensure_ascii=False) + "\n"
                            for cid in entry.custom_ids if cid in requests).encode()
             uploaded = client.files.create(file=(f"{entry.job}-r{entry.round}.jsonl", data,
                                                  "application/jsonl"), purpose="batch")
@@ -486,6 +551,12 @@ def _submit_and_wait(
             backend=backend.name, cause="connection" if isinstance(exc, openai.APIConnectionError)
             else "other", status_code=getattr(exc, "status_code", None),
         ) from exc
+
+
+def _line(backend: BatchBackend, cid: str, request: CompletionRequest | ChoiceRequest) -> dict[str, Any]:
+    if isinstance(request, ChoiceRequest):
+        return backend.choice_line(cid, request)
+    return backend.line(cid, request)
 
 
 def _find_batch(client: openai.OpenAI, metadata: dict[str, str], input_file_id: str) -> Any | None:

@@ -40,6 +40,9 @@ def _ungrounded(n: int) -> dict[str, Any]:
     return {**good, "k": [{"x": "The council approved the budget.", "e": [42]}, *good["k"][1:]]}
 
 
+LABELS = {"favor": -0.1, "against": -3.0, "neutral": -4.0, "none": -5.0, "mixed": -6.0}
+
+
 def _article(i: int) -> str:
     return (f"The city council approved the budget on Monday. The vote was {i} to 3. "
             "Residents will see new parks next year.")
@@ -52,6 +55,8 @@ def _number(body: dict[str, Any]) -> int:
 
 def _handler(*, fail: set[int] = frozenset(), reask: set[int] = frozenset()) -> Any:  # type: ignore[assignment]
     def handle(body: dict[str, Any]) -> Reply:
+        if body.get("logprobs"):  # a stance label: scored from the first token's logprobs
+            return Reply(content="favor", top_logprobs=LABELS)
         n = _number(body)
         if n in fail:
             return Reply(status=500, body={"error": {"message": "scripted outage"}})
@@ -111,16 +116,25 @@ def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureF
     with BatchServer(handler=_handler(fail={4}, reask={2})) as srv:
         code = _run(src, out, srv)
     assert code == 1  # a4 failed inside the batch
-    assert len(srv.uploads) == 2 and len(srv.created) == 2
-    first, second = (srv.requests_in(b) for b in srv.created)
+    # round 1: every first call; round 2: a2's re-ask and the stance labels of the articles
+    # that are done; round 3: a2's labels
+    assert len(srv.uploads) == 3 and len(srv.created) == 3
+    first, second, third = (srv.requests_in(b) for b in srv.created)
     assert [r["custom_id"] for r in first] == [f"a{i}" for i in range(6)]
-    assert [r["custom_id"] for r in second] == ["a2#2"]  # a2's second call
-    assert len(second[0]["body"]["messages"]) == 3  # the re-ask: the problems go back
+    reask = [r for r in second if not r["body"].get("logprobs")]
+    assert [r["custom_id"] for r in reask] == ["a2#2"]  # a2's second call
+    assert len(reask[0]["body"]["messages"]) == 3  # the re-ask: the problems go back
+    labels = [r for r in second if r["body"].get("logprobs")]
+    assert labels and {r["custom_id"].split("#")[0] for r in labels} == {"a0", "a1", "a3", "a5"}
+    assert all(r["body"]["max_tokens"] == 1 and r["body"]["top_logprobs"] for r in labels)
+    assert {r["custom_id"].split("#")[0] for r in third} == {"a2"}
     ok = {r["id"]: r for r in _lines(out)}
     assert sorted(ok) == ["a0", "a1", "a2", "a3", "a5"]
     assert ok["a2"]["meta"]["attempts"] == 2 and ok["a2"]["meta"]["reasks"] == 1
     assert {kp["evidence"][0]["sentence"] for kp in ok["a2"]["summary"]["key_points"]} == {1, 2, 3}
     assert all(r["meta"]["backend"] == "openai-batch" for r in ok.values())
+    assert all(s["label"] == "favor" for r in ok.values() for s in r["stances"])
+    assert any(r["stances"] for r in ok.values())  # labels scored from the batch's logprobs
     (failure,) = _lines(tmp_path / "out.failed.jsonl")
     assert failure["id"] == "a4" and failure["cause"] == "server_error"
     assert failure["status_code"] == 500 and failure["calls"] == 1
@@ -129,7 +143,7 @@ def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureF
     store = Store(tmp_path / "store.db")
     calls = store.calls()
     store.close()
-    assert len(calls) == 7 and {c.backend for c in calls} == {"openai-batch"}
+    assert len(calls) == 7 and {c.backend for c in calls} == {"openai-batch"}  # summary calls
     usage = Usage(prompt_tokens=calls[0].prompt_tokens, completion_tokens=calls[0].completion_tokens)
     full = cost_usd("openai", "gpt-4o-mini", usage)
     assert full and calls[0].cost_usd == pytest.approx(full / 2)
@@ -141,9 +155,10 @@ def test_reask_direct(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with BatchServer(handler=_handler(reask={0, 1})) as srv:
         assert _run(src, out, srv, "--reask-direct") == 0
-    assert len(srv.created) == 1
-    assert sorted(_number(b) for b in srv.chat_requests) == [0, 1]
-    assert all(len(b["messages"]) == 3 for b in srv.chat_requests)  # the re-ask, not a fresh ask
+    assert len(srv.created) == 1  # after round 1 everything went directly
+    asks = [b for b in srv.chat_requests if not b.get("logprobs")]
+    assert sorted(_number(b) for b in asks) == [0, 1]
+    assert all(len(b["messages"]) == 3 for b in asks)  # the re-ask, not a fresh ask
     assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
     store = Store(tmp_path / "store.db")
     backends = sorted(c.backend for c in store.calls())
@@ -163,7 +178,8 @@ def test_failed_batch_then_resume(tmp_path: Path) -> None:
         assert _lines(out) == []
         # the job is finished; --resume starts the next generation for what is not in OUT
         assert _run(src, out, srv, "--resume") == 0
-    assert len(srv.created) == 2
+    jobs = [b.obj["metadata"]["summarizer_job"] for b in srv.batches.values()]
+    assert len(set(jobs)) == 2 and jobs[0] != jobs[1]  # a new job, with its own rounds
     assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
 
 
@@ -178,7 +194,8 @@ def test_expired_batch_keeps_what_finished(tmp_path: Path) -> None:
         assert sorted(r["id"] for r in failed) == ["a2", "a3"]
         assert {r["cause"] for r in failed} == {"batch_expired"}
         assert _run(src, out, srv, "--resume") == 0
-        assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a2", "a3"]
+        resumed = [b for b in srv.batches.values() if b.obj["metadata"]["summarizer_job"].endswith("-2")]
+        assert [r["custom_id"] for r in resumed[0].lines] == ["a2", "a3"]
     ids = [r["id"] for r in _lines(out)]
     assert sorted(ids) == ["a0", "a1", "a2", "a3"] and len(ids) == 4
 
@@ -207,7 +224,8 @@ def test_crash_between_create_and_record_is_not_submitted_twice(
         monkeypatch.setattr(Store, "save_batch_round", real_save)
         assert len(srv.created) == 1 and _lines(out) == []
         assert _run(src, out, srv, "--resume") == 0
-    assert len(srv.created) == 1 and len(srv.uploads) == 1
+    rounds = [b.obj["metadata"]["summarizer_round"] for b in srv.batches.values()]
+    assert rounds == ["1", "2"]  # round 1 once (found again), then the labels
     assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
 
 
@@ -232,7 +250,8 @@ def test_resume_after_a_killed_process_picks_up_the_same_batch(tmp_path: Path) -
         assert srv.retrieves >= 2 and len(srv.created) == 1
         srv.paused = False
         assert _run(src, out, srv, "--resume") == 0
-    assert len(srv.uploads) == 2 and len(srv.created) == 2  # round 1 once, round 2 (a3's re-ask)
-    assert [r["custom_id"] for r in srv.requests_in(srv.created[1])] == ["a3#2"]
+    rounds = [b.obj["metadata"]["summarizer_round"] for b in srv.batches.values()]
+    assert rounds == ["1", "2", "3"] and len(srv.uploads) == 3  # round 1 once
+    assert "a3#2" in [r["custom_id"] for r in srv.requests_in(srv.created[1])]  # a3's re-ask
     ids = [r["id"] for r in _lines(out)]
     assert sorted(ids) == [f"a{i}" for i in range(5)] and len(ids) == 5

@@ -206,7 +206,8 @@ class BatchServer:
                                                           "type": "server_error"}}
         content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
         return 200, chat_completion(content, request=body, finish_reason=reply.finish_reason,
-                                    model=str(body.get("model") or "scripted"))
+                                    model=str(body.get("model") or "scripted"),
+                                    top_logprobs=reply.top_logprobs)
 
     def _retrieve(self, batch_id: str) -> dict[str, Any] | None:
         with self._lock:
