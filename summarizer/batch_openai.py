@@ -16,6 +16,10 @@ the direct path sends, :meth:`OpenAIBackend.request_body`) goes into the next ba
    verified by the normal code; an article that needs a re-ask (or a larger token budget)
    defers its next call into round 2 — or, with ``reask_direct=True``, makes it directly.
 
+Stance labels (``score_choices``) are independent of each other: an unanswered one is
+collected and answered provisionally (an abstention), and when the article's run ends all
+its collected labels go into the next batch together, the provisional result discarded.
+
 Replaying is deterministic (the same answers give the same next request), so no loop state
 is stored: the job (one per ``OUT`` file and generation) and each round's custom ids, input
 file id, batch id and status live in the store (:class:`~summarizer.store.BatchRound`),
