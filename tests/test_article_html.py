@@ -357,6 +357,15 @@ def test_empty_analysis(tmp_path: Path) -> None:
     _all_spans_check(analysis, text, html)
 
 
+def test_only_web_urls_become_links() -> None:
+    text = "Prices rose. Then fell."
+    analysis = _analysis(text, [])
+    analysis.source.url = "javascript:alert(1)"
+    assert 'href="javascript' not in render_article_html(analysis, text)
+    analysis.source.url = "https://example.org/a?b=1&c=2"
+    assert '<a href="https://example.org/a?b=1&amp;c=2">source</a>' in render_article_html(analysis, text)
+
+
 def test_wrong_text_is_refused(seed_analysis: ArticleAnalysis, seed_text: str) -> None:
     with pytest.raises(BadInputError, match="another text"):
         render_article_html(seed_analysis, seed_text.replace("Putin", "Pution"))
