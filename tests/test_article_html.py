@@ -327,6 +327,9 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
     rejected = [{"kind": "claim", "item": {"s": "Bob", "t": "person", "a": "indirect", "v": "said",
                                            "x": "<b>made up</b>", "e": [9]},
                  "reasons": ["sentence 9 does not exist"]},
+                {"kind": "claim", "item": {"s": "Sputnik", "t": "person", "a": "direct", "v": "said",
+                                           "x": None, "e": [2]},
+                 "reasons": ["no quotation marks"]},
                 {"kind": "stance", "item": {"h": "Washington", "t": "org", "g": "the treaty",
                                             "l": "against", "e": [25]},
                  "reasons": ["sentence 25 does not exist", "replaced or withdrawn"]}]
@@ -340,6 +343,7 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "<strong>Bob:</strong> &lt;b&gt;made up&lt;/b&gt;" in html and "sentence 9 does not exist" in html
     assert "<strong>Washington</strong> → the treaty: against" in html
+    assert '<strong>Sputnik</strong> <span class="meta">(sentence 2)</span>' in html
     assert "sentence 25 does not exist; replaced or withdrawn" in html
     assert "H &lt;i&gt;1&lt;/i&gt;" in html and "extractive" in html
     assert "hedges: may" in html and "origin parser" in html

@@ -335,7 +335,7 @@ def _rejected_view(item: dict[str, Any]) -> dict[str, str]:
         where = ""
     if not who and not what:
         what = ", ".join(f"{k}={v}" for k, v in item.items())[:300]
-    elif who and not str(what).startswith("→"):
+    elif who and what and not str(what).startswith("→"):
         who = f"{who}:"
     return {"who": str(who), "what": str(what), "where": where}
 
