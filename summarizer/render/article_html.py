@@ -90,12 +90,12 @@ class _Piece:
 
     def open_tag(self) -> str:
         s = self.span
-        attrs = [f'class="{s.kind}{" located" if s.located else ""}"',
-                 f'data-ref="{s.ref}"', f'data-target="{s.target}"',
+        attrs = [f'class="{escape(s.kind)}{" located" if s.located else ""}"',
+                 f'data-ref="{escape(s.ref)}"', f'data-target="{escape(s.target)}"',
                  f'data-start="{self.start}"', f'data-end="{self.end}"',
                  f'data-span="{s.start}-{s.end}"']
         if self.first:
-            attrs.insert(0, f'id="{s.ref}"')
+            attrs.insert(0, f'id="{escape(s.ref)}"')
         else:
             attrs.append(f'data-part="{self.part}"')
         if s.colour:
