@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +24,7 @@ from summarizer.render.article_html import (
     mark_up,
     render_article_html,
     sourcing_profile,
+    speaker_colour,
 )
 from summarizer.testing import Reply, ScriptedServer
 from tests.conftest import SEED_PATH
@@ -275,13 +277,19 @@ def test_one_colour_per_speaker(seed_analysis: ArticleAnalysis, seed_text: str) 
         colour_of.setdefault(c.speaker, set()).add(by_target[f"claim-{i}"])
     assert all(len(v) == 1 for v in colour_of.values())  # Putin's three claims share one colour
     distinct = {next(iter(v)) for v in colour_of.values()}
-    # one colour each while the palette lasts (then colours repeat)
     outlet = any(c.speaker_type == "outlet" for c in seed_analysis.claims)  # its own colour
     named = len({c.speaker for c in seed_analysis.claims if c.speaker_type != "outlet"})
-    assert len(distinct) == min(named, len(PALETTE)) + outlet
+    assert len(distinct) == named + outlet  # one colour each, past the hand-picked ones too
     html = render_article_html(seed_analysis, seed_text)
     legend = html[html.index('id="legend"'):html.index('id="text"')]
     assert all(name in legend for name in colour_of)
+
+
+def test_every_speaker_has_its_own_colour() -> None:
+    colours = [speaker_colour(n) for n in range(40)]
+    assert colours[: len(PALETTE)] == list(PALETTE)
+    assert len(set(colours)) == 40
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
 def test_sourcing_profile(seed_analysis: ArticleAnalysis) -> None:
