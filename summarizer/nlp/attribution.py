@@ -75,6 +75,8 @@ class _Lang:
     belief: frozenset[str]  # belief, finding, showing: content is a clause only
     intent: frozenset[str]  # wanting, planning, agreeing: content is an infinitive (xcomp)
     object_cues: frozenset[str]  # verbs whose object is the content ("denied the report")
+    topic_cues: frozenset[str]  # verbs whose prepositional object is the content ("spoke about")
+    topic_preps: frozenset[str]
     according: tuple[tuple[str, ...], ...]  # word sequences, lower case ("according", "to")
     subjects: frozenset[str]  # dependency labels of the speaking subject
     content_deps: frozenset[str]  # clausal complements
@@ -111,7 +113,11 @@ ENGLISH = _Lang(
                   "wish propose expect"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
-                       "acknowledge announce predict question"),
+                       "acknowledge announce predict question attack describe mention endorse "
+                       "blast defend slam discuss promote"),
+    topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
+                      "argue call lash muse rave reflect lament push press tweet post"),
+    topic_preps=_words("about of on for against over"),
     according=(("according", "to"),),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -161,6 +167,8 @@ FRENCH = _Lang(
     intent=_words("vouloir souhaiter prévoir compter envisager refuser promettre décider"),
     object_cues=_words("nier démentir confirmer dénoncer critiquer réclamer demander exiger "
                        "annoncer"),
+    topic_cues=_words("parler évoquer plaider"),
+    topic_preps=_words("de sur pour contre"),
     according=(("selon",), ("d'", "après"), ("d’", "après")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -197,6 +205,8 @@ SPANISH = _Lang(
                   "revelar constatar"),
     intent=_words("querer planear pretender prever proponer rechazar prometer decidir"),
     object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar"),
+    topic_cues=_words("hablar abogar"),
+    topic_preps=_words("de sobre por contra"),
     according=(("según",), ("de", "acuerdo", "con")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -511,6 +521,8 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
         return "belief"
     if lemma in lang.intent or lemma in lang.object_cues:
         return "intent"
+    if lemma in lang.topic_cues:
+        return "topic"
     return None
 
 
@@ -627,9 +639,24 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             content = _pieces(doc, toks)
             if content:
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
+    # 4. the prepositional object of a verb like 'spoke about', 'called for'
+    if lemma in lang.topic_cues or lemma in lang.speech:
+        preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
+                 and c.lower_ in lang.topic_preps]
+        if lang.code != "en":
+            preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
+                     and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
+        if preps and subj is not None:
+            p = preps[0]
+            toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
+            toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
+                              tok, inherited)
     if subj is None and not lang.dropped_subject:
         return None
-    # 4. inverted, no complement: '..., sources said.' hangs on the clause it reports
+    # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
@@ -643,7 +670,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                               "inverted", tok, inherited)
     if subj is None:
         return None
-    # 5. a cue that ends in a colon: the rest of the paragraph
+    # 6. a cue that ends in a colon: the rest of the paragraph
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if cls == "speech" and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
@@ -863,7 +890,7 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text
