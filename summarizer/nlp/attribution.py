@@ -77,6 +77,7 @@ class _Lang:
     object_cues: frozenset[str]  # verbs whose object is the content ("denied the report")
     topic_cues: frozenset[str]  # verbs whose prepositional object is the content ("spoke about")
     topic_preps: frozenset[str]
+    noun_cues: frozenset[str]  # "Trump's claim that ...", "his plan to ...", "her call for ..."
     according: tuple[tuple[str, ...], ...]  # word sequences, lower case ("according", "to")
     subjects: frozenset[str]  # dependency labels of the speaking subject
     content_deps: frozenset[str]  # clausal complements
@@ -118,11 +119,16 @@ ENGLISH = _Lang(
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
+    noun_cues=_words("claim statement assertion argument belief view plan promise pledge call "
+                     "demand decision agreement warning message suggestion proposal insistence "
+                     "allegation accusation charge remark comment vow threat hope fear "
+                     "prediction announcement"),
     according=(("according", "to"),),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
     pronouns={"he": "person", "she": "person", "i": "person", "they": "plural", "we": "plural",
-              "it": "thing", "you": "any"},
+              "it": "thing", "you": "any", "his": "person", "her": "person", "their": "plural",
+              "its": "thing", "my": "person", "our": "plural"},
     relatives=frozenset({"who", "which", "that", "whom"}),
     hedges=_words("may might could would possibly perhaps reportedly allegedly apparently "
                   "likely unlikely probably believe think suggest expect estimate appear seem "
@@ -169,6 +175,7 @@ FRENCH = _Lang(
                        "annoncer"),
     topic_cues=_words("parler évoquer plaider"),
     topic_preps=_words("de sur pour contre"),
+    noun_cues=frozenset(),
     according=(("selon",), ("d'", "après"), ("d’", "après")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -207,6 +214,7 @@ SPANISH = _Lang(
     object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar"),
     topic_cues=_words("hablar abogar"),
     topic_preps=_words("de sobre por contra"),
+    noun_cues=frozenset(),
     according=(("según",), ("de", "acuerdo", "con")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -497,7 +505,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 found.append(acc)
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
-            f = _verb_cue(doc, tok, sent, lang, quotes)
+            f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes)
             if f is not None:
                 found.append(f)
                 taken_cues.add(tok.i)
@@ -554,7 +562,14 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
                 return child, head
         cur = head
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
-        return tok.head, tok.head  # 'a statement saying ...'
+        # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
+        # itself ('a statement saying ...')
+        owner = tok.head.head
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX"):
+            for child in owner.children:
+                if child.dep_ in lang.subjects and not child.is_punct:
+                    return child, owner
+        return tok.head, tok.head
     # French/Spanish parses often read an inverted subject as an object or modifier:
     # '», a déclaré la maire Hélène Marchetti.'
     if lang.code != "en":
@@ -589,6 +604,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     lemma = _lower_lemma(tok)
     subj, inherited = _source_of(tok, lang, sent)
+    if subj is not None and "\n" in doc.text[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
+        subj, inherited = None, None  # a heading or a dateline glued to the sentence
     if subj is None and not lang.dropped_subject:
         return None  # 'trying to', 'It was reported that': no one to credit
     if any(qs < tok.idx < qe for qs, qe in quotes):
@@ -684,6 +701,31 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """"Trump's claim that the vote is rigged", "his plan to cut taxes", "her call for an
+    inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
+    if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
+        return None
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    comps = [c for c in tok.children if c.i > tok.i and (
+        (c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+         and any(k.dep_ in ("mark", "aux") and k.lower_ in ("that", "to") for k in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for"))]
+    if not comps:
+        return None
+    c = comps[0]
+    toks = [t for t in _subtree(c, sent) if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _pieces(doc, toks)
+    if not content:
+        return None
+    owner = owners[0]
+    src_toks = [t for t in _subtree(owner, sent) if t.dep_ != "case" or t.head.i != owner.i]
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
+                  _kind(doc, content, quotes), "noun", tok)
 
 
 def _inside_ccomp(tok: Token, q: tuple[int, int]) -> bool:
@@ -890,7 +932,7 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6, "noun": 0.55}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text
