@@ -306,7 +306,7 @@ def quotations(text: str) -> list[tuple[int, int]]:
 
 
 def _span(doc: Doc, start: int, end: int) -> TextSpan:
-    return TextSpan(start, end, doc.text[start:end])
+    return TextSpan(start, end, _text(doc)[start:end])
 
 
 def _tok_end(tok: Token) -> int:
@@ -331,7 +331,7 @@ def _pieces(doc: Doc, toks: Iterable[Token], *, keep_quotes: bool = True) -> tup
     for run in runs:
         while run and (run[0].text in _EDGE_PUNCT or run[0].is_space or run[0].text in "'’"):
             run = run[1:]
-        while run and (run[-1].text in _EDGE_PUNCT or run[-1].is_space):
+        while run and (run[-1].text in _EDGE_PUNCT or run[-1].text in ".!" or run[-1].is_space):
             run = run[:-1]
         if keep_quotes:
             text = "".join(t.text_with_ws for t in run)
@@ -397,13 +397,34 @@ def _clean_name(toks: Sequence[Token], lang: _Lang) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _entity_in(doc: Doc, toks: Sequence[Token]) -> Any | None:
-    """The first PERSON/ORG-like entity inside ``toks`` (its root among them)."""
+def _entity_in(doc: Doc, toks: Sequence[Token], head: Token | None = None) -> Any | None:
+    """The PERSON/ORG-like entity inside ``toks``: the one holding ``head``, else the first
+    person, else the first other."""
     ids = {t.i for t in toks}
-    for ent in _ents(doc):
-        if ent.label_ in _PERSON_LABELS | _ORG_LABELS and any(t.i in ids for t in ent):
-            return ent
-    return None
+    hits = [e for e in _ents(doc) if e.label_ in _PERSON_LABELS | _ORG_LABELS
+            and any(t.i in ids for t in e)]
+    if head is not None:
+        for ent in hits:
+            if ent.start <= head.i < ent.end:
+                return ent
+    people = [e for e in hits if e.label_ in _PERSON_LABELS]
+    return (people or hits or [None])[0]
+
+
+def _strip_titles(name: str, lang: _Lang) -> str:
+    """'Mayor Ana Ruiz' → 'Ana Ruiz' (a title before a name of two words or more)."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in lang.titles}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` (joined anew by spaCy on every access), read once per doc."""
+    text = doc.user_data.get("_attribution_text")
+    if text is None:
+        text = doc.user_data["_attribution_text"] = doc.text
+    return str(text)
 
 
 def _ents(doc: Doc) -> tuple[Any, ...]:
@@ -465,7 +486,7 @@ class _Resolver:
 
     def _titled(self, m: _Mention, title: str) -> bool:
         """'Senator John Smith' for 'the senator'; 'the Foreign Ministry' for 'the ministry'."""
-        before = self.doc.text[max(0, m.start - 40):m.start].lower()
+        before = _text(self.doc)[max(0, m.start - 40):m.start].lower()
         return title in m.name.lower().split() or bool(
             re.search(rf"\b{re.escape(title)}\W+(?:\w+\W+){{0,2}}$", before))
 
@@ -493,7 +514,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
     lang = LANGUAGES.get(language)
     if lang is None:
         return []
-    quotes = quotations(doc.text)
+    quotes = quotations(_text(doc))
     found: list[_Found] = []
     taken_cues: set[int] = set()
     for sent in doc.sents:
@@ -585,7 +606,7 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
 def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
     out = []
-    text = doc.text
+    text = _text(doc)
     before = False
     for qs, qe in quotes:
         if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
@@ -604,8 +625,12 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     lemma = _lower_lemma(tok)
     subj, inherited = _source_of(tok, lang, sent)
-    if subj is not None and "\n" in doc.text[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
+    if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
         subj, inherited = None, None  # a heading or a dateline glued to the sentence
+    if subj is None and cls == "speech":
+        misparsed = _inverted_acl(doc, tok, sent, quotes)
+        if misparsed is not None:
+            return misparsed
     if subj is None and not lang.dropped_subject:
         return None  # 'trying to', 'It was reported that': no one to credit
     if any(qs < tok.idx < qe for qs, qe in quotes):
@@ -630,7 +655,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     # 1. an adjacent quotation (speech verbs only)
     if cls == "speech":
         adj = _adjacent_quotes(doc, lo, hi, quotes)
-        adj = [q for q in adj if len(doc.text[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
+        adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
         if adj:
             content = tuple(_span(doc, a, b) for a, b in sorted(adj))
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
@@ -678,7 +703,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
-        between = doc.text[_tok_end(left[-1]) if left else lo:lo] if left else ""
+        between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
             content = _pieces(doc, left)
             if content:
@@ -691,9 +716,9 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if cls == "speech" and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
-        para_end = doc.text.find("\n", start)
-        para_end = len(doc.text) if para_end == -1 else para_end
-        text = doc.text[start:para_end]
+        para_end = _text(doc).find("\n", start)
+        para_end = len(_text(doc)) if para_end == -1 else para_end
+        text = _text(doc)[start:para_end]
         stripped = text.strip()
         if stripped:
             a = start + text.index(stripped)
@@ -701,6 +726,28 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'The deal is off, a senior official who asked not to be named said.' parsed with
+    'said' as a modifier of 'official': the noun is the source, the clause before the comma
+    the content."""
+    noun = tok.head
+    if tok.dep_ not in ("acl", "relcl") or noun.i >= tok.i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if tok.tag_ not in ("VBD", "VBN", "VBZ") or any(c.dep_ in ("dobj", "ccomp", "obj") for c in tok.children):
+        return None
+    left = noun.left_edge
+    if left.i <= sent.start or doc[left.i - 1].text != ",":
+        return None
+    cue_ids = {t.i for t in tok.subtree}
+    src_toks = [t for t in _subtree(noun, sent) if t.i not in cue_ids]
+    content = _pieces(doc, [t for t in sent if t.i < left.i - 1])
+    if not content:
+        return None
+    content = _extend_to_quote(doc, content, quotes, tok.idx)
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), noun, src_toks,
+                  _kind(doc, content, quotes), "inverted", tok)
 
 
 def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
@@ -790,15 +837,15 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
     """'WALLACE: ...' / 'Mike Pence: ...' at the start of a line: a speaker label."""
     out = []
     covered = [(f.content[0].start, f.content[-1].end) for f in found]
-    for m in _TRANSCRIPT.finditer(doc.text):
+    for m in _TRANSCRIPT.finditer(_text(doc)):
         label = m.group(1).strip()
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             continue
         start = m.end()
-        end = doc.text.find("\n", start)
-        end = len(doc.text) if end == -1 else end
-        body = doc.text[start:end].rstrip()
+        end = _text(doc).find("\n", start)
+        end = len(_text(doc)) if end == -1 else end
+        body = _text(doc)[start:end].rstrip()
         if len(body.split()) < 3:
             continue
         content = (_span(doc, start, start + len(body)),)
@@ -817,13 +864,13 @@ def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> 
     out = []
     taken = {(f.content[0].start, f.content[-1].end) for f in found}
     for qs, qe in quotes:
-        m = _DASH_SOURCE.match(doc.text, qe)
+        m = _DASH_SOURCE.match(_text(doc), qe)
         if m is None or (qs, qe) in taken:
             continue
         name = m.group(1).strip().rstrip(".")
         if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
             continue
-        dash = doc.text.find(m.group(0).strip()[0], qe)
+        dash = _text(doc).find(m.group(0).strip()[0], qe)
         start = m.start(1)
         out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
                           None, source_text=name, label_span=_span(doc, start, start + len(name))))
@@ -852,7 +899,7 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     """(speaker type, entity name) of a source mention that is not a pronoun."""
     text = "".join(t.text_with_ws for t in toks)
     core = _core(head)
-    ent = _entity_in(doc, core)
+    ent = _entity_in(doc, core, head)
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
     if lang.anonymous.search(text) and not (ent is not None and ent.label_ in _PERSON_LABELS):
@@ -864,7 +911,7 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
             return "group", None  # 'Chinese analysts' (NORP-led group)
         if kind == "person" and lemma in lang.org_heads and ent.root.i != head.i:
             kind = "organization"  # "Trump's campaign"
-        return kind, ent.text.strip()
+        return kind, _strip_titles(ent.text.strip(), lang)
     if lemma in lang.org_heads or head.lower_ in lang.org_heads:
         return "organization", None
     if has_propn:
@@ -913,11 +960,15 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
     if f.cue is not None:
         spans.append((f.cue.start, f.cue.end))
     words: list[str] = []
-    for tok in doc:
-        if not any(a <= tok.idx < b for a, b in spans):
-            continue
+    toks = []
+    for a, b in sorted(spans):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        toks.extend(span if span is not None else [])
+    for tok in toks:
         lemma, low = _lower_lemma(tok), tok.lower_
         hit = None
+        if tok.pos_ in ("PROPN", "NOUN"):
+            continue  # 'in May', 'a claim'
         if low in lang.hedges or (lemma in lang.hedges and tok.pos_ in ("VERB", "AUX", "ADV")):
             hit = low
         elif low in lang.hedge_marks and tok.dep_ in ("mark", "advmod"):
@@ -979,6 +1030,8 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
     kind, ent = _head_kind(doc, head, toks, lang)
     core = _core(head)
     name = ent or _clean_name(core, lang)
+    if ent is None and head.pos_ == "PROPN":
+        name = _strip_titles(name, lang)
     # a short definite reference: 'the senator', 'the ministry', 'the campaign'
     dets = [c for c in head.children if c.dep_ == "det"]
     if ent is None and head.pos_ == "NOUN" and len(core) <= 3 and dets and \
