@@ -172,7 +172,7 @@ FRENCH = _Lang(
                   "juger douter révéler constater"),
     intent=_words("vouloir souhaiter prévoir compter envisager refuser promettre décider"),
     object_cues=_words("nier démentir confirmer dénoncer critiquer réclamer demander exiger "
-                       "annoncer"),
+                       "annoncer défendre qualifier accuser"),
     topic_cues=_words("parler évoquer plaider"),
     topic_preps=_words("de sur pour contre"),
     noun_cues=frozenset(),
@@ -211,7 +211,8 @@ SPANISH = _Lang(
     belief=_words("creer pensar considerar estimar mostrar saber temer esperar dudar "
                   "revelar constatar"),
     intent=_words("querer planear pretender prever proponer rechazar prometer decidir"),
-    object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar"),
+    object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar "
+                       "defender calificar acusar"),
     topic_cues=_words("hablar abogar"),
     topic_preps=_words("de sobre por contra"),
     noun_cues=frozenset(),
@@ -389,20 +390,40 @@ def _core(head: Token) -> list[Token]:
 
 
 def _clean_name(toks: Sequence[Token], lang: _Lang) -> str:
-    words = [t for t in toks if not _is_punct(t)]
+    words = [t for t in toks if not (_is_punct(t) and t.text in _QUOTE_CHARS)]
+    while words and words[0].is_punct:
+        words = words[1:]
     while words and words[0].pos_ == "DET" and len(words) > 1 and \
             words[0].lower_ in ("the", "a", "an", "le", "la", "les", "l'", "el", "los", "las"):
         words = words[1:]
-    text = "".join(t.text_with_ws for t in words).strip()
-    return re.sub(r"\s+", " ", text)
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    if not words:
+        return ""
+    # the article's own characters between the first and last word ('Beijing-based' stays whole)
+    text = _text(words[0].doc)[words[0].idx:_tok_end(words[-1])]
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
 
 
-def _entity_in(doc: Doc, toks: Sequence[Token], head: Token | None = None) -> Any | None:
-    """The PERSON/ORG-like entity inside ``toks``: the one holding ``head``, else the first
-    person, else the first other."""
+def _mention(head: Token, toks: Sequence[Token]) -> list[Token]:
+    """The source mention without relative clauses and participles ('Fuentes de la empresa,
+    que pidieron ...' → 'Fuentes de la empresa'; 'Su portavoz, Lucía Ferrer' kept whole)."""
+    drop: set[int] = set()
+    for t in toks:
+        if t.dep_ in ("relcl", "acl", "acl:relcl", "advcl", "parataxis") and t.i != head.i:
+            drop.update(k.i for k in t.subtree)
+    return [t for t in toks if t.i not in drop]
+
+
+def _entity_in(doc: Doc, toks: Sequence[Token], head: Token | None = None, *,
+               within: Sequence[Token] | None = None) -> Any | None:
+    """The PERSON/ORG-like entity inside ``toks`` (and wholly inside ``within``, when given,
+    so that an entity running past the mention, 'Según Quiroga', is not taken): the one
+    holding ``head``, else the first person, else the first other."""
     ids = {t.i for t in toks}
+    inside = {t.i for t in within} if within is not None else None
     hits = [e for e in _ents(doc) if e.label_ in _PERSON_LABELS | _ORG_LABELS
-            and any(t.i in ids for t in e)]
+            and any(t.i in ids for t in e) and (inside is None or all(t.i in inside for t in e))]
     if head is not None:
         for ent in hits:
             if ent.start <= head.i < ent.end:
@@ -527,6 +548,9 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
             f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes)
+            if f is not None and lang.anonymous.search(" ".join(c.text for c in f.content)) \
+                    and len(f.content[-1].text.split()) <= 8:
+                continue  # '(who) asked not to be named' describes a source, says nothing
             if f is not None:
                 found.append(f)
                 taken_cues.add(tok.i)
@@ -674,7 +698,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     # 3. the object of a verb like 'deny', 'call (for)'
     if lemma in lang.object_cues:
         objs = [c for c in tok.children if c.i > tok.i and (
-            c.dep_ in ("dobj", "obj") or (c.dep_ == "prep" and c.lower_ == "for"))]
+            c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
         if objs and subj is not None:
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
@@ -899,7 +923,7 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     """(speaker type, entity name) of a source mention that is not a pronoun."""
     text = "".join(t.text_with_ws for t in toks)
     core = _core(head)
-    ent = _entity_in(doc, core, head)
+    ent = _entity_in(doc, _mention(head, toks), head, within=toks)
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
     if lang.anonymous.search(text) and not (ent is not None and ent.label_ in _PERSON_LABELS):
@@ -1029,9 +1053,16 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
                                  round(confidence - 0.35, 2))
     kind, ent = _head_kind(doc, head, toks, lang)
     core = _core(head)
-    name = ent or _clean_name(core, lang)
+    name = ent or _clean_name(_mention(head, [t for t in toks if t.dep_ != "appos" or t.i < head.i])
+                              if lang.code != "en" else core, lang)
     if ent is None and head.pos_ == "PROPN":
         name = _strip_titles(name, lang)
+    named_apposition = [c for c in head.children if c.i > head.i and c.pos_ == "PROPN"
+                        and c.dep_ in ("appos", "nmod", "flat", "compound")]
+    if ent is None and head.pos_ == "NOUN" and named_apposition and kind != "organization":
+        # 'La concejala Marta Iglesias', 'the spokeswoman, Lena Fischer': the name
+        name = _clean_name(_mention(named_apposition[0], list(named_apposition[0].subtree)), lang)
+        kind = "person"
     # a short definite reference: 'the senator', 'the ministry', 'the campaign'
     dets = [c for c in head.children if c.dep_ == "det"]
     if ent is None and head.pos_ == "NOUN" and len(core) <= 3 and dets and \
