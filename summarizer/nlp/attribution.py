@@ -357,7 +357,13 @@ def _quote_balance(text: str) -> int:
 
 
 def _subtree(tok: Token, sent: Any) -> list[Token]:
-    return [t for t in tok.subtree if sent.start <= t.i < sent.end]
+    """``tok``'s subtree within its sentence and its paragraph (a caption or heading the
+    parser glued to the sentence is left out)."""
+    text = _text(tok.doc)
+    lo = text.rfind("\n", 0, tok.idx) + 1
+    hi = text.find("\n", tok.idx)
+    hi = len(text) if hi == -1 else hi
+    return [t for t in tok.subtree if sent.start <= t.i < sent.end and lo <= t.idx < hi]
 
 
 def _lower_lemma(tok: Token) -> str:
@@ -866,6 +872,8 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             continue
+        if len(words) == 1 and not label.isupper():
+            continue  # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks
         start = m.end()
         end = _text(doc).find("\n", start)
         end = len(_text(doc)) if end == -1 else end
@@ -924,6 +932,9 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     text = "".join(t.text_with_ws for t in toks)
     core = _core(head)
     ent = _entity_in(doc, _mention(head, toks), head, within=toks)
+    if ent is not None and ent.label_ not in _PERSON_LABELS and head.pos_ != "PROPN" \
+            and not any(t.i in {c.i for c in core} for t in ent):
+        ent = None  # 'the list of Russian delegates' is a list, not 'Russian'
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
     if lang.anonymous.search(text) and not (ent is not None and ent.label_ in _PERSON_LABELS):
