@@ -26,8 +26,11 @@ entity label and the parse; hedges are the uncertainty words of the content and 
 The word lists live in one :class:`_Lang` table per language (English, French, Spanish);
 other languages give no attributions.
 
->>> # doc = nlp('"We will not back down," she said.')   # any spaCy pipeline with a parser
->>> # [a.content[0].text for a in extract_attributions(doc)]
+Usage (any spaCy pipeline with a tagger, a parser and NER; offsets are into ``doc.text``)::
+
+    doc = nlp('Senator Ana Ruiz arrived. "We will not back down," she said.')
+    [(a.content[0].text, a.source.text, a.speaker) for a in extract_attributions(doc)]
+    # [('"We will not back down,"', 'she', 'Ana Ruiz')]
 """
 
 from __future__ import annotations
@@ -667,9 +670,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
         if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
             return None
-    if subj is not None and subj.dep_ in lang.subjects and subj.lower_ in ("it", "there") \
-            and inherited is None and lang.code == "en":
-        return None  # 'it said' is fine for a named org, but 'it is said' never has nsubj
+    if subj is not None and subj.lower_ == "there" and lang.code == "en":
+        return None
     src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
@@ -694,6 +696,11 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     if cls == "intent" or lemma in lang.intent:
         deps |= {"xcomp"}
     comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"]
+    if not comps and cls == "speech":
+        # 'told a meeting of leaders that few people understood ...': the that-clause read as
+        # a relative clause of the object
+        comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
+                 if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
     if comps:
         toks = [t for c in comps for t in _subtree(c, sent)]
         content = _pieces(doc, toks)
@@ -742,7 +749,17 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                               "inverted", tok, inherited)
     if subj is None:
         return None
-    # 6. a cue that ends in a colon: the rest of the paragraph
+    # 6. a parenthetical cue: 'The benefit, it says, would be $300.'
+    if cls == "speech" and tok.dep_ == "parataxis" and head.i != tok.i and head.i > tok.i:
+        cue_ids = {t.i for t in tok.subtree}
+        toks = [t for t in _subtree(head, sent) if t.i not in cue_ids]
+        before = doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if (tok.left_edge.text == "," or (before is not None and before.text == ",")) and toks:
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    # 7. a cue that ends in a colon: the rest of the paragraph
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if cls == "speech" and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
@@ -1059,7 +1076,7 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
         if m is not None:
             return ParsedAttribution(f.content, f.cue, source_span, m.name, m.kind, f.kind, hedges,
                                      round(confidence - 0.1, 2))
-        kind = "person" if want == "person" else "group"
+        kind = {"person": "person", "thing": "organization"}.get(want, "group")
         return ParsedAttribution(f.content, f.cue, source_span, None, kind, f.kind, hedges,
                                  round(confidence - 0.35, 2))
     kind, ent = _head_kind(doc, head, toks, lang)
