@@ -670,8 +670,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
         if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
             return None
-    if subj is not None and subj.lower_ == "there" and lang.code == "en":
-        return None
+    if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
+        return None  # 'there said', a stray "'s": no speaker
     src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
