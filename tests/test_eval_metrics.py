@@ -161,4 +161,3 @@ def test_lexical_checker_flags_unsupported_sentences() -> None:
 def test_balanced_accuracy() -> None:
     assert balanced_accuracy([True, True, False, False], [True, False, False, False]) == 0.75
     assert balanced_accuracy([True, True], [True, False]) is None
-
