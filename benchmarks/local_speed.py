@@ -1,12 +1,14 @@
-"""Issue 3 benchmark: the embedded pipeline vs a naive instructor baseline, same model, same run.
+"""Speed benchmark: the embedded pipeline vs a naive instructor baseline, same model, same run.
 
     flock /work/model.lock python benchmarks/local_speed.py --out benchmarks/results/local_speed.txt
 
 Each system runs in its own subprocess (so peak RSS is its own), on the seed article and three
 constructed fixture articles, reusing one ``Llama`` per process:
 
-* **ours**: ``Summarizer`` with the local backend (1.5B), default settings: sentence ids,
-  short keys, length caps, grammar-constrained JSON, grounding + re-asks.
+* **ours**: ``Summarizer`` with the local backend (1.5B), default settings: claims from the
+  spaCy parse, the summary as the one generated answer (grammar-constrained, verified,
+  re-asked), stance labels scored from next-token probabilities.
+* **parser**: ``--no-model`` (claims and an extractive summary, no model).
 * **baseline**: instructor ``Mode.TOOLS`` in-process on the same model, one call, a plain
   schema (summary, stances, claims each with speaker and a verbatim quote), no caps, no ids.
 * **floor**: the physical floor for our answer: prompt processing of the article alone plus
@@ -41,11 +43,16 @@ def run_ours(model: str, paths: list[Path]) -> list[dict[str, Any]]:
     from summarizer import Settings, Summarizer
     from summarizer.errors import SummarizerError
 
-    s = Summarizer(settings=Settings(backend="local", model=model))
+    t_load = time.perf_counter()
+    stages: list[tuple[str, float]] = []
+    s = Summarizer(settings=Settings(backend="local", model=model),
+                   on_progress=lambda stage, detail: stages.append((stage, time.perf_counter())))
     _ = s.backend.llama  # type: ignore[attr-defined]  # load the weights before timing
+    load_s = time.perf_counter() - t_load
     rows = []
     for p in paths:
         text = p.read_text(encoding="utf-8")
+        stages.clear()
         t0 = time.perf_counter()
         try:
             r = s.summarize(text, id=p.stem)
@@ -56,14 +63,35 @@ def run_ours(model: str, paths: list[Path]) -> list[dict[str, Any]]:
         wall = time.perf_counter() - t0
         spans = [e for c in r.claims for e in c.evidence] + [e for st in r.stances for e in st.evidence]
         verified = sum(text[e.start:e.end] == e.text for e in spans)
+        stance_start = next((t for stage, t in stages if stage == "stance labels"), None)
         rows.append({
             "article": p.stem, "wall_s": wall, "prompt_tokens": r.meta.usage.prompt_tokens,
             "output_tokens": r.meta.usage.completion_tokens, "reasks": r.meta.reasks,
             "attempts": r.meta.attempts, "claims": len(r.claims), "stances": len(r.stances),
+            "parser_claims": sum(c.origin == "parser" for c in r.claims),
             "rule_claims": sum(c.origin == "rules" for c in r.claims),
-            "overridden": sum("rule-based claim" in " ".join(x.reasons) for x in r.rejected),
+            "stance_s": (t0 + wall - stance_start) if stance_start else 0.0,
+            "load_s": load_s if not rows else 0.0,
             "evidence": len(spans), "verified": verified, "rss_mb": _rss_mb(),
         })
+    return rows
+
+
+def run_parser(model: str, paths: list[Path]) -> list[dict[str, Any]]:
+    """Parser only (``--no-model``): claims and an extractive summary, no model call. The
+    first article's time includes loading the spaCy pipeline."""
+    from summarizer import Settings, Summarizer
+
+    t_start = time.perf_counter()
+    s = Summarizer(settings=Settings(no_model=True))
+    rows = []
+    for p in paths:
+        text = p.read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        r = s.summarize(text, id=p.stem)
+        rows.append({"article": p.stem, "wall_s": time.perf_counter() - t0,
+                     "cold_s": time.perf_counter() - t_start if not rows else None,
+                     "claims": len(r.claims), "rss_mb": _rss_mb()})
     return rows
 
 
@@ -162,14 +190,15 @@ def _child(kind: str, model: str) -> Any:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
-    ap.add_argument("--child", choices=["ours", "baseline", "floor"])
+    ap.add_argument("--child", choices=["ours", "baseline", "floor", "parser"])
     ap.add_argument("--out", type=Path)
     ap.add_argument("--reuse", type=Path, help="re-run only 'ours'; take the floor and baseline "
                     "figures from the '[floor]'/'[baseline]' lines of an earlier run's log (said so "
                     "in the output)")
     args = ap.parse_args()
     if args.child:
-        fn = {"ours": run_ours, "baseline": run_baseline, "floor": run_floor}[args.child]
+        fn = {"ours": run_ours, "baseline": run_baseline, "floor": run_floor,
+              "parser": run_parser}[args.child]
         print(json.dumps(fn(args.model, ARTICLES)))
         return
 
@@ -184,6 +213,7 @@ def main() -> None:
         if missing:
             sys.exit(f"--reuse {args.reuse}: no {', '.join(sorted(missing))} line")
     floor = reused.get("floor") or _child("floor", args.model)
+    parser = _child("parser", args.model)
     ours = _child("ours", args.model)
     base = reused.get("baseline") or _child("baseline", args.model)
     lines = [f"# local_speed — model {args.model}, {time.strftime('%Y-%m-%d %H:%M')}, "
@@ -213,10 +243,18 @@ def main() -> None:
                 f"{share:>7} {(f'{ratio:.2f}x' if ratio else ''):>9} "
                 f"{floor_s:>7} {floor_ratio:>10}"
             )
-    lines += ["", "ours, claims by origin (model / attribution rules; model items the rules overrode):"]
-    lines += [f"  {o['article'][:34]:34} model {o['claims'] - o.get('rule_claims', 0):3}  rules "
-              f"{o.get('rule_claims', 0):3}  overridden {o.get('overridden', 0):3}"
+    lines += ["", "ours: model load, stance-label time, claims by origin (parser / regex rules), stances:"]
+    lines += [f"  {o['article'][:34]:34} load {o.get('load_s', 0):5.1f} s  stances {o.get('stance_s', 0):5.1f} s  "
+              f"parser {o.get('parser_claims', 0):3}  rules {o.get('rule_claims', 0):3}  "
+              f"stances {o['stances']:2}"
               for o in ours if "error" not in o]
+    first = next((o for o in ours if "error" not in o), None)
+    if first is not None:
+        lines += [f"  end to end, first article including model load: {first['wall_s'] + first.get('load_s', 0):.1f} s"]
+    lines += ["", "parser only (--no-model; the first article includes loading spaCy):"]
+    lines += [f"  {r['article'][:34]:34} {r['wall_s']:6.3f} s" + (f"  (cold {r['cold_s']:.2f} s)" if r.get("cold_s") else "")
+              + (f"  vs ours {o['wall_s'] / r['wall_s']:.0f}x faster" if "error" not in o and r['wall_s'] else "")
+              for r, o in zip(parser, ours)]
     lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
     text = "\n".join(lines)
     print(text)
