@@ -107,7 +107,8 @@ class Case:
 def _lang(code: str, name: str) -> Callable[[Document, ArticleAnalysis, FakeBackend], None]:
     def check(doc: Document, result: ArticleAnalysis, fake: FakeBackend) -> None:
         assert result.source.language == code
-        assert f"(in {name})" in fake.requests[0].messages[0]["content"]
+        # the summary task (the user message) names the summary language
+        assert f"Summarise the article in {name}." in fake.requests[0].messages[1]["content"]
 
     return check
 
@@ -141,19 +142,22 @@ def _claims(*speakers: str) -> Callable[[Document, ArticleAnalysis, FakeBackend]
 
 
 def _no_claims(doc: Document, result: ArticleAnalysis, fake: FakeBackend) -> None:
-    assert result.claims == []
+    # nobody is quoted: the only claims are the outlet's own assertions, no speaker is invented
+    assert result.claims
+    assert all(c.speaker_type == "outlet" and c.attribution == "assertion" for c in result.claims)
     assert result.summary.key_points
 
 
 def _duplicates_hidden(doc: Document, result: ArticleAnalysis, fake: FakeBackend) -> None:
-    shown = fake.requests[0].messages[1]["content"]
+    shown = fake.requests[0].messages[0]["content"]  # the article is in the system message
     assert shown.count("Mayor Ana Ruiz said") == 1  # repeats are not shown to the model twice
     assert len(doc.sentences) > len(doc.visible)
 
 
 def _template_literal(doc: Document, result: ArticleAnalysis, fake: FakeBackend) -> None:
-    assert "{{ 7*7 }}" in fake.requests[0].messages[1]["content"]
-    assert "49" not in fake.requests[0].messages[1]["content"]
+    article = fake.requests[0].messages[0]["content"]  # the article is in the system message
+    assert "{{ 7*7 }}" in article and "{% for x in y %}" in article
+    assert "49" not in article
 
 
 CASES = [
@@ -185,7 +189,7 @@ CASES = [
     Case("json_array", b'[{"text": "a"}, {"text": "b"}]', "json", "JSON document"),
     Case("french", FRENCH.encode(), check=_lang("fr", "French")),
     Case("german_summary_in_english", GERMAN.encode(), language="English",
-         check=lambda d, r, f: ("(in English)" in f.requests[0].messages[0]["content"]
+         check=lambda d, r, f: ("Summarise the article in English." in f.requests[0].messages[1]["content"]
                                 and r.source.language == "de") or pytest.fail("language option")),
     Case("chinese", CHINESE.encode(), check=_lang("zh", "Chinese")),
     Case("arabic_rtl", ARABIC.encode(), check=_lang("ar", "Arabic")),
