@@ -189,7 +189,8 @@ CASES = [
     Case("json_array", b'[{"text": "a"}, {"text": "b"}]', "json", "JSON document"),
     Case("french", FRENCH.encode(), check=_lang("fr", "French")),
     Case("german_summary_in_english", GERMAN.encode(), language="English",
-         check=lambda d, r, f: ("Summarise the article in English." in f.requests[0].messages[1]["content"]
+         check=lambda d, r, f: ("Summarise the article in English."
+                                in f.requests[0].messages[1]["content"]
                                 and r.source.language == "de") or pytest.fail("language option")),
     Case("chinese", CHINESE.encode(), check=_lang("zh", "Chinese")),
     Case("arabic_rtl", ARABIC.encode(), check=_lang("ar", "Arabic")),

@@ -111,7 +111,8 @@ def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
     abstract the complete leading sentences that fit in 220 characters (always ending at a
     sentence end), the key points distinct sentences (no two sharing 80 % of their content
     words) citing their own ids. A re-ask gets only the parts it asks for, with key points
-    taken after the ones already given. A merge request (``<parts>``) gets a merge answer.
+    taken after the first three (or the first ones again when the headline is asked for too:
+    the answer before gave nothing usable). A merge request (``<parts>``) gets a merge answer.
     Claims (``"c"``, a speaker named with a cue verb) and stances (``"s"``) are included as
     an older-format model would write them; the engine ignores them.
 
@@ -192,7 +193,9 @@ def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
         answer = {k: v for k, v in (("h", answer["h"]), ("a", answer["a"])) if
                   (headline if k == "h" else abstract_)}
         if need:
-            answer["k"] = (points[3 : 3 + need] or points[:need])[:need]
+            # a headline asked for again means the last answer gave nothing usable (a fault):
+            # start over; otherwise the first three key points stand, give the next ones
+            answer["k"] = points[:need] if headline else (points[3 : 3 + need] or points[:need])
     return answer
 
 
