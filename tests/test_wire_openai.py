@@ -147,3 +147,14 @@ def test_usage_is_summed_over_reasks(seed_text: str, seed_answer: dict[str, Any]
     # the scripted server reports 100 prompt tokens per call: the two summary calls plus the
     # stance-label calls (answered apart, in label_requests)
     assert result.meta.usage.prompt_tokens == 100 * (2 + len(srv.label_requests))
+
+
+def test_contentless_summary_parts_are_not_verified(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    # "x" has no content word: nothing in it can be checked against the article, so it is
+    # not verified (an empty word set used to count as fully supported)
+    empty = {"h": "x", "a": "It is.", "k": [{"x": "-", "e": [8]}, *seed_answer["k"][1:]]}
+    with ScriptedServer(default=Reply(content=empty)) as srv:
+        result = _run(srv, seed_text, strict=False)
+    assert {r.kind for r in result.rejected} == {"headline", "abstract", "key_point"}
+    assert all("says nothing" in r.reasons[0] for r in result.rejected)
+    assert result.summary.extractive and result.summary.headline != "x"
