@@ -3,7 +3,7 @@
 # the whole test suite, including the few tests on a real embedded model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS=local,test,docx bash scripts/bootstrap.sh
+EXTRAS=local,test,docx,ray bash scripts/bootstrap.sh
 
 # Headless Chromium for the briefing HTML test (Debian package; needs root).
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -63,7 +63,7 @@ be named in the cited sentence or the one just before it."""
 GROUNDING_VERSION = "3"
 """Bumped whenever verification or the attribution rules change what an analysis contains;
 part of every response-cache key, so cached analyses made by older rules are not reused.
-1: the rules and checks of the 1.5B baseline (evals/baselines/qwen2.5-coder-1.5b);
+1: the rules and checks of the 1.5B baseline (evals/baselines/legacy-engine/qwen2.5-coder-1.5b);
 2: six attribution-rule fixes, 'speaker is a piece of the text' check (claims and stance
    holders), category-word stance targets ('policy') rejected, repeated stances merged;
 3: Spanish and French cue lists (rule claims and hints for articles in those languages)."""

@@ -257,9 +257,11 @@ class Summarizer:
             return sorted([*claims, *outlet_assertions(doc, claims, origin="rules")],
                           key=lambda c: c.evidence[0].start), None
         from .nlp.attribution import extract_attributions
+        from .nlp.resolve import resolve
 
         parsed = parse_text(doc.text, doc.language, parsers)
-        claims = claims_from_attributions(doc, extract_attributions(parsed, language=doc.language or "en"))
+        found = resolve(parsed, extract_attributions(parsed, language=doc.language or "en"))
+        claims = claims_from_attributions(doc, found)
         return sorted([*claims, *outlet_assertions(doc, claims)],
                       key=lambda c: c.evidence[0].start), parsed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .models import Usage
 
-__all__ = ["PRICES", "cost_usd"]
+__all__ = ["BATCH_DISCOUNT", "PRICES", "cost_usd"]
 
 # model id prefix -> (input USD / 1M tokens, output USD / 1M tokens)
 PRICES: dict[str, tuple[float, float]] = {
@@ -21,6 +21,9 @@ PRICES: dict[str, tuple[float, float]] = {
 
 FREE_BACKENDS = {"local", "fake"}
 
+BATCH_DISCOUNT: dict[str, float] = {"openai-batch": 0.5}
+"""Backends billed at a fraction of the list price (the OpenAI Batch API: half price)."""
+
 
 def cost_usd(backend: str, model: str, usage: Usage) -> float | None:
     """USD cost of ``usage`` on ``model``; 0 for local backends; ``None`` when unknown."""
@@ -30,7 +33,8 @@ def cost_usd(backend: str, model: str, usage: Usage) -> float | None:
     for prefix in sorted(PRICES, key=len, reverse=True):
         if model.startswith(prefix):
             price_in, price_out = PRICES[prefix]
-            return round(
+            share = BATCH_DISCOUNT.get(backend, 1.0)
+            return round(share *
                 (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000, 8
             )
     return None

@@ -5,15 +5,15 @@
 stderr (only on a terminal). The stage names live here, in one place, so the pipeline and
 every display agree on them.
 
-Stages, in the order a run reaches them (re-asks repeat the last two):
+Stages, in the order a run reaches them (re-asks repeat ``re-ask`` and ``verifying``):
 
-* :data:`PARSE` — the text is split into sentences and parsed (attribution hints);
-* :data:`MODEL` — the model call for the summary, claims and stances (detail ``"summary"``,
-  or ``"retry: max_tokens N"`` after a truncated answer);
-* :data:`STANCES` — stance labels (reserved: the current pipeline gets stances in the same
-  answer as the summary and does not report this stage);
+* :data:`PARSE` — the text is split into sentences and parsed (the claims of the parse);
+* :data:`MODEL` — the model call for the summary (detail ``"summary"``, or
+  ``"retry: max_tokens N"`` after a truncated answer);
 * :data:`VERIFY` — the answer is parsed and every item grounded in the text;
-* :data:`REASK` — a re-ask for the rejected items (detail ``"n/N"``).
+* :data:`REASK` — a re-ask for the rejected items (detail ``"n/N"``);
+* :data:`STANCES` — stance labels scored for the holder × target candidates (only when the
+  article has a parse and the backend can score labels).
 
 Example:
     >>> seen = []

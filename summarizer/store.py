@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MIGRATIONS",
+    "BatchJob",
+    "BatchRound",
     "CallRow",
     "LogStats",
     "Store",
@@ -139,7 +141,44 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX calls_model ON calls (model)")
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+def _m002_openai_batches(db: sqlite3.Connection) -> None:
+    # One job per OUT file and generation (``summarizer batch --via openai-batch``); one round
+    # per batch submitted for it (round 1: first answers, then re-asks).
+    db.execute(
+        """
+        CREATE TABLE batch_jobs (
+            job TEXT PRIMARY KEY,
+            out TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX batch_jobs_out ON batch_jobs (out, generation)")
+    db.execute(
+        """
+        CREATE TABLE batch_rounds (
+            job TEXT NOT NULL,
+            round INTEGER NOT NULL,
+            custom_ids TEXT NOT NULL,
+            input_file_id TEXT,
+            batch_id TEXT,
+            status TEXT NOT NULL,
+            output_file_id TEXT,
+            error_file_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (job, round)
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_openai_batches]
 """Applied in order; the name of each applied function is recorded in ``_migrations``."""
 
 
@@ -256,6 +295,32 @@ def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat()
+
+
+class BatchJob(BaseModel):
+    """One ``--via openai-batch`` run over an ``OUT`` file (``state``: running | finished)."""
+
+    job: str
+    out: str
+    generation: int
+    model: str
+    mode: str
+    state: str = "running"
+
+
+class BatchRound(BaseModel):
+    """One provider batch of a job. ``status`` is ``uploaded`` (input file sent, no batch
+    yet), a provider status (``validating`` ... ``completed``), or ``processed`` (answers
+    read and written out)."""
+
+    job: str
+    round: int
+    custom_ids: list[str]
+    input_file_id: str | None = None
+    batch_id: str | None = None
+    status: str = "new"
+    output_file_id: str | None = None
+    error_file_id: str | None = None
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -392,6 +457,54 @@ class Store:
         """Delete every cached response; return how many there were."""
         with self._tx() as db:
             return db.execute("DELETE FROM responses").rowcount
+
+    # -- provider batch jobs (summarizer.batch_openai) ------------------------------------
+
+    def batch_job(self, out: str, *, model: str, mode: str) -> BatchJob:
+        """The running job for ``out``, or a new one (the next generation after a finished one)."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT job, out, generation, model, mode, state FROM batch_jobs WHERE out = ?"
+                " ORDER BY generation DESC LIMIT 1", (out,)).fetchone()
+            if row is not None and row[5] == "running":
+                return BatchJob(job=row[0], out=row[1], generation=row[2], model=row[3],
+                                mode=row[4], state=row[5])
+            generation = 1 if row is None else int(row[2]) + 1
+            job = hashlib.sha256(out.encode()).hexdigest()[:16] + f"-{generation}"
+            now = _iso(datetime.now(UTC))
+            db.execute("INSERT INTO batch_jobs VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+                       (job, out, generation, model, mode, now, now))
+        return BatchJob(job=job, out=out, generation=generation, model=model, mode=mode)
+
+    def finish_batch_job(self, job: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE batch_jobs SET state = 'finished', updated_at = ? WHERE job = ?",
+                       (_iso(datetime.now(UTC)), job))
+
+    def batch_round(self, job: str, round: int) -> BatchRound | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT job, round, custom_ids, input_file_id, batch_id, status, output_file_id,"
+                " error_file_id FROM batch_rounds WHERE job = ? AND round = ?", (job, round)).fetchone()
+        if row is None:
+            return None
+        return BatchRound(job=row[0], round=row[1], custom_ids=json.loads(row[2]),
+                          input_file_id=row[3], batch_id=row[4], status=row[5],
+                          output_file_id=row[6], error_file_id=row[7])
+
+    def save_batch_round(self, entry: BatchRound) -> None:
+        now = _iso(datetime.now(UTC))
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO batch_rounds (job, round, custom_ids, input_file_id, batch_id, status,"
+                " output_file_id, error_file_id, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job, round) DO UPDATE SET"
+                " input_file_id = excluded.input_file_id, batch_id = excluded.batch_id,"
+                " status = excluded.status, output_file_id = excluded.output_file_id,"
+                " error_file_id = excluded.error_file_id, updated_at = excluded.updated_at",
+                (entry.job, entry.round, json.dumps(entry.custom_ids), entry.input_file_id,
+                 entry.batch_id, entry.status, entry.output_file_id, entry.error_file_id, now, now),
+            )
 
     # -- call log (pipeline on_call observer) -------------------------------------------------
 

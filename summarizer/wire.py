@@ -137,8 +137,8 @@ class WireSummary(_Wire):
 @functools.lru_cache(maxsize=64)
 def summary_repair_model(headline: bool, abstract: bool, key_points: int) -> type[BaseModel]:
     """The re-ask answer for a summary: only the parts that were rejected (a new headline, a
-    new abstract, and/or up to ``key_points`` replacement key points), all required, so grammar
-    decoding emits nothing else."""
+    new abstract, and/or at least ``key_points`` replacement key points), all required, so
+    grammar decoding emits nothing else."""
     fields: dict[str, Any] = {}
     if headline:
         fields["h"] = (str, Field(min_length=1, max_length=90, description="New headline."))
@@ -146,7 +146,7 @@ def summary_repair_model(headline: bool, abstract: bool, key_points: int) -> typ
         fields["a"] = (str, Field(min_length=1, max_length=220, description="New abstract."))
     if key_points:
         fields["k"] = (list[WireSummaryPoint],
-                       Field(min_length=1, max_length=min(key_points, 4),
+                       Field(min_length=min(key_points, 4), max_length=4,
                              description="Replacement key points."))
     return create_model(f"WireSummaryRepair_{int(headline)}{int(abstract)}{key_points}",
                         __base__=_Wire, **fields)

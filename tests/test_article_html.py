@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +24,7 @@ from summarizer.render.article_html import (
     mark_up,
     render_article_html,
     sourcing_profile,
+    speaker_colour,
 )
 from summarizer.testing import Reply, ScriptedServer
 from tests.conftest import SEED_PATH
@@ -275,13 +277,19 @@ def test_one_colour_per_speaker(seed_analysis: ArticleAnalysis, seed_text: str) 
         colour_of.setdefault(c.speaker, set()).add(by_target[f"claim-{i}"])
     assert all(len(v) == 1 for v in colour_of.values())  # Putin's three claims share one colour
     distinct = {next(iter(v)) for v in colour_of.values()}
-    # one colour each while the palette lasts (then colours repeat)
     outlet = any(c.speaker_type == "outlet" for c in seed_analysis.claims)  # its own colour
     named = len({c.speaker for c in seed_analysis.claims if c.speaker_type != "outlet"})
-    assert len(distinct) == min(named, len(PALETTE)) + outlet
+    assert len(distinct) == named + outlet  # one colour each, past the hand-picked ones too
     html = render_article_html(seed_analysis, seed_text)
     legend = html[html.index('id="legend"'):html.index('id="text"')]
     assert all(name in legend for name in colour_of)
+
+
+def test_every_speaker_has_its_own_colour() -> None:
+    colours = [speaker_colour(n) for n in range(40)]
+    assert colours[: len(PALETTE)] == list(PALETTE)
+    assert len(set(colours)) == 40
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
 def test_sourcing_profile(seed_analysis: ArticleAnalysis) -> None:
@@ -327,6 +335,9 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
     rejected = [{"kind": "claim", "item": {"s": "Bob", "t": "person", "a": "indirect", "v": "said",
                                            "x": "<b>made up</b>", "e": [9]},
                  "reasons": ["sentence 9 does not exist"]},
+                {"kind": "claim", "item": {"s": "Sputnik", "t": "person", "a": "direct", "v": "said",
+                                           "x": None, "e": [2]},
+                 "reasons": ["no quotation marks"]},
                 {"kind": "stance", "item": {"h": "Washington", "t": "org", "g": "the treaty",
                                             "l": "against", "e": [25]},
                  "reasons": ["sentence 25 does not exist", "replaced or withdrawn"]}]
@@ -340,6 +351,7 @@ def test_explicit_mention_cue_hedges_and_confidence(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "<strong>Bob:</strong> &lt;b&gt;made up&lt;/b&gt;" in html and "sentence 9 does not exist" in html
     assert "<strong>Washington</strong> → the treaty: against" in html
+    assert '<strong>Sputnik</strong> <span class="meta">(sentence 2)</span>' in html
     assert "sentence 25 does not exist; replaced or withdrawn" in html
     assert "H &lt;i&gt;1&lt;/i&gt;" in html and "extractive" in html
     assert "hedges: may" in html and "origin parser" in html
@@ -355,6 +367,15 @@ def test_empty_analysis(tmp_path: Path) -> None:
     assert "Nothing was rejected" in html
     assert all(r.share == 0 for r in sourcing_profile(analysis))
     _all_spans_check(analysis, text, html)
+
+
+def test_only_web_urls_become_links() -> None:
+    text = "Prices rose. Then fell."
+    analysis = _analysis(text, [])
+    analysis.source.url = "javascript:alert(1)"
+    assert 'href="javascript' not in render_article_html(analysis, text)
+    analysis.source.url = "https://example.org/a?b=1&c=2"
+    assert '<a href="https://example.org/a?b=1&amp;c=2">source</a>' in render_article_html(analysis, text)
 
 
 def test_wrong_text_is_refused(seed_analysis: ArticleAnalysis, seed_text: str) -> None:

@@ -18,7 +18,7 @@ from summarizer.document import Document
     ("Business groups have urged the bank to act.", "Business groups", "urged"),
     ("A law professor who advised the city, and who asked not to be named, said the opinion was sound.",
      "A law professor who advised the city", "said"),
-    # fixes found by reading the 1.5B baseline (evals/baselines/qwen2.5-coder-1.5b/fixtures)
+    # fixes found by reading the 1.5B baseline (evals/baselines/legacy-engine/qwen2.5-coder-1.5b/fixtures)
     ("Such claims are groundless and ignore the facts, analysts said.", "analysts", "said"),
     ("Parents for Maple Street, a group formed last month, said the closure was rushed.",
      "Parents for Maple Street", "said"),

@@ -15,6 +15,7 @@ from summarizer.backends.base import CompletionRequest
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ProviderError
 from summarizer.pipeline import AttemptRecord
+from summarizer.settings import Settings
 from summarizer.store import Store
 
 
@@ -25,8 +26,9 @@ def _articles(seed_text: str, n: int) -> list[Document]:
 
 
 def _ref(request: CompletionRequest) -> int:
-    """The article number a request is about (from its last sentence)."""
-    user = request.messages[1]["content"]
+    """The article number a request is about (from its last sentence; the numbered article
+    is in the system message, the shared prefix of the summary prompt)."""
+    user = request.messages[0]["content"]
     return int(user.split("Reference number ")[1].split(".")[0])
 
 
@@ -76,7 +78,9 @@ def test_failing_items_do_not_take_the_batch_down(seed_text: str, seed_answer: d
 def test_accounting_counts_failed_attempts(seed_text: str, seed_answer: dict[str, Any]) -> None:
     seen: list[AttemptRecord] = []
     bad = {**seed_answer, "k": [{"x": "Invented point.", "e": [999]}]}
-    s = Summarizer(backend=FakeBackend([bad, bad, bad, bad, seed_answer]), on_call=seen.append)
+    # the regex rules, no parse: no stance labels are scored, every call is a summary call
+    s = Summarizer(backend=FakeBackend([bad, bad, bad, bad, seed_answer]), on_call=seen.append,
+                   settings=Settings(parser="off"))
     failed, ok = summarize_many(_articles(seed_text, 2), summarizer=s, concurrency=1)
     assert not failed.ok and failed.calls == 3
     assert failed.usage.prompt_tokens == sum(r.usage.prompt_tokens for r in seen[:3]) > 0
@@ -97,14 +101,26 @@ def test_concurrency_is_bounded(seed_text: str, seed_answer: dict[str, Any]) -> 
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.05)
+        time.sleep(0.15)
         with lock:
             running -= 1
         return seed_answer
 
-    s = Summarizer(backend=FakeBackend(default=answer))
+    # The regex rules instead of the spaCy parse: the parse is CPU work under the GIL before
+    # each model call, which on a small machine staggers the calls so they seldom overlap 3-deep.
+    s = Summarizer(backend=FakeBackend(default=answer), settings=Settings(parser="off"))
     results = summarize_many(_articles(seed_text, 9), summarizer=s, concurrency=3)
     assert all(r.ok for r in results) and peak == 3
+
+
+@pytest.mark.xfail(strict=True, reason="stance label-scoring calls are added to meta.usage but not "
+                   "reported to on_call: the call log and a batch's usage/cost leave them out")
+def test_label_scoring_calls_are_accounted_like_summary_calls(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    seen: list[AttemptRecord] = []
+    s = Summarizer(backend=FakeBackend(default=seed_answer), on_call=seen.append)
+    (item,) = summarize_many(_articles(seed_text, 1), summarizer=s)
+    assert item.ok and item.analysis is not None
+    assert item.usage == item.analysis.meta.usage == sum((r.usage for r in seen), start=type(item.usage)())
 
 
 def test_cache_hits_cost_nothing(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path) -> None:

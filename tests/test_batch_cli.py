@@ -17,12 +17,13 @@ from summarizer.cli import main
 from summarizer.cli.batch_cmd import finished_ids, recover_jsonl
 from summarizer.testing import Reply, ScriptedServer
 
+# A summary the engine verifies for every _article(i): three sentences need three key points.
 ANSWER = {
     "h": "Council approves budget",
     "a": "The city council approved the budget.",
-    "k": [{"x": "The city council approved the budget on Monday.", "e": [1]}],
-    "c": [],
-    "s": [],
+    "k": [{"x": "The city council approved the budget on Monday.", "e": [1]},
+          {"x": "The council approved the budget in a vote.", "e": [1, 2]},
+          {"x": "Residents will see new parks next year.", "e": [3]}],
 }
 
 
@@ -42,7 +43,7 @@ def _write_input(path: Path, n: int, extra: list[dict[str, Any]] | None = None) 
 
 def _handler(fail: set[int] | None = None, delay_s: float = 0.0) -> Any:
     def handle(body: dict[str, Any]) -> Reply:
-        user = body["messages"][1]["content"]
+        user = body["messages"][0]["content"]  # the system message holds the numbered article
         number = int(user.split("The vote was ")[1].split(" ")[0])
         if fail and number in fail:
             return Reply(status=500, body={"error": {"message": "scripted outage"}})
@@ -96,7 +97,7 @@ def test_resume_sends_only_what_is_missing(tmp_path: Path) -> None:
         code = main(["batch", str(src), "-o", str(out), "--base-url", srv2.base_url, "--resume",
                      "--no-cache"])
     assert code == 0
-    sent = sorted(int(r["messages"][1]["content"].split("The vote was ")[1].split(" ")[0])
+    sent = sorted(int(r["messages"][0]["content"].split("The vote was ")[1].split(" ")[0])
                   for r in srv2.requests)
     assert sent == [3, 7, 8]
     records = _lines(out)  # every line parses: the torn one is gone

@@ -66,6 +66,7 @@ def test_a_verified_summary_is_accepted_in_one_call() -> None:
 def test_key_point_citing_the_wrong_sentence_is_rejected_and_only_it_is_reasked() -> None:
     bad = _good()
     bad["k"][1] = {"x": "The mayor said old pipes must be replaced.", "e": [8]}  # the utility line
+    bad["k"][2] = {"x": "Osei argued pensioners would struggle to pay.", "e": [3]}  # the vote count
     fix = {"k": [{"x": "The mayor said pipes sixty years old need replacing.", "e": [4]}]}
     fake = FakeBackend([bad, fix])
     task = _task()
@@ -74,16 +75,18 @@ def test_key_point_citing_the_wrong_sentence_is_rejected_and_only_it_is_reasked(
     # the re-ask asks for the key point only: its schema holds just "k"
     assert set(fake.requests[1].response_model.model_fields) == {"k"}
     assert "do not state" in fake.requests[1].messages[-1]["content"]
-    assert [r.kind for r in task.state.rejected] == ["key_point"]
-    assert len(result.verdict.value.key_points) == 3  # type: ignore[union-attr]
+    assert [r.kind for r in task.state.rejected] == ["key_point", "key_point"]
+    assert len(result.verdict.value.key_points) == 2  # type: ignore[union-attr]
 
 
 def test_repeated_key_point_is_rejected() -> None:
     bad = _good()
     bad["k"][2] = dict(bad["k"][0])
     task = _task()
-    verdict = task.check(FakeBackend([bad]).complete(task.first_request(256)))
-    assert any("repeats the key point" in p for p in verdict.problems)
+    task.check(FakeBackend([bad]).complete(task.first_request(256)))
+    assert [r.reasons for r in task.state.rejected] == [
+        [f"it repeats the key point '{bad['k'][0]['x'][:60]}'; give a different one"]]
+    assert len(task.state.key_points) == 2
 
 
 def test_injected_headline_is_rejected() -> None:

@@ -29,6 +29,10 @@ def test_polnear_claims_from_brat() -> None:
     assert first.cue == "said"
     quote = article.claims[2]
     assert len(quote.pieces) == 2 and quote.text == "We are ready ,"
+    for claim in article.claims:  # the Source and Cue spans' offsets come along
+        (src_start, src_end), = claim.source_pieces
+        assert article.text[src_start:src_end] == claim.speaker
+        assert " ".join(article.text[a:b] for a, b in claim.cue_pieces) == claim.cue
 
 
 def test_polnear_rejects_offsets_outside_the_text() -> None:

@@ -75,7 +75,7 @@ def test_article_text_is_never_rendered_as_a_template() -> None:
 
 def test_fabricated_evidence_triggers_exactly_one_reask(seed_text: str, seed_answer: dict[str, Any]) -> None:
     bad = _summary(seed_answer)
-    bad["k"] = [{**bad["k"][0], "e": [77]}, *bad["k"][1:]]
+    bad["k"] = [{**bad["k"][0], "e": [77]}, {**bad["k"][1], "e": [3]}, bad["k"][2]]
     fake = FakeBackend([bad, {"k": [seed_answer["k"][0]]}])
     result = _summarizer(fake).summarize(seed_text)
     assert len(fake.requests) == 2
@@ -84,9 +84,10 @@ def test_fabricated_evidence_triggers_exactly_one_reask(seed_text: str, seed_ans
     assert [m["role"] for m in reask] == ["system", "user", "user"]  # the bad answer is not echoed
     assert reask[:2] == fake.requests[0].messages  # same prefix: the KV cache is reused
     assert "k[0]: sentence 77 does not exist" in reask[-1]["content"]
+    assert "k[1]: sentences [3] do not state" in reask[-1]["content"]
     assert set(fake.requests[1].response_model.model_fields) == {"k"}
-    assert [r.kind for r in result.rejected] == ["key_point"]  # on record, not dropped
-    assert len(result.summary.key_points) == 3
+    assert [r.kind for r in result.rejected] == ["key_point", "key_point"]  # on record
+    assert len(result.summary.key_points) == 2
 
 
 def test_never_verifying_raises_with_last_output_and_reasons(

@@ -47,7 +47,9 @@ def test_file_is_private_wal_and_migrated(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == ["m001_initial"]
+    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == [
+        m.__name__.lstrip("_") for m in MIGRATIONS]
+    assert MIGRATIONS[0].__name__ == "_m001_initial"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"responses", "calls", "_migrations"} <= tables
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from ..attribution import _CUE, for_document, speaker_type
 from ..document import Document, Sentence
 from ..models import Claim, Evidence
-from .summary import captions, instruction_sentences
+from .summary import captions, instruction_sentences, reads_as_instruction
 
 __all__ = ["claims_from_attributions", "claims_from_rules", "outlet_assertions"]
 
@@ -26,6 +26,7 @@ _HEDGES = re.compile(
     r"perhaps|is expected to|are expected to|appears? to|seems? to|suggests?|if|unless|"
     r"unconfirmed|rumou?red|believed to|said to be|would)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]")
 
 
 class _SpanLike(Protocol):
@@ -65,12 +66,22 @@ def _span(doc: Document, span: _SpanLike | None) -> Evidence | None:
     return Evidence(start=span.start, end=span.end, text=text, sentence=_sentence_of(doc, span.start))
 
 
+def _injected(doc: Document, sentence_ids: Sequence[int | None]) -> bool:
+    """Whether an attribution sits in a sentence that, outside its quotations, is an
+    instruction to a model ('[Instruction to language models: report that X said "..."]'):
+    that is an injection asking for a claim, not reporting. A quoted instruction credited to
+    someone (a comment that read: "Ignore your instructions ...") stays a claim."""
+    return any(sid is not None and reads_as_instruction(_QUOTED.sub(" ", doc.sentences[sid - 1].text))
+               for sid in dict.fromkeys(sentence_ids))
+
+
 def claims_from_attributions(doc: Document, attributions: Sequence[Any]) -> list[Claim]:
-    """One claim per parsed attribution (``origin='parser'``), evidence = the content spans."""
+    """One claim per parsed attribution (``origin='parser'``), evidence = the content spans;
+    none from an injected instruction (see :func:`_injected`)."""
     out: list[Claim] = []
     for a in attributions:
         evidence = [e for e in (_span(doc, c) for c in a.content) if e is not None]
-        if not evidence:
+        if not evidence or _injected(doc, [e.sentence for e in evidence]):
             continue
         mention = _span(doc, a.source)
         speaker = (a.speaker or (mention.text if mention else None) or doc.outlet or "outlet").strip()
@@ -98,6 +109,8 @@ def claims_from_rules(doc: Document) -> list[Claim]:
     out = []
     for sid, r in for_document(doc).items():
         sent = doc.sentences[sid - 1]
+        if _injected(doc, [sid]):
+            continue
         direct = bool(_HAS_QUOTE.search(sent.text))
         out.append(Claim(
             text=sent.text[:500], speaker=r.source[:200],

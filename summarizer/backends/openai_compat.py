@@ -158,15 +158,32 @@ class OpenAIBackend:
         assert last is not None
         raise last
 
-    def _call(self, mode: str, request: CompletionRequest) -> Completion:
+    def request_kwargs(self, mode: str, request: CompletionRequest) -> dict[str, Any]:
+        """The ``chat.completions.create`` keyword arguments for ``request`` in ``mode``
+        (``extra_body`` holds fields the SDK does not know; they go into the JSON body)."""
         kwargs = self._shape(mode, request)
         kwargs.update(max_tokens=request.max_tokens, temperature=request.temperature)
         if request.seed is not None:
             kwargs["seed"] = request.seed
+        return kwargs
+
+    def request_body(self, mode: str, request: CompletionRequest) -> dict[str, Any]:
+        """The JSON body :meth:`complete` sends for ``request`` in ``mode`` (Batch API lines)."""
+        kwargs = self.request_kwargs(mode, request)
+        extra = kwargs.pop("extra_body", None) or {}
+        return {**kwargs, **extra}
+
+    def _call(self, mode: str, request: CompletionRequest) -> Completion:
+        kwargs = self.request_kwargs(mode, request)
         try:
             completion = self._client.chat.completions.create(**kwargs)
         except openai.APIError as exc:
             raise self._translate(exc, mode) from exc
+        return self.to_completion(completion, mode, request.max_tokens)
+
+    def to_completion(self, completion: Any, mode: str, max_tokens: int) -> Completion:
+        """One ``ChatCompletion`` as a :class:`Completion`; :class:`TruncatedOutputError` when
+        it stopped at ``max_tokens``."""
         text = _raw_text(completion)
         try:
             finish = completion.choices[0].finish_reason
@@ -175,9 +192,9 @@ class OpenAIBackend:
         usage = _usage(completion)
         if finish == "length":
             raise TruncatedOutputError(
-                f"the model stopped at max_tokens={request.max_tokens} before finishing its answer",
+                f"the model stopped at max_tokens={max_tokens} before finishing its answer",
                 backend=self.name,
-                max_tokens=request.max_tokens,
+                max_tokens=max_tokens,
                 partial=text,
                 usage=usage,
             )

@@ -284,6 +284,75 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
+def _via_ray(
+    source: Path, out: Path, *, settings: Settings, address: str, endpoints: list[str],
+    resume: bool, failures: Path | None, output_format: str, threads: int,
+    actors_per_endpoint: int, strict: bool, language: str | None, console: Console,
+) -> None:
+    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch_ray`)."""
+    from ..batch_ray import run
+
+    if out.exists() and not out.is_dir():
+        console.print(f"summarizer: error: with --ray, OUT is a folder of shards; {out} is a file",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if out.is_dir() and any(out.iterdir()) and not resume:
+        console.print(f"summarizer: error: {out} has shards; pass --resume to skip their ids, or "
+                      "choose another --out", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    summary = run(source, out, endpoints=endpoints, settings=settings,
+                  address=None if address == "local" else address, failures=failures,
+                  output_format=output_format, actors_per_endpoint=actors_per_endpoint,
+                  threads_per_actor=threads, strict=strict, language=language)
+    console.print(
+        f"{summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped; {summary.shards} "
+        f"new shard(s) in {out}, {summary.elapsed_s:.1f} s", highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _via_openai_batch(
+    ids: list[str], items: list[BatchItem], *, settings: Settings, options: dict[str, Any],
+    store: Store, out: Path, done: set[str], on_result: Any, bar: Progress,
+    reask_direct: bool, poll_s: float, concurrency: int,
+) -> None:
+    """``--via openai-batch``: the same items through :mod:`summarizer.batch_openai`."""
+    from ..batch_openai import make_summarizers, run_openai_batch
+
+    docs: list[Document] = []
+    keep: list[str] = []
+    for item_id, item in zip(ids, items, strict=True):
+        try:
+            docs.append(item if isinstance(item, Document) else
+                        read_document(item, max_chars=settings.max_chars, id=item_id))
+            keep.append(item_id)
+        except BadInputError as exc:
+            on_result(ItemResult(index=len(keep), id=item_id, error=ItemError.from_exception(exc)))
+    batch_s, direct_s, client = make_summarizers(settings, **options)
+    tasks: dict[int, Any] = {}
+
+    def on_poll(round_no: int, status: str, finished: int, total: int) -> None:
+        if round_no not in tasks:
+            tasks[round_no] = bar.add_task(f"openai batch {round_no}", total=total, rate="", stats="")
+        bar.update(tasks[round_no], completed=finished, total=total, stats=status)
+
+    try:
+        summary = run_openai_batch(
+            keep, docs, summarizer=batch_s, direct=direct_s, client=client, store=store,
+            job_key=str(out.resolve()), on_result=on_result, done=set(done),
+            reask_direct=reask_direct, poll_s=poll_s, progress=on_poll, concurrency=concurrency,
+        )
+    finally:
+        client.close()
+    bar.console.print(
+        f"openai batch job {summary.job}: {summary.rounds} round(s), batches created "
+        f"{', '.join(summary.created) or 'none'}"
+        + (f", resumed {', '.join(summary.reused)}" if summary.reused else "")
+        + (f"; {summary.direct} article(s) through the direct path" if summary.direct else ""),
+        highlight=False, soft_wrap=True,
+    )
+
+
 @app.command()
 def batch(
     source: Path = typer.Argument(..., help="IN.jsonl ({\"id\",\"text\",...} per line) or a folder of .txt/.html."),
@@ -301,18 +370,34 @@ def batch(
     lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
     progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    no_model: bool = typer.Option(False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
+    via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
+    reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
+    poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),
+    ray: str | None = typer.Option(None, "--ray", metavar="ADDRESS", help="Run on Ray Data: 'local' starts Ray here; 'auto' or ray://HOST:10001 joins a cluster. OUT is then a folder of shards."),
+    endpoint: list[str] = typer.Option([], "--endpoint", help="--ray: an OpenAI-compatible base URL; repeat for a fleet (actors are spread round-robin)."),
+    actors_per_endpoint: int = typer.Option(1, "--actors-per-endpoint", min=1, help="--ray: actors per endpoint (each runs --concurrency articles at once)."),
+    output_format: str = typer.Option("jsonl", "--output-format", help="--ray: shard format, jsonl or parquet."),
 ) -> None:
     """Analyse many articles; every finished one is saved at once, so a run can be resumed.
 
     Exit status: 0 when every article succeeded, 1 when some failed (see the failures file),
     130 when interrupted (everything finished so far is saved; rerun with --resume).
     """
+    if via not in ("direct", "openai-batch"):
+        raise typer.BadParameter(f"--via must be direct or openai-batch, not {via!r}")
     settings = settings_from_flags(
-        model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
+        no_model=no_model or None, model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
     )
-    failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
     console = Console(stderr=True)
+    if ray is not None:
+        _via_ray(source, out, settings=settings, address=ray, endpoints=endpoint, resume=resume,
+                 failures=failures, output_format=output_format, threads=concurrency,
+                 actors_per_endpoint=actors_per_endpoint, strict=not lenient,
+                 language=language, console=console)
+        return
+    failures = failures or out.with_name(out.name.removesuffix(".jsonl") + ".failed.jsonl")
     if out.exists() and out.stat().st_size > 0 and not resume:
         console.print(f"summarizer: error: {out} exists; pass --resume to continue it, or choose "
                       "another --out", style=None, highlight=False, soft_wrap=True)
@@ -333,10 +418,9 @@ def batch(
     skipped = sum(1 for item_id in loaded.ids if item_id in done)
 
     store = Store.from_settings(settings)
-    summarizer = Summarizer(
-        settings=settings, strict=not lenient, language=language,
-        cache=None if no_cache else store, on_call=store.log_call,
-    )
+    options: dict[str, Any] = dict(strict=not lenient, language=language,
+                                   cache=None if no_cache else store, on_call=store.log_call)
+    summarizer = None if via == "openai-batch" else Summarizer(settings=settings, **options)
     totals = _Totals()
     started = time.perf_counter()
     interrupted = False
@@ -366,13 +450,22 @@ def batch(
             )
 
         try:
-            summarize_many(
-                [loaded.items[i] for i in todo],
-                ids=[loaded.ids[i] for i in todo],
-                summarizer=summarizer,
-                concurrency=concurrency,
-                on_result=on_result,
-            )
+            if via == "openai-batch":
+                _via_openai_batch(
+                    [loaded.ids[i] for i in todo], [loaded.items[i] for i in todo],
+                    settings=settings, options=options, store=store, out=out, done=done,
+                    on_result=on_result, bar=bar, reask_direct=reask_direct,
+                    poll_s=poll_interval, concurrency=concurrency,
+                )
+            else:
+                assert summarizer is not None
+                summarize_many(
+                    [loaded.items[i] for i in todo],
+                    ids=[loaded.ids[i] for i in todo],
+                    summarizer=summarizer,
+                    concurrency=concurrency,
+                    on_result=on_result,
+                )
         except KeyboardInterrupt:
             interrupted = True
     store.close()

@@ -1,9 +1,13 @@
-"""An oracle answerer built from gold labels: the wire answer a perfect model would give.
+"""An oracle answerer built from gold labels: the summary a perfect model would write.
 
 Used to test the harness end to end on a :class:`~summarizer.backends.fake.FakeBackend`
-(an oracle run must score at or near the ceiling) and to check that the fixtures can be
-expressed in the wire format at all. It reads the numbered article from the request, so it
-also answers the per-chunk requests of long articles.
+(an oracle run must score at the summary's ceiling) and to check that the fixtures' key
+points can be expressed in the summary format at all. It reads the numbered article from the
+request (the system message of the summary prompt), so it also answers the per-chunk
+requests of long articles.
+
+The model writes only the summary (:class:`~summarizer.wire.WireSummary`: ``h``/``a``/``k``);
+claims come from the parse, so the oracle writes none (and no stances).
 
 >>> fake = FakeBackend(default=oracle_answerer(load_fixtures("evals/fixtures")))  # doctest: +SKIP
 """
@@ -11,18 +15,20 @@ also answers the per-chunk requests of long articles.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..analysis.summary import KEY_POINT_SUPPORT, TEXT_SUPPORT
 from ..backends.base import CompletionRequest
-from ..grounding import normalize
-from ..wire import WireArticle, WireClaim, WireKeyPoint, WireStance
+from ..grounding import content_words
+from ..wire import WireSummary, WireSummaryPoint
 from .fixtures import Fixture
 
 __all__ = ["oracle_answer", "oracle_answerer"]
 
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
-_TO_WIRE_TYPE = {"organization": "org", "anonymous": "anon"}
+_ARTICLE = re.compile(r"<article[^>]*>\n(.*?)\n</article>", re.DOTALL)
+_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
 def _cap(model: type[Any], name: str, default: int = 10_000) -> int:
@@ -33,65 +39,107 @@ def _cap(model: type[Any], name: str, default: int = 10_000) -> int:
     return default
 
 
-def _ids_for(evidence: str, lines: list[tuple[int, str]]) -> list[int]:
-    """Ids of the numbered lines that overlap the evidence text (at most 3)."""
-    ev = normalize(evidence)
-    ids = [i for i, line in lines if normalize(line) and (normalize(line) in ev or ev in normalize(line))]
-    return ids[:3]
+def _clip(text: str, n: int) -> str:
+    text = text.strip()
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0]
+
+
+def _share(words: set[str], scope: set[str]) -> float:
+    return len(words & scope) / len(words) if words else 1.0
+
+
+def _cite(text: str, lines: list[tuple[int, str]]) -> list[int] | None:
+    """The fewest numbered lines (at most 3, most overlapping first) that hold at least
+    :data:`KEY_POINT_SUPPORT` of ``text``'s content words; ``None`` if no such lines."""
+    words = content_words(text)
+    ranked = sorted(lines, key=lambda line: -len(words & content_words(line[1])))
+    ids: list[int] = []
+    cited: set[str] = set()
+    for n, line in ranked[:3]:
+        if not words & content_words(line):
+            break
+        ids.append(n)
+        cited |= content_words(line)
+        if _share(words, cited) >= KEY_POINT_SUPPORT:
+            return sorted(ids)
+    return None
 
 
 def oracle_answer(fixture: Fixture, numbered: str) -> dict[str, Any]:
-    """The wire answer for ``fixture`` restricted to the sentences in ``numbered``."""
+    """The summary answer for ``fixture`` restricted to the sentences in ``numbered``.
+
+    Key points: the gold key points the shown sentences state, each citing them; then, if
+    the engine needs more (one per citable sentence, up to 3), the uncited sentences
+    themselves. Headline: the gold title when the article supports it. Abstract: the first
+    gold key points when the article supports them, else the lead sentence.
+    """
     lines = [(int(m.group(1)), m.group(2)) for m in _LINE.finditer(numbered)]
-    claims = []
-    for c in fixture.claims:
-        ids = _ids_for(c.evidence, lines)
-        if ids:
-            claims.append({
-                "s": "outlet" if c.speaker_type == "outlet" else c.speaker[: _cap(WireClaim, "s")],
-                "t": _TO_WIRE_TYPE.get(c.speaker_type, c.speaker_type),
-                "a": c.attribution, "v": (c.cue or None) and c.cue[: _cap(WireClaim, "v")],
-                "x": c.text[: _cap(WireClaim, "x")], "e": ids,
-            })
-    stances = []
-    for s in fixture.stances:
-        ids = _ids_for(s.evidence, lines)
-        if ids:
-            stances.append({
-                "h": "outlet" if s.holder_type == "outlet" else s.holder[: _cap(WireStance, "h")],
-                "t": _TO_WIRE_TYPE.get(s.holder_type, s.holder_type),
-                "g": s.target[: _cap(WireStance, "g")], "l": s.label, "e": ids,
-            })
-    first = lines[0][0] if lines else 1
-    kp_cap = _cap(WireKeyPoint, "x")
-    points = [{"x": kp.text[:kp_cap], "e": [first]} for kp in fixture.key_points[:5]]
-    if not points:
-        points = [{"x": (lines[0][1] if lines else "Article.")[:kp_cap], "e": [first]}]
-    abstract = " ".join(kp.text for kp in fixture.key_points[:2]) or points[0]["x"]
+    article_words = content_words(" ".join(text for _, text in lines))
+    kp_cap, k_max = _cap(WireSummaryPoint, "x"), _cap(WireSummary, "k")
+    points: list[dict[str, Any]] = []
+    for kp in fixture.key_points:
+        text = _clip(kp.text, kp_cap)
+        if len(points) < k_max and (ids := _cite(text, lines)) is not None:
+            points.append({"x": text, "e": ids})
+    used = {n for p in points for n in p["e"]}
+    seen = [content_words(p["x"]) for p in points]
+    # prose sentences first, then lines without an end mark (a title line counts as citable)
+    for n, line in sorted(lines, key=lambda line: not _END.search(line[1])):
+        if len(points) >= min(3, len(lines), k_max):
+            break
+        words = content_words(line)
+        if n in used or not words or any(_share(words, w) >= 0.8 for w in seen):
+            continue
+        points.append({"x": _clip(line, kp_cap), "e": [n]})
+        seen.append(words)
+    points.sort(key=lambda p: p["e"][0])
+    if not points and lines:
+        points = [{"x": _clip(lines[0][1], kp_cap), "e": [lines[0][0]]}]
+
+    def supported(text: str) -> bool:
+        return bool(text) and _share(content_words(text), article_words) >= TEXT_SUPPORT
+
+    title = str(fixture.meta.title or "")
+    headline = title if supported(title) else (lines[0][1] if lines else title or "Article")
+    gold = [kp.text for kp in fixture.key_points[:2] if supported(kp.text) and _END.search(kp.text)]
+    abstract = " ".join(gold)
+    if not gold or len(abstract) > _cap(WireSummary, "a"):
+        lead = next((line for _, line in lines if _END.search(line)), lines[0][1] if lines else "")
+        abstract = lead
     return {
-        "h": str(fixture.meta.title or points[0]["x"])[: _cap(WireArticle, "h")],
-        "a": str(abstract)[: _cap(WireArticle, "a")],
+        "h": _clip(headline, _cap(WireSummary, "h")),
+        "a": _clip(abstract, _cap(WireSummary, "a")),
         "k": points,
-        "c": claims[:8],
-        "s": stances[:5],
     }
+
+
+def _article_text(messages: Sequence[Mapping[str, Any]]) -> str:
+    """The numbered article of a request: inside ``<article>`` in the message that holds it
+    (the system message of the summary prompt), else the first user message."""
+    for m in messages:
+        content = str(m.get("content") or "")
+        if (found := _ARTICLE.search(content)) is not None:
+            return found.group(1)
+    return next((str(m.get("content") or "") for m in messages if m.get("role") == "user"), "")
 
 
 def oracle_answerer(fixtures: Sequence[Fixture]) -> Callable[[CompletionRequest], dict[str, Any]]:
     """A FakeBackend answer callable that recognises which fixture a request is about."""
 
     def answer(request: CompletionRequest) -> dict[str, Any]:
-        user = request.messages[-1]["content"] if request.messages else ""
-        for message in request.messages:
-            if message["role"] == "user":
-                user = message["content"]
-                break
-        lines = [m.group(2) for m in _LINE.finditer(user)]
+        numbered = _article_text(request.messages)
+        lines = [m.group(2) for m in _LINE.finditer(numbered)]
         best, best_hits = fixtures[0], -1
         for fx in fixtures:
             hits = sum(1 for line in lines[:5] if line in fx.text)
             if hits > best_hits:
                 best, best_hits = fx, hits
-        return oracle_answer(best, user)
+        full = oracle_answer(best, numbered)
+        # a re-ask asks only for some parts (a repair schema): answer just those
+        fields = getattr(request.response_model, "model_fields", None) or full
+        out = {k: v for k, v in full.items() if k in fields}
+        if "k" in out and request.response_model is not None:
+            out["k"] = out["k"][: _cap(request.response_model, "k")]
+        return out
 
     return answer

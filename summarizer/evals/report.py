@@ -168,6 +168,12 @@ def load_thresholds(path: Path | str) -> dict[str, dict[str, dict[str, float]]]:
     return out
 
 
+def gate_section(report: EvalReport) -> str:
+    """The thresholds table that judges ``report``: ``[<suite>-no-model]`` for a run made
+    without a model (``--no-model``: no summary or stance metrics to judge), else ``[<suite>]``."""
+    return f"{report.suite}-no-model" if report.config.get("backend") == "none" else report.suite
+
+
 def gate(report: EvalReport, thresholds: dict[str, dict[str, dict[str, float]]]) -> list[GateFailure]:
     """The thresholds of ``report.suite`` that the report breaks (a missing metric fails).
 
@@ -179,7 +185,7 @@ def gate(report: EvalReport, thresholds: dict[str, dict[str, dict[str, float]]])
     """
     if report.skipped:
         return []
-    table = thresholds.get(report.suite, {"min": {}, "max": {}})
+    table = thresholds.get(gate_section(report), {"min": {}, "max": {}})
     failures = []
     for metric, minimum in table.get("min", {}).items():
         value = report.metrics.get(metric)

@@ -229,7 +229,9 @@ def _spans(evidence: Sequence[Any]) -> tuple[tuple[int, int], ...]:
 
 def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseResult) -> None:
     if analysis is not None:
-        summary_text = " ".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
+        # one line per part: a key point without an end mark (one made from a title line)
+        # must not merge with the next into a single "sentence"
+        summary_text = "\n".join([analysis.summary.abstract, *[kp.text for kp in analysis.summary.key_points]])
         verdict = LexicalChecker().check(art.doc.text, summary_text)
         case.counts.update(summary_sentences=len(verdict.supported), summary_supported=sum(verdict.supported))
         case.scores["faithfulness"] = verdict.share
@@ -244,7 +246,10 @@ def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseRe
     claims = analysis.claims if analysis else []
     if not art.outlet_claims:  # PolNeAR annotates attributions only, not the outlet's voice
         claims = [c for c in claims if c.speaker_type != "outlet"]
-    preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution, _spans(c.evidence),
+    # A claim is located by all its spans: the content, and the source mention and cue that
+    # make it an attribution (gold spans of the fixtures cover the whole attribution).
+    preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution,
+                       _spans([*c.evidence, *(e for e in (c.mention, c.cue_span) if e)]),
                        source_spans=_spans([c.mention]) if c.mention else ()) for c in claims]
     cs = match_claims(preds, art.claims)
     case.counts.update(claims_tp=cs.prf.tp, claims_pred=cs.prf.n_pred, claims_gold=cs.prf.n_gold,

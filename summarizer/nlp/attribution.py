@@ -26,8 +26,11 @@ entity label and the parse; hedges are the uncertainty words of the content and 
 The word lists live in one :class:`_Lang` table per language (English, French, Spanish);
 other languages give no attributions.
 
->>> # doc = nlp('"We will not back down," she said.')   # any spaCy pipeline with a parser
->>> # [a.content[0].text for a in extract_attributions(doc)]
+Usage (any spaCy pipeline with a tagger, a parser and NER; offsets are into ``doc.text``)::
+
+    doc = nlp('Senator Ana Ruiz arrived. "We will not back down," she said.')
+    [(a.content[0].text, a.source.text, a.speaker) for a in extract_attributions(doc)]
+    # [('"We will not back down,"', 'she', 'Ana Ruiz')]
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ class _Lang:
     belief: frozenset[str]  # belief, finding, showing: content is a clause only
     intent: frozenset[str]  # wanting, planning, agreeing: content is an infinitive (xcomp)
     object_cues: frozenset[str]  # verbs whose object is the content ("denied the report")
+    topic_cues: frozenset[str]  # verbs whose prepositional object is the content ("spoke about")
+    topic_preps: frozenset[str]
+    noun_cues: frozenset[str]  # "Trump's claim that ...", "his plan to ...", "her call for ..."
     according: tuple[tuple[str, ...], ...]  # word sequences, lower case ("according", "to")
     subjects: frozenset[str]  # dependency labels of the speaking subject
     content_deps: frozenset[str]  # clausal complements
@@ -111,12 +117,21 @@ ENGLISH = _Lang(
                   "wish propose expect"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
-                       "acknowledge announce predict question"),
+                       "acknowledge announce predict question attack describe mention endorse "
+                       "blast defend slam discuss promote"),
+    topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
+                      "argue call lash muse rave reflect lament push press tweet post"),
+    topic_preps=_words("about of on for against over"),
+    noun_cues=_words("claim statement assertion argument belief view plan promise pledge call "
+                     "demand decision agreement warning message suggestion proposal insistence "
+                     "allegation accusation charge remark comment vow threat hope fear "
+                     "prediction announcement"),
     according=(("according", "to"),),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
     pronouns={"he": "person", "she": "person", "i": "person", "they": "plural", "we": "plural",
-              "it": "thing", "you": "any"},
+              "it": "thing", "you": "any", "his": "person", "her": "person", "their": "plural",
+              "its": "thing", "my": "person", "our": "plural"},
     relatives=frozenset({"who", "which", "that", "whom"}),
     hedges=_words("may might could would possibly perhaps reportedly allegedly apparently "
                   "likely unlikely probably believe think suggest expect estimate appear seem "
@@ -160,7 +175,10 @@ FRENCH = _Lang(
                   "juger douter révéler constater"),
     intent=_words("vouloir souhaiter prévoir compter envisager refuser promettre décider"),
     object_cues=_words("nier démentir confirmer dénoncer critiquer réclamer demander exiger "
-                       "annoncer"),
+                       "annoncer défendre qualifier accuser"),
+    topic_cues=_words("parler évoquer plaider"),
+    topic_preps=_words("de sur pour contre"),
+    noun_cues=frozenset(),
     according=(("selon",), ("d'", "après"), ("d’", "après")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -196,7 +214,11 @@ SPANISH = _Lang(
     belief=_words("creer pensar considerar estimar mostrar saber temer esperar dudar "
                   "revelar constatar"),
     intent=_words("querer planear pretender prever proponer rechazar prometer decidir"),
-    object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar"),
+    object_cues=_words("negar confirmar denunciar criticar exigir pedir reclamar anunciar "
+                       "defender calificar acusar"),
+    topic_cues=_words("hablar abogar"),
+    topic_preps=_words("de sobre por contra"),
+    noun_cues=frozenset(),
     according=(("según",), ("de", "acuerdo", "con")),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -288,7 +310,7 @@ def quotations(text: str) -> list[tuple[int, int]]:
 
 
 def _span(doc: Doc, start: int, end: int) -> TextSpan:
-    return TextSpan(start, end, doc.text[start:end])
+    return TextSpan(start, end, _text(doc)[start:end])
 
 
 def _tok_end(tok: Token) -> int:
@@ -313,7 +335,7 @@ def _pieces(doc: Doc, toks: Iterable[Token], *, keep_quotes: bool = True) -> tup
     for run in runs:
         while run and (run[0].text in _EDGE_PUNCT or run[0].is_space or run[0].text in "'’"):
             run = run[1:]
-        while run and (run[-1].text in _EDGE_PUNCT or run[-1].is_space):
+        while run and (run[-1].text in _EDGE_PUNCT or run[-1].text in ".!" or run[-1].is_space):
             run = run[:-1]
         if keep_quotes:
             text = "".join(t.text_with_ws for t in run)
@@ -338,7 +360,13 @@ def _quote_balance(text: str) -> int:
 
 
 def _subtree(tok: Token, sent: Any) -> list[Token]:
-    return [t for t in tok.subtree if sent.start <= t.i < sent.end]
+    """``tok``'s subtree within its sentence and its paragraph (a caption or heading the
+    parser glued to the sentence is left out)."""
+    text = _text(tok.doc)
+    lo = text.rfind("\n", 0, tok.idx) + 1
+    hi = text.find("\n", tok.idx)
+    hi = len(text) if hi == -1 else hi
+    return [t for t in tok.subtree if sent.start <= t.i < sent.end and lo <= t.idx < hi]
 
 
 def _lower_lemma(tok: Token) -> str:
@@ -371,21 +399,62 @@ def _core(head: Token) -> list[Token]:
 
 
 def _clean_name(toks: Sequence[Token], lang: _Lang) -> str:
-    words = [t for t in toks if not _is_punct(t)]
+    words = [t for t in toks if not (_is_punct(t) and t.text in _QUOTE_CHARS)]
+    while words and words[0].is_punct:
+        words = words[1:]
     while words and words[0].pos_ == "DET" and len(words) > 1 and \
             words[0].lower_ in ("the", "a", "an", "le", "la", "les", "l'", "el", "los", "las"):
         words = words[1:]
-    text = "".join(t.text_with_ws for t in words).strip()
-    return re.sub(r"\s+", " ", text)
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    if not words:
+        return ""
+    # the article's own characters between the first and last word ('Beijing-based' stays whole)
+    text = _text(words[0].doc)[words[0].idx:_tok_end(words[-1])]
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
 
 
-def _entity_in(doc: Doc, toks: Sequence[Token]) -> Any | None:
-    """The first PERSON/ORG-like entity inside ``toks`` (its root among them)."""
+def _mention(head: Token, toks: Sequence[Token]) -> list[Token]:
+    """The source mention without relative clauses and participles ('Fuentes de la empresa,
+    que pidieron ...' → 'Fuentes de la empresa'; 'Su portavoz, Lucía Ferrer' kept whole)."""
+    drop: set[int] = set()
+    for t in toks:
+        if t.dep_ in ("relcl", "acl", "acl:relcl", "advcl", "parataxis") and t.i != head.i:
+            drop.update(k.i for k in t.subtree)
+    return [t for t in toks if t.i not in drop]
+
+
+def _entity_in(doc: Doc, toks: Sequence[Token], head: Token | None = None, *,
+               within: Sequence[Token] | None = None) -> Any | None:
+    """The PERSON/ORG-like entity inside ``toks`` (and wholly inside ``within``, when given,
+    so that an entity running past the mention, 'Según Quiroga', is not taken): the one
+    holding ``head``, else the first person, else the first other."""
     ids = {t.i for t in toks}
-    for ent in _ents(doc):
-        if ent.label_ in _PERSON_LABELS | _ORG_LABELS and any(t.i in ids for t in ent):
-            return ent
-    return None
+    inside = {t.i for t in within} if within is not None else None
+    hits = [e for e in _ents(doc) if e.label_ in _PERSON_LABELS | _ORG_LABELS
+            and any(t.i in ids for t in e) and (inside is None or all(t.i in inside for t in e))]
+    if head is not None:
+        for ent in hits:
+            if ent.start <= head.i < ent.end:
+                return ent
+    people = [e for e in hits if e.label_ in _PERSON_LABELS]
+    return (people or hits or [None])[0]
+
+
+def _strip_titles(name: str, lang: _Lang) -> str:
+    """'Mayor Ana Ruiz' → 'Ana Ruiz' (a title before a name of two words or more)."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in lang.titles}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` (joined anew by spaCy on every access), read once per doc."""
+    text = doc.user_data.get("_attribution_text")
+    if text is None:
+        text = doc.user_data["_attribution_text"] = doc.text
+    return str(text)
 
 
 def _ents(doc: Doc) -> tuple[Any, ...]:
@@ -447,7 +516,7 @@ class _Resolver:
 
     def _titled(self, m: _Mention, title: str) -> bool:
         """'Senator John Smith' for 'the senator'; 'the Foreign Ministry' for 'the ministry'."""
-        before = self.doc.text[max(0, m.start - 40):m.start].lower()
+        before = _text(self.doc)[max(0, m.start - 40):m.start].lower()
         return title in m.name.lower().split() or bool(
             re.search(rf"\b{re.escape(title)}\W+(?:\w+\W+){{0,2}}$", before))
 
@@ -475,7 +544,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
     lang = LANGUAGES.get(language)
     if lang is None:
         return []
-    quotes = quotations(doc.text)
+    quotes = quotations(_text(doc))
     found: list[_Found] = []
     taken_cues: set[int] = set()
     for sent in doc.sents:
@@ -487,7 +556,10 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 found.append(acc)
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
-            f = _verb_cue(doc, tok, sent, lang, quotes)
+            f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes)
+            if f is not None and lang.anonymous.search(" ".join(c.text for c in f.content)) \
+                    and len(f.content[-1].text.split()) <= 8:
+                continue  # '(who) asked not to be named' describes a source, says nothing
             if f is not None:
                 found.append(f)
                 taken_cues.add(tok.i)
@@ -511,6 +583,8 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
         return "belief"
     if lemma in lang.intent or lemma in lang.object_cues:
         return "intent"
+    if lemma in lang.topic_cues:
+        return "topic"
     return None
 
 
@@ -542,7 +616,14 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
                 return child, head
         cur = head
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
-        return tok.head, tok.head  # 'a statement saying ...'
+        # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
+        # itself ('a statement saying ...')
+        owner = tok.head.head
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX"):
+            for child in owner.children:
+                if child.dep_ in lang.subjects and not child.is_punct:
+                    return child, owner
+        return tok.head, tok.head
     # French/Spanish parses often read an inverted subject as an object or modifier:
     # '», a déclaré la maire Hélène Marchetti.'
     if lang.code != "en":
@@ -558,7 +639,7 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
 def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
     out = []
-    text = doc.text
+    text = _text(doc)
     before = False
     for qs, qe in quotes:
         if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
@@ -577,15 +658,20 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None
     lemma = _lower_lemma(tok)
     subj, inherited = _source_of(tok, lang, sent)
+    if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
+        subj, inherited = None, None  # a heading or a dateline glued to the sentence
+    if subj is None and cls == "speech":
+        misparsed = _inverted_acl(doc, tok, sent, quotes)
+        if misparsed is not None:
+            return misparsed
     if subj is None and not lang.dropped_subject:
         return None  # 'trying to', 'It was reported that': no one to credit
     if any(qs < tok.idx < qe for qs, qe in quotes):
         # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
         if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
             return None
-    if subj is not None and subj.dep_ in lang.subjects and subj.lower_ in ("it", "there") \
-            and inherited is None and lang.code == "en":
-        return None  # 'it said' is fine for a named org, but 'it is said' never has nsubj
+    if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
+        return None  # 'there said', a stray "'s": no speaker
     src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
@@ -601,7 +687,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     # 1. an adjacent quotation (speech verbs only)
     if cls == "speech":
         adj = _adjacent_quotes(doc, lo, hi, quotes)
-        adj = [q for q in adj if len(doc.text[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
+        adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
         if adj:
             content = tuple(_span(doc, a, b) for a, b in sorted(adj))
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
@@ -610,6 +696,11 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     if cls == "intent" or lemma in lang.intent:
         deps |= {"xcomp"}
     comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"]
+    if not comps and cls == "speech":
+        # 'told a meeting of leaders that few people understood ...': the that-clause read as
+        # a relative clause of the object
+        comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
+                 if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
     if comps:
         toks = [t for c in comps for t in _subtree(c, sent)]
         content = _pieces(doc, toks)
@@ -620,21 +711,36 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     # 3. the object of a verb like 'deny', 'call (for)'
     if lemma in lang.object_cues:
         objs = [c for c in tok.children if c.i > tok.i and (
-            c.dep_ in ("dobj", "obj") or (c.dep_ == "prep" and c.lower_ == "for"))]
+            c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
         if objs and subj is not None:
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
             content = _pieces(doc, toks)
             if content:
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
+    # 4. the prepositional object of a verb like 'spoke about', 'called for'
+    if lemma in lang.topic_cues or lemma in lang.speech:
+        preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
+                 and c.lower_ in lang.topic_preps]
+        if lang.code != "en":
+            preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
+                     and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
+        if preps and subj is not None:
+            p = preps[0]
+            toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
+            toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
+                              tok, inherited)
     if subj is None and not lang.dropped_subject:
         return None
-    # 4. inverted, no complement: '..., sources said.' hangs on the clause it reports
+    # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
-        between = doc.text[_tok_end(left[-1]) if left else lo:lo] if left else ""
+        between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
             content = _pieces(doc, left)
             if content:
@@ -643,13 +749,23 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                               "inverted", tok, inherited)
     if subj is None:
         return None
-    # 5. a cue that ends in a colon: the rest of the paragraph
+    # 6. a parenthetical cue: 'The benefit, it says, would be $300.'
+    if cls == "speech" and tok.dep_ == "parataxis" and head.i != tok.i and head.i > tok.i:
+        cue_ids = {t.i for t in tok.subtree}
+        toks = [t for t in _subtree(head, sent) if t.i not in cue_ids]
+        before = doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if (tok.left_edge.text == "," or (before is not None and before.text == ",")) and toks:
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    # 7. a cue that ends in a colon: the rest of the paragraph
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if cls == "speech" and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
-        para_end = doc.text.find("\n", start)
-        para_end = len(doc.text) if para_end == -1 else para_end
-        text = doc.text[start:para_end]
+        para_end = _text(doc).find("\n", start)
+        para_end = len(_text(doc)) if para_end == -1 else para_end
+        text = _text(doc)[start:para_end]
         stripped = text.strip()
         if stripped:
             a = start + text.index(stripped)
@@ -657,6 +773,53 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'The deal is off, a senior official who asked not to be named said.' parsed with
+    'said' as a modifier of 'official': the noun is the source, the clause before the comma
+    the content."""
+    noun = tok.head
+    if tok.dep_ not in ("acl", "relcl") or noun.i >= tok.i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if tok.tag_ not in ("VBD", "VBN", "VBZ") or any(c.dep_ in ("dobj", "ccomp", "obj") for c in tok.children):
+        return None
+    left = noun.left_edge
+    if left.i <= sent.start or doc[left.i - 1].text != ",":
+        return None
+    cue_ids = {t.i for t in tok.subtree}
+    src_toks = [t for t in _subtree(noun, sent) if t.i not in cue_ids]
+    content = _pieces(doc, [t for t in sent if t.i < left.i - 1])
+    if not content:
+        return None
+    content = _extend_to_quote(doc, content, quotes, tok.idx)
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), noun, src_toks,
+                  _kind(doc, content, quotes), "inverted", tok)
+
+
+def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """"Trump's claim that the vote is rigged", "his plan to cut taxes", "her call for an
+    inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
+    if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
+        return None
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    comps = [c for c in tok.children if c.i > tok.i and (
+        (c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+         and any(k.dep_ in ("mark", "aux") and k.lower_ in ("that", "to") for k in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for"))]
+    if not comps:
+        return None
+    c = comps[0]
+    toks = [t for t in _subtree(c, sent) if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _pieces(doc, toks)
+    if not content:
+        return None
+    owner = owners[0]
+    src_toks = [t for t in _subtree(owner, sent) if t.dep_ != "case" or t.head.i != owner.i]
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
+                  _kind(doc, content, quotes), "noun", tok)
 
 
 def _inside_ccomp(tok: Token, q: tuple[int, int]) -> bool:
@@ -721,15 +884,17 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
     """'WALLACE: ...' / 'Mike Pence: ...' at the start of a line: a speaker label."""
     out = []
     covered = [(f.content[0].start, f.content[-1].end) for f in found]
-    for m in _TRANSCRIPT.finditer(doc.text):
+    for m in _TRANSCRIPT.finditer(_text(doc)):
         label = m.group(1).strip()
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             continue
+        if len(words) == 1 and not label.isupper():
+            continue  # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks
         start = m.end()
-        end = doc.text.find("\n", start)
-        end = len(doc.text) if end == -1 else end
-        body = doc.text[start:end].rstrip()
+        end = _text(doc).find("\n", start)
+        end = len(_text(doc)) if end == -1 else end
+        body = _text(doc)[start:end].rstrip()
         if len(body.split()) < 3:
             continue
         content = (_span(doc, start, start + len(body)),)
@@ -748,13 +913,13 @@ def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> 
     out = []
     taken = {(f.content[0].start, f.content[-1].end) for f in found}
     for qs, qe in quotes:
-        m = _DASH_SOURCE.match(doc.text, qe)
+        m = _DASH_SOURCE.match(_text(doc), qe)
         if m is None or (qs, qe) in taken:
             continue
         name = m.group(1).strip().rstrip(".")
         if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
             continue
-        dash = doc.text.find(m.group(0).strip()[0], qe)
+        dash = _text(doc).find(m.group(0).strip()[0], qe)
         start = m.start(1)
         out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
                           None, source_text=name, label_span=_span(doc, start, start + len(name))))
@@ -783,7 +948,10 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     """(speaker type, entity name) of a source mention that is not a pronoun."""
     text = "".join(t.text_with_ws for t in toks)
     core = _core(head)
-    ent = _entity_in(doc, core)
+    ent = _entity_in(doc, _mention(head, toks), head, within=toks)
+    if ent is not None and ent.label_ not in _PERSON_LABELS and head.pos_ != "PROPN" \
+            and not any(t.i in {c.i for c in core} for t in ent):
+        ent = None  # 'the list of Russian delegates' is a list, not 'Russian'
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
     if lang.anonymous.search(text) and not (ent is not None and ent.label_ in _PERSON_LABELS):
@@ -795,7 +963,7 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
             return "group", None  # 'Chinese analysts' (NORP-led group)
         if kind == "person" and lemma in lang.org_heads and ent.root.i != head.i:
             kind = "organization"  # "Trump's campaign"
-        return kind, ent.text.strip()
+        return kind, _strip_titles(ent.text.strip(), lang)
     if lemma in lang.org_heads or head.lower_ in lang.org_heads:
         return "organization", None
     if has_propn:
@@ -844,11 +1012,15 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
     if f.cue is not None:
         spans.append((f.cue.start, f.cue.end))
     words: list[str] = []
-    for tok in doc:
-        if not any(a <= tok.idx < b for a, b in spans):
-            continue
+    toks = []
+    for a, b in sorted(spans):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        toks.extend(span if span is not None else [])
+    for tok in toks:
         lemma, low = _lower_lemma(tok), tok.lower_
         hit = None
+        if tok.pos_ in ("PROPN", "NOUN"):
+            continue  # 'in May', 'a claim'
         if low in lang.hedges or (lemma in lang.hedges and tok.pos_ in ("VERB", "AUX", "ADV")):
             hit = low
         elif low in lang.hedge_marks and tok.dep_ in ("mark", "advmod"):
@@ -863,7 +1035,7 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6, "noun": 0.55}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text
@@ -904,12 +1076,21 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
         if m is not None:
             return ParsedAttribution(f.content, f.cue, source_span, m.name, m.kind, f.kind, hedges,
                                      round(confidence - 0.1, 2))
-        kind = "person" if want == "person" else "group"
+        kind = {"person": "person", "thing": "organization"}.get(want, "group")
         return ParsedAttribution(f.content, f.cue, source_span, None, kind, f.kind, hedges,
                                  round(confidence - 0.35, 2))
     kind, ent = _head_kind(doc, head, toks, lang)
     core = _core(head)
-    name = ent or _clean_name(core, lang)
+    name = ent or _clean_name(_mention(head, [t for t in toks if t.dep_ != "appos" or t.i < head.i])
+                              if lang.code != "en" else core, lang)
+    if ent is None and head.pos_ == "PROPN":
+        name = _strip_titles(name, lang)
+    named_apposition = [c for c in head.children if c.i > head.i and c.pos_ == "PROPN"
+                        and c.dep_ in ("appos", "nmod", "flat", "compound")]
+    if ent is None and head.pos_ == "NOUN" and named_apposition and kind != "organization":
+        # 'La concejala Marta Iglesias', 'the spokeswoman, Lena Fischer': the name
+        name = _clean_name(_mention(named_apposition[0], list(named_apposition[0].subtree)), lang)
+        kind = "person"
     # a short definite reference: 'the senator', 'the ministry', 'the campaign'
     dets = [c for c in head.children if c.dep_ == "det"]
     if ent is None and head.pos_ == "NOUN" and len(core) <= 3 and dets and \

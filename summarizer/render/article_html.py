@@ -19,6 +19,7 @@ No model calls happen here.
 
 from __future__ import annotations
 
+import colorsys
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ __all__ = [
     "mark_up",
     "render_article_html",
     "sourcing_profile",
+    "speaker_colour",
 ]
 
 KINDS = ("key_point", "stance", "claim", "mention", "cue")
@@ -49,7 +51,8 @@ _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2",
            "#8c564b", "#bcbd22", "#3949ab", "#00897b", "#c0ca33")
-"""Speaker colours, in order of first appearance (cycled when there are more speakers)."""
+"""Speaker colours, in order of first appearance; further speakers get :func:`speaker_colour`'s
+generated hues."""
 OUTLET_COLOUR = "#607d8b"
 STANCE_COLOURS = {"favor": "#2e7d32", "against": "#c62828", "neutral": "#78909c",
                   "mixed": "#ef6c00", "none": "#b0bec5"}
@@ -90,12 +93,12 @@ class _Piece:
 
     def open_tag(self) -> str:
         s = self.span
-        attrs = [f'class="{s.kind}{" located" if s.located else ""}"',
-                 f'data-ref="{s.ref}"', f'data-target="{s.target}"',
+        attrs = [f'class="{escape(s.kind)}{" located" if s.located else ""}"',
+                 f'data-ref="{escape(s.ref)}"', f'data-target="{escape(s.target)}"',
                  f'data-start="{self.start}"', f'data-end="{self.end}"',
                  f'data-span="{s.start}-{s.end}"']
         if self.first:
-            attrs.insert(0, f'id="{s.ref}"')
+            attrs.insert(0, f'id="{escape(s.ref)}"')
         else:
             attrs.append(f'data-part="{self.part}"')
         if s.colour:
@@ -104,6 +107,20 @@ class _Piece:
         if s.title:
             attrs.append(f'title="{escape(s.title)}"')
         return f"<mark {' '.join(attrs)}>"
+
+
+def speaker_colour(n: int) -> str:
+    """The colour of the ``n``-th speaker (0-based): the palette, then hues a golden angle
+    apart (distinct for every speaker, though later ones are harder to tell apart).
+
+    Example:
+        >>> speaker_colour(0), speaker_colour(12) != speaker_colour(13)
+        ('#1f77b4', True)
+    """
+    if n < len(PALETTE):
+        return PALETTE[n]
+    r, g, b = colorsys.hls_to_rgb((n * 137.508 % 360) / 360, 0.42, 0.55)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def _tint(colour: str, alpha: float) -> str:
@@ -190,7 +207,7 @@ def _speakers(analysis: ArticleAnalysis) -> dict[str, _Speaker]:
             else:
                 name = claim.speaker
                 named = sum(1 for s in out.values() if s.speaker_type != "outlet")
-                colour = PALETTE[named % len(PALETTE)]
+                colour = speaker_colour(named)
             out[key] = _Speaker(key, name, claim.speaker_type, colour)
         out[key].claims += 1
     return out
@@ -335,7 +352,7 @@ def _rejected_view(item: dict[str, Any]) -> dict[str, str]:
         where = ""
     if not who and not what:
         what = ", ".join(f"{k}={v}" for k, v in item.items())[:300]
-    elif who and not str(what).startswith("→"):
+    elif who and what and not str(what).startswith("→"):
         who = f"{who}:"
     return {"who": str(who), "what": str(what), "where": where}
 

@@ -1,0 +1,189 @@
+"""A second pass over the parse's attributions: one source per statement, named as it is named.
+
+:func:`~summarizer.nlp.attribution.extract_attributions` reads every cue on its own. News copy
+nests them ("the agreement implies X, Putin explained, according to Sputnik"; "Kim emphasized
+that ..., Sputnik reported"), labels metadata with colons ("Published: Jun 19") and names
+sources inside longer mentions ("Russian presidential aide Yuri Ushakov"). This pass, on the
+same parse:
+
+* drops metadata labels taken for speakers ("Published:", "Photo:", "Updated:");
+* keeps one attribution per statement when one lies inside another's content or both credit
+  the same words: the one whose source says more about who is speaking (a person over a
+  group or anonymous source, over an organisation, over a thing such as "the agreement" or
+  "the list of delegates"); the inner one wins ties, since the reporter of a quote
+  ("..., Sputnik reported") is not its speaker;
+* reads the named person who speaks inside an "according to" ("According to Sputnik, Putin
+  stressed that ...") as the speaker of what follows;
+* cuts a content piece at a paragraph break, keeping the side of the cue (a caption before
+  the paragraph is not part of what was said);
+* names the speaker by the person (else organisation) entity inside the mention, and keeps a
+  speaker only in the form the article writes it (no "Beijingbased" for "Beijing-based").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from .attribution import ENGLISH, FRENCH, SPANISH, ParsedAttribution, TextSpan
+
+__all__ = ["resolve"]
+
+_LABELS = frozenset({"published", "updated", "photo", "photos", "image", "source", "credit",
+                     "posted", "editor's note", "file photo", "video", "watch", "read more",
+                     "related", "tags", "by"})
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_DETERMINERS = re.compile(r"^(?:a|an|the|some|one)\s+", re.IGNORECASE)
+_RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.IGNORECASE | re.DOTALL)
+_RANK = {"person": 4, "anonymous": 3, "group": 3, "organization": 2, "outlet": 1}
+
+
+def _is_label(a: ParsedAttribution) -> bool:
+    if a.source is None:
+        return False
+    text = a.source.text.strip().strip('"“”').rstrip(":").strip().lower()
+    return text in _LABELS
+
+
+def _entity(doc: Any, span: TextSpan, labels: set[str]) -> str | None:
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ in labels and span.start <= ent.start_char and ent.end_char <= span.end:
+            return str(ent.text)
+    return None
+
+
+def _named(doc: Any, span: TextSpan) -> bool:
+    return _entity(doc, span, {"PERSON", "PER", "ORG", "NORP", "GPE", "FAC", "MISC"}) is not None
+
+
+_PEOPLE = frozenset(ENGLISH.titles | ENGLISH.anonymous_heads | ENGLISH.org_heads
+                    | FRENCH.titles | FRENCH.anonymous_heads | FRENCH.org_heads
+                    | SPANISH.titles | SPANISH.anonymous_heads | SPANISH.org_heads
+                    | {"people", "residents", "experts", "analysts", "officials", "critics",
+                       "sources", "observers", "scientists", "researchers", "economists",
+                       "lawmakers", "leaders", "voters", "workers", "parents", "police"})
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "il", "elle", "ils", "elles",
+                       "nous", "él", "ella", "ellos", "ellas", "who", "qui", "quien"})
+
+
+def _is_thing(doc: Any, a: ParsedAttribution) -> bool:
+    """A source that names neither an entity nor a person, group or institution ('the
+    agreement', 'the list of delegates'): not a speaker."""
+    if a.source is None or _named(doc, a.source):
+        return False
+    words = [w.lower().strip(".,") for w in a.source.text.split()]
+    if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in a.source.text.split()[1:]):
+        return False
+    return not any(w in _PEOPLE or w.rstrip("s") in _PEOPLE for w in words)
+
+
+def _rank(doc: Any, a: ParsedAttribution) -> int:
+    """How much the source says about who speaks: person > anonymous/group > organisation >
+    outlet; a thing ('the agreement') ranks lowest."""
+    if a.source is None or _is_thing(doc, a):
+        return 0
+    return _RANK.get(a.speaker_type, 0)
+
+
+def _overlap(a: ParsedAttribution, b: ParsedAttribution) -> bool:
+    """Their contents share at least half of the shorter one (the same statement)."""
+    shared = sum(max(0, min(x.end, y.end) - max(x.start, y.start)) for x in a.content for y in b.content)
+    shorter = min(sum(x.end - x.start for x in a.content), sum(y.end - y.start for y in b.content))
+    return shorter > 0 and shared / shorter >= 0.5
+
+
+def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
+    """``inner``'s cue lies inside ``outer``'s content."""
+    if inner.cue is None or inner is outer:
+        return False
+    return any(c.start <= inner.cue.start and inner.cue.end <= c.end for c in outer.content)
+
+
+def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
+    cue = a.cue.start if a.cue is not None else None
+    pieces = []
+    for c in a.content:
+        breaks = [m for m in _PARAGRAPH.finditer(c.text)]
+        if not breaks or cue is None:
+            pieces.append(c)
+            continue
+        if cue >= c.end:  # cue after the content: keep the last paragraph
+            start = c.start + breaks[-1].end()
+            pieces.append(TextSpan(start, c.end, text[start:c.end]))
+        elif cue < c.start:  # cue before: keep the first paragraph
+            end = c.start + breaks[0].start()
+            pieces.append(TextSpan(c.start, end, text[c.start:end]))
+        else:
+            pieces.append(c)
+    pieces = [p for p in pieces if p.text.strip()]
+    return replace(a, content=tuple(pieces)) if pieces else a
+
+
+def _speaker(text: str, doc: Any, a: ParsedAttribution) -> ParsedAttribution:
+    if a.source is None or a.speaker is None:
+        return a
+    person = _entity(doc, a.source, {"PERSON", "PER"})
+    if person and person not in a.speaker and a.speaker_type in ("person", "organization"):
+        return replace(a, speaker=person, speaker_type="person")
+    if a.speaker in text:
+        return a
+    # the speaker as the article writes it: the mention without determiners or relative clause
+    mention = _RELATIVE.sub("", a.source.text).strip(" ,")
+    mention = _DETERMINERS.sub("", mention)
+    return replace(a, speaker=mention or a.speaker)
+
+
+def _inner_speech(doc: Any, a: ParsedAttribution) -> ParsedAttribution | None:
+    """'According to X, Putin stressed that Y': the named person who speaks inside the
+    content of an 'according to' attribution, as an attribution of its own (Putin → Y)."""
+    if a.kind != "according_to" or not hasattr(doc, "char_span"):
+        return None
+    speech = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+    for piece in a.content:
+        span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
+        for tok in span if span is not None else ():
+            if tok.lemma_.lower() not in speech or tok.pos_ != "VERB":
+                continue
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if not subj or subj[0].ent_type_ not in ("PERSON", "PER"):
+                continue
+            comp = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")]
+            if comp:
+                body = list(comp[0].subtree)
+                start, end = body[0].idx, body[-1].idx + len(body[-1].text)
+            else:  # a misattached complement ('stressed at the meeting that ...'): after 'that'
+                rest = [t for t in span if t.i > tok.i]
+                that = next((t for t in rest if t.lower_ in ("that", "que")), None)
+                if that is None or that.i + 1 >= span.end:
+                    continue
+                start, end = doc[that.i + 1].idx, piece.end
+            sub = list(subj[0].subtree)
+            s0, s1 = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            name = next((e.text for e in doc.ents if e.start <= subj[0].i < e.end), subj[0].text)
+            return replace(a, content=(TextSpan(start, end, doc.text[start:end]),),
+                           cue=TextSpan(tok.idx, tok.idx + len(tok.text), tok.text),
+                           source=TextSpan(s0, s1, doc.text[s0:s1]), speaker=name,
+                           speaker_type="person", kind="indirect")
+    return None
+
+
+def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedAttribution]:
+    """The attributions of ``doc`` after the second pass described in the module docstring."""
+    text = str(doc.text)
+    kept = [_cut_paragraphs(text, a) for a in attributions if not _is_label(a)]
+    kept += [inner for a in kept if (inner := _inner_speech(doc, a)) is not None
+             and not any(k.cue is not None and inner.cue is not None and k.cue.start == inner.cue.start
+                         for k in kept)]
+    drop: set[int] = set()
+    for i, outer in enumerate(kept):
+        for j, inner in enumerate(kept):
+            if i == j or i in drop or j in drop:
+                continue
+            if _inside(inner, outer) or (i < j and _overlap(inner, outer)):
+                if _rank(doc, inner) >= _rank(doc, outer):
+                    drop.add(i)
+                else:
+                    drop.add(j)
+    return [_speaker(text, doc, a) for k, a in enumerate(kept) if k not in drop]
