@@ -124,7 +124,7 @@ def test_log_rows_for_reask_then_ok(seed_text: str, seed_answer: dict[str, Any],
     store = Store(tmp_path / "s.db")
     # the second key point cites a sentence that does not state it; the re-ask replaces it alone
     wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [11]}
-    bad = {**seed_answer, "k": [seed_answer["k"][0], wrong, seed_answer["k"][2]]}
+    bad = {**seed_answer, "k": [seed_answer["k"][0], wrong]}  # 1 of the 2 needed verifies
     fake = FakeBackend([bad, {"k": [{**wrong, "e": [10]}]}])
     # no stance candidates: the stance-label calls are not reported to on_call (yet), so only
     # the summary's calls are made and their log rows must add up to the result's tokens
