@@ -70,16 +70,16 @@ def test_cache_hit_skips_language_detection(
 def test_answer_is_grounded_once_per_attempt(
     seed_text: str, seed_answer: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import summarizer.pipeline as pipeline
+    from summarizer.analysis.summary import SummaryTask
 
     calls = []
-    real = pipeline.ground
+    real = SummaryTask.check
 
-    def counting(*args: Any, **kw: Any) -> Any:
+    def counting(self: SummaryTask, *args: Any, **kw: Any) -> Any:
         calls.append(1)
-        return real(*args, **kw)
+        return real(self, *args, **kw)
 
-    monkeypatch.setattr(pipeline, "ground", counting)
+    monkeypatch.setattr(SummaryTask, "check", counting)
     bad = {**seed_answer, "k": [{"x": "Invented point.", "e": [999]}]}
     result = Summarizer(backend=FakeBackend([bad, seed_answer])).summarize(seed_text)
     assert result.meta.attempts == 2 and len(calls) == 2
@@ -92,4 +92,4 @@ def test_prompt_templates_are_compiled_once(monkeypatch: pytest.MonkeyPatch) -> 
     s.template.render(article="[1] A.", title=None, outlet=None, language="English")
     monkeypatch.setattr(prompts._ENV, "from_string", lambda source: pytest.fail("recompiled"))
     rendered = s.template.render(article="[1] B.", title=None, outlet=None, language="English")
-    assert "[1] B." in rendered.messages[1]["content"]
+    assert "[1] B." in rendered.messages[0]["content"]  # the article is in the system message

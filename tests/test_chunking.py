@@ -127,11 +127,14 @@ def test_30000_word_article_maps_offsets_and_merges_duplicates(
         assert sent.start <= e.start and e.end <= sent.end
     assert max(e.start for e in spans) > len(text) // 2, "later chunks contribute evidence"
 
-    # one claim per distinct attributed sentence: overlap repeats and the repeated quote merged
+    # one claim per distinct statement: overlap repeats and the repeated quote merged
     keys = [(normalize(c.speaker), normalize(c.text)) for c in result.claims]
     assert len(keys) == len(set(keys))
-    assert len(result.claims) == len(set(attributed))
-    repeated = [c for c in result.claims if "harbour bridge" in c.text]
+    # the rest are the outlet's own assertions (the article's unattributed sentences)
+    speakers = [c for c in result.claims if c.speaker_type != "outlet"]
+    assert all(c.attribution == "assertion" for c in result.claims if c.speaker_type == "outlet")
+    assert len(speakers) == len(set(attributed))
+    repeated = [c for c in speakers if "harbour bridge" in c.text]
     assert len(repeated) == 1
     assert len(repeated[0].evidence) == 2
     assert {e.text for e in repeated[0].evidence} == {REPEATED}
@@ -169,10 +172,11 @@ def test_unverifiable_chunk_fails_strict_and_is_skipped_lenient(
     article: tuple[str, list[str]],
 ) -> None:
     text = article[0][:40_000]
-    bad = {"h": "x", "a": "x", "k": [{"x": "x", "e": [9999]}], "c": [], "s": []}
+    bad = {"h": "Zorblax conquers the moon", "a": "Zorblax conquered the moon.",
+           "k": [{"x": "Zorblax conquered the moon.", "e": [9999]}]}
 
     def answer(request: CompletionRequest) -> dict[str, Any]:
-        if "[1] " + text[:20] in request.messages[1]["content"]:
+        if "[1] " + text[:20] in request.messages[0]["content"]:  # the article: system message
             return bad  # the first chunk never grounds
         return _answer(request)
 
@@ -181,7 +185,15 @@ def test_unverifiable_chunk_fails_strict_and_is_skipped_lenient(
         Summarizer(backend=FakeBackend(default=answer), settings=settings).summarize(text)
     result = Summarizer(backend=FakeBackend(default=answer), settings=settings, strict=False).summarize(text)
     assert result.check_offsets(text) == []
-    assert min(e.start for c in result.claims for e in c.evidence) > 0
+    # lenient: the chunk's summary falls back to an extractive one, its rejected parts are kept
+    assert {r.kind for r in result.rejected} == {"headline", "abstract", "key_point"}
+    assert all("Zorblax" in str(r.item) for r in result.rejected)
+    summary = [result.summary.headline, result.summary.abstract,
+               *(kp.text for kp in result.summary.key_points)]
+    assert not any("Zorblax" in part for part in summary)
+    # who-said-what comes from the parse, not from the model: chunk 1 keeps its claims
+    first_end = split_chunks(Document(text=text), chunk_chars=12_000)[0].end
+    assert min(e.start for c in result.claims for e in c.evidence) < first_end
 
 
 def _ev(start: int, sentence: int) -> Evidence:

@@ -1,6 +1,7 @@
 """``summarizer summarize`` end to end against a loopback server."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +14,23 @@ from summarizer.testing import Reply, ScriptedServer
 from tests.conftest import SEED_PATH
 
 
+FAVOR = {"favor": -0.05, "neutral": -3.5, "none": -4.0, "against": -5.0, "mixed": -6.0}
+
+
 def test_markdown_output(seed_answer: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    with ScriptedServer([Reply(content=seed_answer)]) as srv:
+    # the summary answer, then every stance-label request scored "favor" (logprobs replies)
+    replies = [Reply(content=seed_answer)] + [Reply(content="favor", top_logprobs=FAVOR)] * 8
+    with ScriptedServer(replies) as srv:
         code = main(["summarize", str(SEED_PATH), "--base-url", srv.base_url, "--model", "m"])
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith("# Russia and North Korea sign")
-    assert "| Putin | person | direct (explained) |" in out
-    assert "## Stances (3)" in out
+    assert "| Putin | person | direct (explained) |" in out  # a claim from the parse
+    labelled = len(srv.label_requests) or sum(1 for r in srv.requests if r.get("logprobs"))
+    assert labelled >= 1
+    match = re.search(r"^## Stances \((\d+)\)$", out, re.MULTILINE)
+    assert match is not None and int(match.group(1)) >= 1
+    assert "favor" in out.split("## Stances", 1)[1]
 
 
 def test_json_output_is_the_contract(seed_answer: dict[str, Any], tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "SUMMARIZER_TIMEOUT_S": "2",
         "SUMMARIZER_TRANSPORT_RETRIES": "5",
     })
+    if "SUMMARIZER_PARSERS_DIR" in os.environ:  # the pulled parser models (see conftest)
+        env["SUMMARIZER_PARSERS_DIR"] = os.environ["SUMMARIZER_PARSERS_DIR"]
     return env
 
 

@@ -50,7 +50,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def requested_ids(server: FaultServer) -> set[str]:
     ids = set()
     for body in server.requests:
-        m = _ITEM.search(body["messages"][1]["content"])
+        m = _ITEM.search(body["messages"][0]["content"])  # the article: system message
         if m:
             ids.add(f"art-{int(m.group(1)):04d}")
     return ids

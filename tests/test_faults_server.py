@@ -12,11 +12,14 @@ import openai
 import pytest
 
 from summarizer import Settings, Summarizer, SummarizerError
+from summarizer.analysis.summary import SummaryTask
+from summarizer.backends.base import Completion, parse_json_object
 from summarizer.backends.openai_compat import OpenAIBackend
 from summarizer.document import Document
-from summarizer.grounding import ground
+from summarizer.llm.ask import Verdict
+from summarizer.models import Summary
+from summarizer.prompts import load_prompt
 from summarizer.testing.faults import FAULT_KINDS, FaultServer, grounded_answer
-from summarizer.wire import WireArticle
 
 
 def _article(i: int) -> str:
@@ -29,15 +32,19 @@ def _article(i: int) -> str:
     )
 
 
+def _task(text: str) -> SummaryTask:
+    return SummaryTask(load_prompt("summary"), Document(text=text), language="English")
+
+
 def _body(text: str) -> dict[str, Any]:
-    doc = Document(text=text)
-    return {
-        "model": "m",
-        "messages": [
-            {"role": "system", "content": "Analyse."},
-            {"role": "user", "content": f"<article>\n{doc.numbered()}\n</article>"},
-        ],
-    }
+    """The summary prompt the pipeline sends for ``text``."""
+    return {"model": "m", "messages": _task(text).first_request(1024).messages}
+
+
+def _verdict(text: str, content: str) -> Verdict[Summary]:
+    """What the pipeline's summary check makes of an answer."""
+    data, error = parse_json_object(content)
+    return _task(text).check(Completion(text=content, data=data, parse_error=error))
 
 
 def _post(server: FaultServer, body: dict[str, Any], timeout_s: float = 2.0) -> httpx.Response:
@@ -54,10 +61,14 @@ def test_valid_answer_grounds_against_the_article() -> None:
     with FaultServer() as srv:
         resp = _post(srv, _body(text))
     content, finish = _content(resp)
-    wire = WireArticle.model_validate_json(content)
     assert finish == "stop"
-    assert ground(wire, Document(text=text)).ok
-    assert [(c.s, c.a) for c in wire.c] == [("Mayor Ana Ruiz", "direct"), ("Tomas Berg", "indirect")]
+    verdict = _verdict(text, content)
+    assert verdict.ok and verdict.value is not None, verdict.problems
+    doc = Document(text=text)
+    assert verdict.value.headline == doc.sentences[0].text  # the article's own first line
+    assert [[e.sentence for e in kp.evidence] for kp in verdict.value.key_points] == [[1], [2], [3]]
+    assert all(kp.evidence[0].text == doc.sentences[kp.evidence[0].sentence - 1].text
+               for kp in verdict.value.key_points)
     assert srv.answered == 1 and srv.total_injected == 0
 
 
@@ -90,7 +101,6 @@ def test_stall_outlasts_the_client_timeout() -> None:
 
 def test_malformed_schema_break_truncated_and_ungrounded_answers() -> None:
     text = _article(2)
-    doc = Document(text=text)
     with FaultServer(rates={"malformed_json": 1.0}) as srv:
         content, _ = _content(_post(srv, _body(text)))
     with pytest.raises(json.JSONDecodeError):
@@ -98,17 +108,18 @@ def test_malformed_schema_break_truncated_and_ungrounded_answers() -> None:
     with FaultServer(rates={"schema_break": 1.0}) as srv:
         content, _ = _content(_post(srv, _body(text)))
     assert isinstance(json.loads(content), dict)
-    with pytest.raises(ValueError):
-        WireArticle.model_validate_json(content)
+    assert any("does not match the schema" in p for p in _verdict(text, content).problems)
     with FaultServer(rates={"truncated": 1.0}) as srv:
         content, finish = _content(_post(srv, _body(text)))
     assert finish == "length"
     assert json.dumps(grounded_answer(_body(text))).startswith(content)
     with FaultServer(rates={"ungrounded": 1.0}) as srv:
         content, _ = _content(_post(srv, _body(text)))
-    grounded = ground(WireArticle.model_validate_json(content), doc)
-    messages = " ".join(p.message for p in grounded.problems)
-    assert "does not exist" in messages and "does not appear in the article" in messages
+    verdict = _verdict(text, content)
+    messages = " ".join(verdict.problems)
+    assert not verdict.ok
+    assert "does not exist" in messages  # a key point citing an unknown sentence id
+    assert "the headline says things the article does not state" in messages
 
 
 def test_draws_are_deterministic_by_seed_and_follow_the_rates() -> None:

@@ -122,13 +122,19 @@ def test_unparseable_cache_row_is_a_miss(seed_text: str, seed_answer: dict[str, 
 
 def test_log_rows_for_reask_then_ok(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
-    bad = {**seed_answer, "c": [{**seed_answer["c"][0], "x": 'Putin said "we will conquer the moon"'}]}
-    fake = FakeBackend([bad, seed_answer])
-    result = Summarizer(backend=fake, on_call=store.log_call).summarize(seed_text, id="doc-7")
+    # the second key point cites a sentence that does not state it; the re-ask replaces it alone
+    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [11]}
+    bad = {**seed_answer, "k": [seed_answer["k"][0], wrong]}  # 1 of the 2 needed verifies
+    fake = FakeBackend([bad, {"k": [{**wrong, "e": [10]}]}])
+    # no stance candidates: the stance-label calls are not reported to on_call (yet), so only
+    # the summary's calls are made and their log rows must add up to the result's tokens
+    settings = Settings(max_stance_candidates=0)
+    result = Summarizer(backend=fake, settings=settings, on_call=store.log_call).summarize(
+        seed_text, id="doc-7")
     rows = store.calls()
     assert [(r.attempt, r.outcome) for r in rows] == [(2, "ok"), (1, "reask")]  # newest first
-    assert all(r.doc_id == "doc-7" and r.backend == "fake" and r.prompt_name == "analyze" for r in rows)
-    assert rows[1].error_message and "not in the article" in rows[1].error_message
+    assert all(r.doc_id == "doc-7" and r.backend == "fake" and r.prompt_name == "summary" for r in rows)
+    assert rows[1].error_message and "sentences [11] do not state" in rows[1].error_message
     assert sum(r.prompt_tokens for r in rows) == result.meta.usage.prompt_tokens
     assert sum(r.completion_tokens for r in rows) == result.meta.usage.completion_tokens
     stats = store.stats()

@@ -14,7 +14,7 @@ from summarizer.testing import Reply, ScriptedServer
 def _run(server: ScriptedServer, text: str, *, strict: bool = True, **backend: Any):  # type: ignore[no-untyped-def]
     opts = {"transport_retries": 2, "timeout_s": 5.0, **backend}
     b = OpenAIBackend(model="test-model", base_url=server.base_url, api_key="sk-test-PLANTED123456", **opts)
-    with Summarizer(backend=b, settings=Settings(max_reasks=2, rule_claims=False), strict=strict) as s:
+    with Summarizer(backend=b, settings=Settings(max_reasks=2), strict=strict) as s:
         return s.summarize(text)
 
 
@@ -25,9 +25,10 @@ def test_request_shape_tools_mode(seed_text: str, seed_answer: dict[str, Any]) -
     assert req["model"] == "test-model"
     assert req["tool_choice"]["function"]["name"] == req["tools"][0]["function"]["name"]
     params = req["tools"][0]["function"]["parameters"]
-    assert set(params["properties"]) == {"h", "a", "k", "c", "s"}
+    assert set(params["properties"]) == {"h", "a", "k"}  # the model writes only the summary
     assert [m["role"] for m in req["messages"]] == ["system", "user"]
-    assert req["messages"][1]["content"].startswith("<article")
+    assert "<article" in req["messages"][0]["content"]  # the article is the shared prefix
+    assert req["messages"][1]["content"].startswith("Summarise the article")
     assert req["temperature"] == 0.0 and req["max_tokens"] == 1024
     assert result.meta.mode == "tools" and result.meta.backend == "openai"
     assert result.check_offsets(seed_text) == []
@@ -43,31 +44,49 @@ def test_seed_evidence_slices_source_exactly(seed_text: str, seed_answer: dict[s
 
 
 def test_fabricated_then_corrected_is_one_reask(seed_text: str, seed_answer: dict[str, Any]) -> None:
-    fabricated = {**seed_answer, "c": [{**seed_answer["c"][0], "x": 'Putin said "we will conquer the moon together"'}]}
-    with ScriptedServer([Reply(content=fabricated), Reply(content=seed_answer)]) as srv:
+    # a key point citing a sentence that does not state it ([11] is about where it was inked)
+    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [11]}
+    # (two key points: one verified, one short of the two a summary needs)
+    fabricated = {**seed_answer, "k": [seed_answer["k"][0], wrong]}
+    fixed = {"k": [{**wrong, "e": [10]}]}
+    with ScriptedServer([Reply(content=fabricated), Reply(content=fixed)]) as srv:
         result = _run(srv, seed_text)
     assert len(srv.requests) == 2
     assert result.meta.attempts == 2 and result.meta.reasks == 1
     reask = srv.requests[1]["messages"]
-    assert [m["role"] for m in reask] == ["system", "user", "user"]
-    assert "conquer the moon" in reask[-1]["content"] and "is not in the article" in reask[-1]["content"]
+    assert [m["role"] for m in reask] == ["system", "user", "user"]  # the answer is not echoed
+    assert reask[:2] == srv.requests[0]["messages"]
+    assert "sentences [11] do not state" in reask[-1]["content"]
+    # the re-ask asks only for the failed part: (at least) one replacement key point
+    params = srv.requests[1]["tools"][0]["function"]["parameters"]
+    assert set(params["properties"]) == {"k"} and params["properties"]["k"]["minItems"] == 1
+    assert [kp.evidence[0].sentence for kp in result.summary.key_points] == [8, 10]
+    assert [r.kind for r in result.rejected] == ["key_point"]
 
 
 def test_never_grounds_raises_documented_error(seed_text: str, seed_answer: dict[str, Any]) -> None:
-    bad = {**seed_answer, "s": [{**seed_answer["s"][0], "h": "Zorblax Quentin"}]}
+    bad = {**seed_answer, "h": "Zorblax Quentin conquers the moon"}
     with ScriptedServer(default=Reply(content=bad)) as srv:
         with pytest.raises(OutputValidationError) as info:
             _run(srv, seed_text)
     assert len(srv.requests) == 3 and info.value.attempts == 3
     assert "Zorblax Quentin" in info.value.last_output
+    assert info.value.reasons and all("headline" in r for r in info.value.reasons)
+    # the re-asks ask for a new headline only (abstract and key points verified on attempt 1)
+    for req in srv.requests[1:]:
+        assert set(req["tools"][0]["function"]["parameters"]["properties"]) == {"h"}
 
 
 def test_never_grounds_lenient_returns_rejected(seed_text: str, seed_answer: dict[str, Any]) -> None:
-    bad = {**seed_answer, "s": [*seed_answer["s"], {**seed_answer["s"][0], "h": "Zorblax Quentin"}]}
+    bad = {**seed_answer, "h": "Zorblax Quentin conquers the moon"}
     with ScriptedServer(default=Reply(content=bad)) as srv:
         result = _run(srv, seed_text, strict=False)
-    assert len(result.stances) == 3
-    assert [r.kind for r in result.rejected] == ["stance"]
+    assert len(srv.requests) == 3
+    assert result.summary.extractive and "Zorblax" not in result.summary.headline
+    assert result.summary.key_points and result.check_offsets(seed_text) == []
+    assert [r.kind for r in result.rejected] == ["headline"] * 3
+    assert all("Zorblax" in r.item["text"] for r in result.rejected)
+    assert result.claims  # who-said-what comes from the parse, whatever the model wrote
 
 
 def test_429_with_retry_after_is_retried(seed_text: str, seed_answer: dict[str, Any]) -> None:
@@ -115,7 +134,9 @@ def test_md_json_mode_parses_fenced_json(seed_text: str, seed_answer: dict[str, 
     fenced = "Here you go:\n```json\n" + json.dumps(seed_answer) + "\n```"
     with ScriptedServer([Reply(content=fenced)]) as srv:
         result = _run(srv, seed_text, mode="md_json")
-    assert result.meta.mode == "md_json" and len(result.claims) == 6
+    assert result.meta.mode == "md_json"
+    assert result.summary.headline == seed_answer["h"] and result.summary.abstract == seed_answer["a"]
+    assert [kp.text for kp in result.summary.key_points] == [k["x"] for k in seed_answer["k"]]
     assert "tools" not in srv.requests[0]
 
 
@@ -123,5 +144,18 @@ def test_usage_is_summed_over_reasks(seed_text: str, seed_answer: dict[str, Any]
     bad = {**seed_answer, "k": [{"x": "x", "e": [500]}]}
     with ScriptedServer([Reply(content=bad), Reply(content=seed_answer)]) as srv:
         result = _run(srv, seed_text)
-    # the scripted server reports 100 prompt tokens per call
-    assert result.meta.usage.prompt_tokens == 200
+    assert len(srv.requests) == 2 and result.meta.reasks == 1
+    # the scripted server reports 100 prompt tokens per call: the two summary calls plus the
+    # stance-label calls (answered apart, in label_requests)
+    assert result.meta.usage.prompt_tokens == 100 * (2 + len(srv.label_requests))
+
+
+def test_contentless_summary_parts_are_not_verified(seed_text: str, seed_answer: dict[str, Any]) -> None:
+    # "x" has no content word: nothing in it can be checked against the article, so it is
+    # not verified (an empty word set used to count as fully supported)
+    empty = {"h": "x", "a": "It is.", "k": [{"x": "-", "e": [8]}, *seed_answer["k"][1:]]}
+    with ScriptedServer(default=Reply(content=empty)) as srv:
+        result = _run(srv, seed_text, strict=False)
+    assert {r.kind for r in result.rejected} == {"headline", "abstract", "key_point"}
+    assert all("says nothing" in r.reasons[0] for r in result.rejected)
+    assert result.summary.extractive and result.summary.headline != "x"

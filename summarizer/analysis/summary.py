@@ -209,6 +209,8 @@ class SummaryTask:
 
     def _text_problem(self, text: str, what: str) -> str | None:
         words = content_words(text)
+        if not words:  # "x", "-": nothing to check against the article is nothing verified
+            return f"the {what} says nothing; state what the article reports"
         injected = sorted(words & self._injected_words)
         if injected:
             return (f"the {what} repeats words of an instruction inside the article "
@@ -246,6 +248,8 @@ class SummaryTask:
                         "reports; leave it out")
         cited = content_words(" ".join(self.doc.sentences[i - 1].text for i in kp.e))
         words = content_words(kp.x)
+        if not words:
+            return "the key point says nothing; state what the cited sentences say"
         if _share(words, cited) < KEY_POINT_SUPPORT:
             return (f"sentences {list(kp.e)} do not state '{kp.x[:80]}'; cite the sentences "
                     "that state it, or state what those sentences say")

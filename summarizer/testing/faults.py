@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from ..grounding import content_words
 from .server import chat_completion
 
 __all__ = ["FAULT_KINDS", "FaultServer", "grounded_answer", "numbered_sentences"]
@@ -66,6 +67,8 @@ _SPEAKER = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z'\-]+){1,2}),? (said|told|warned|argued|stressed|added|explained)\b"
 )
 _QUOTES = re.compile(r"[\"“”«»„]")
+_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_ASKED = re.compile(r"Reply with one JSON object holding only (.*?)\. State only", re.DOTALL)
 
 
 def _user_text(body: Mapping[str, Any]) -> str:
@@ -88,18 +91,35 @@ def numbered_sentences(text: str) -> list[tuple[int, str]]:
     return [(int(n), s) for n, s in _NUMBERED.findall(text)]
 
 
-def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A valid, grounded wire answer for the article in a chat-completions request ``body``.
+def _reask(body: Mapping[str, Any]) -> tuple[bool, bool, int] | None:
+    """What a summary re-ask asks for (new headline, new abstract, how many replacement key
+    points), or ``None`` for a first request."""
+    messages = body.get("messages", [])
+    last = str(messages[-1].get("content") or "") if messages else ""
+    if len(messages) < 3 or (m := _ASKED.search(last)) is None:
+        return None
+    asked = m.group(1)
+    n = re.search(r"(\d+) replacement key point", asked)
+    return '("h")' in asked, '("a")' in asked, int(n.group(1)) if n else 0
 
-    Key points and claims cite the real sentence ids of the article; a claim is made for
-    every sentence (up to 8) that names a speaker with a cue verb (``Ana Ruiz said ...``),
-    using the sentence's own words. A merge request (``<parts>``) gets a merge answer that
-    cites the first key points. Works for the ``analyze`` and ``merge`` prompts.
+
+def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid, verifiable summary answer for the article in a chat-completions request ``body``.
+
+    Built only from the article's own numbered sentences, so it passes the content checks of
+    :mod:`summarizer.analysis.summary`: the headline is the first sentence (clipped), the
+    abstract the complete leading sentences that fit in 220 characters (always ending at a
+    sentence end), the key points distinct sentences (no two sharing 80 % of their content
+    words) citing their own ids. A re-ask gets only the parts it asks for, with key points
+    taken after the first three (or the first ones again when the headline is asked for too:
+    the answer before gave nothing usable). A merge request (``<parts>``) gets a merge answer.
+    Claims (``"c"``, a speaker named with a cue verb) and stances (``"s"``) are included as
+    an older-format model would write them; the engine ignores them.
 
     Example:
         >>> body = {"messages": [{"role": "user", "content": "<article>\\n[1] Ana Ruiz said hi.\\n</article>"}]}
-        >>> grounded_answer(body)["c"][0]["s"]
-        'Ana Ruiz'
+        >>> grounded_answer(body)["k"][0]["e"]
+        [1]
     """
     user = _user_text(body)
     if (parts := _PARTS.search(user)) is not None:
@@ -146,13 +166,37 @@ def grounded_answer(body: Mapping[str, Any]) -> dict[str, Any]:
         )
         if len(stances) < 2:
             stances.append({"h": speaker, "t": "person", "g": "the plan", "l": "neutral", "e": [n]})
-    return {
-        "h": clip(sentences[0][1], 90),
-        "a": clip(" ".join(s for _, s in sentences[:2]), 220),
-        "k": [{"x": clip(s, 110), "e": [n]} for n, s in sentences[:3]],
-        "c": claims,
-        "s": stances,
-    }
+
+    abstract = ""
+    for _, text in sentences:
+        text = _QUOTES.sub("", text).strip()
+        if not _END.search(text):
+            text = text.rstrip(",;: ") + "."
+        if len(abstract) + len(text) + 1 > 220:
+            break
+        abstract = f"{abstract} {text}".strip()
+    if not abstract:
+        abstract = clip(sentences[0][1], 219).rstrip(",;: ") + "."
+
+    points: list[dict[str, Any]] = []
+    chosen: list[set[str]] = []
+    for n, text in sentences:
+        words = content_words(clip(text, 110))
+        if any(words and len(words & earlier) / len(words) >= 0.8 for earlier in chosen):
+            continue
+        chosen.append(words)
+        points.append({"x": clip(text, 110), "e": [n]})
+    answer: dict[str, Any] = {"h": clip(sentences[0][1], 90), "a": abstract, "k": points[:3],
+                              "c": claims, "s": stances}
+    if (asked := _reask(body)) is not None:
+        headline, abstract_, need = asked
+        answer = {k: v for k, v in (("h", answer["h"]), ("a", answer["a"])) if
+                  (headline if k == "h" else abstract_)}
+        if need:
+            # a headline asked for again means the last answer gave nothing usable (a fault):
+            # start over; otherwise the first three key points stand, give the next ones
+            answer["k"] = points[:need] if headline else (points[3 : 3 + need] or points[:need])
+    return answer
 
 
 def _ungrounded(body: Mapping[str, Any]) -> dict[str, Any]:
