@@ -36,17 +36,24 @@ def main() -> None:
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
     ap.add_argument("--exclude", default="seed-global-times-russia-dprk")
     ap.add_argument("--spacy", default=EN)
+    ap.add_argument("--limit", type=int, default=4,
+                    help="English fixtures to use, in name order (0: all; the full sweep is ~150 calls)")
     args = ap.parse_args()
     nlp = spacy.load(args.spacy)
     backend = resolve_backend(Settings(backend="local", model=args.model))
     rows = []
     started = time.perf_counter()
     calls = 0
+    used = 0
     for path in sorted(Path(args.fixtures).glob("*.labels.jsonl")):
+        if args.limit and used >= args.limit:
+            break
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         meta = items[0]
         if meta.get("language") != "en" or meta.get("id") in args.exclude.split(","):
             continue
+        used += 1
+        print(f"{meta.get('id')}", flush=True)
         text = path.with_name(path.name.replace(".labels.jsonl", ".txt")).read_text(encoding="utf-8")
         atts = [SimpleNamespace(speaker=r["speaker"], speaker_type=r["speaker_type"],
                                 content=(SimpleNamespace(start=r["start"], end=r["end"]),))
