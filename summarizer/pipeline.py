@@ -303,7 +303,8 @@ class Summarizer:
                     attempts=attempts, reasons=list(outcome.verdict.problems),
                     last_output=outcome.last_text,
                 )
-            stances, stance_usage, warnings = self.stances(doc, claims, parsed)
+            stances, stance_usage, warnings = self.stances(doc, claims, parsed,
+                                                           prefix=task.rendered.messages[:1])
             usage = usage + stance_usage
         return ArticleAnalysis(
             source=SourceInfo(
@@ -324,7 +325,8 @@ class Summarizer:
             ),
         )
 
-    def stances(self, doc: Document, claims: list[Claim], parsed: Any
+    def stances(self, doc: Document, claims: list[Claim], parsed: Any, *,
+                prefix: list[dict[str, str]] | None = None,
                 ) -> tuple[list[Stance], Usage, list[str]]:
         """Stance labels for holder × target candidates from the parse (see
         :mod:`summarizer.stances`): holders are the claims' speakers and the outlet, targets
@@ -345,7 +347,8 @@ class Summarizer:
                                        max_candidates=self.settings.max_stance_candidates)
         meter = _UsageMeter(self.backend)
         try:
-            stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin)
+            stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin,
+                                    prefix=prefix)
         except SummarizerError as exc:
             return [], meter.usage, [f"no stances: labelling failed ({type(exc).__name__}: {str(exc)[:200]})"]
         return stances, meter.usage, []

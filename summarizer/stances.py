@@ -266,7 +266,8 @@ def stance_candidates(
 
 
 def score_candidates(
-    backend: ChoiceScorer, document: Document, candidates: Sequence[StanceCandidate]
+    backend: ChoiceScorer, document: Document, candidates: Sequence[StanceCandidate],
+    *, prefix: Sequence[dict[str, str]] | None = None,
 ) -> list[tuple[StanceCandidate, list[Sentence], ChoiceScores]]:
     """The label distribution of every candidate (one short prompt each), with the sentences
     shown; candidates whose sentence ids are not in ``document`` are skipped.
@@ -277,7 +278,9 @@ def score_candidates(
     if not isinstance(backend, ChoiceScorer):
         raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
                                  hint="use the local or an OpenAI-compatible backend")
-    template = load_prompt("stance_label")
+    # With the article prefix (the summary prompt's system message) the question refers to
+    # the holder's sentences by id: the article is already in the model's KV cache.
+    template = load_prompt("stance_label", "2" if prefix else "1")
     by_id = {s.id: s for s in document.sentences}
     out = []
     for cand in candidates:
@@ -285,9 +288,15 @@ def score_candidates(
         if not sentences:
             continue
         holder = "the outlet (the article's own voice)" if cand.holder_type == "outlet" else cand.holder
-        rendered = template.render(holder=holder, target=cand.target,
-                                   sentences="\n".join(f"- {s.text}" for s in sentences))
-        scores = backend.score_choices(ChoiceRequest(messages=list(rendered.messages), choices=STANCE_CHOICES))
+        if prefix:
+            rendered = template.render(holder=holder, target=cand.target,
+                                       ids=", ".join(f"[{s.id}]" for s in sentences))
+            messages = [*prefix, rendered.messages[-1]]
+        else:
+            rendered = template.render(holder=holder, target=cand.target,
+                                       sentences="\n".join(f"- {s.text}" for s in sentences))
+            messages = list(rendered.messages)
+        scores = backend.score_choices(ChoiceRequest(messages=messages, choices=STANCE_CHOICES))
         out.append((cand, sentences, scores))
     return out
 
@@ -304,6 +313,7 @@ def label_stances(
     candidates: Sequence[StanceCandidate],
     *,
     margin: float = DEFAULT_MARGIN,
+    prefix: Sequence[dict[str, str]] | None = None,
 ) -> list[Stance]:
     """Score each candidate's label and keep the confident ones as :class:`Stance` objects.
 
@@ -312,7 +322,7 @@ def label_stances(
         ProviderError: a model call failed (as the backend raises it).
     """
     out: list[Stance] = []
-    for cand, sentences, scores in score_candidates(backend, document, candidates):
+    for cand, sentences, scores in score_candidates(backend, document, candidates, prefix=prefix):
         label = decide(scores, margin)
         if label is None:
             continue
