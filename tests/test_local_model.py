@@ -21,7 +21,7 @@ from summarizer import Settings, Summarizer
 from summarizer.backends.base import Completion, CompletionRequest
 from summarizer.backends.openai_compat import OpenAIBackend
 from summarizer.modelstore import ModelStore
-from summarizer.wire import WireArticle
+from summarizer.wire import WireSummary
 
 pytestmark = pytest.mark.local_model
 
@@ -68,12 +68,12 @@ def test_smollm2_grammar_output_is_schema_valid() -> None:
         CompletionRequest(
             messages=[{"role": "system", "content": "Answer in JSON."},
                       {"role": "user", "content": "[1] The bridge reopened."}],
-            response_model=WireArticle,
+            response_model=WireSummary,
             max_tokens=2048,  # the grammar bounds the answer; SmolLM2 tends to fill every cap
         )
     )
     assert completion.data is not None, completion.parse_error
-    WireArticle.model_validate(completion.data)  # the grammar guarantees the schema
+    WireSummary.model_validate(completion.data)  # the grammar guarantees the schema
     assert completion.usage.prompt_tokens > 0 and completion.usage.completion_tokens > 0
 
 
@@ -99,6 +99,10 @@ def test_qwen_05b_analysis_is_grounded() -> None:
     _assert_grounded(result, ARTICLE)
     assert result.meta.backend == "local" and result.meta.usage.completion_tokens > 0
     assert result.meta.attempts >= 1
+    # stance labels were scored by the real model (label probabilities, kept when confident)
+    assert not result.meta.warnings, result.meta.warnings
+    for stance in result.stances:
+        assert stance.confidence and abs(sum(stance.confidence.values()) - 1) < 0.01
 
 
 class _FabricateFirst:
@@ -130,10 +134,12 @@ def test_reask_path_with_the_real_model() -> None:
     result = Summarizer(backend=backend, settings=Settings(max_reasks=2), strict=False).summarize(ARTICLE)
     assert len(backend.requests) >= 2
     reask = backend.requests[1].messages[-1]["content"]
-    assert "sentence 40 does not exist" in reask and "Olaf Brenner" in reask
+    assert "sentence 40 does not exist" in reask
     assert result.meta.reasks >= 1
     _assert_grounded(result, ARTICLE)
+    # who said what comes from the parse: the fabricated claim in the answer never lands
     assert all(c.speaker != "Olaf Brenner" for c in result.claims)
+    assert any(c.speaker == "Mara Lindqvist" and c.attribution == "direct" for c in result.claims)
 
 
 def _free_port() -> int:
@@ -181,3 +187,17 @@ def test_llama_cpp_server_over_real_http(llama_server: str) -> None:
     _assert_grounded(result, ARTICLE)
     assert result.meta.backend == "openai" and result.meta.mode == "tools"
     assert result.meta.usage.prompt_tokens > 0
+
+
+def test_label_scoring_reads_next_token_probabilities_on_a_real_model() -> None:
+    """score_choices on llama.cpp: a distribution over the choices from one forward pass."""
+    from summarizer.backends.base import ChoiceRequest
+
+    backend = _local("smollm2-135m")
+    messages = [{"role": "system", "content": "Answer with one word: yes or no."},
+                {"role": "user", "content": "Is the sky blue on a clear day?"}]
+    scores = backend.score_choices(ChoiceRequest(messages=messages, choices=("yes", "no")))
+    assert set(scores.probs) == {"yes", "no"} and abs(sum(scores.probs.values()) - 1) < 1e-6
+    assert scores.method == "logprobs" and 0 < scores.coverage <= 1
+    again = backend.score_choices(ChoiceRequest(messages=messages, choices=("yes", "no")))
+    assert again.probs == pytest.approx(scores.probs, abs=1e-4)  # same prompt, cached prefix
