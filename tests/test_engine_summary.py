@@ -166,3 +166,12 @@ def test_no_model_mode_needs_no_backend_and_makes_no_call() -> None:
     speakers = {c.speaker for c in result.claims}
     assert "Mayor Ines Carvalho" in speakers or "Ines Carvalho" in speakers
     assert not any("Ignore" in c.text for c in result.claims)  # an injection is not a claim
+
+
+def test_a_key_point_citing_the_line_next_to_its_sentence_is_re_cited() -> None:
+    off_by_one = _good()
+    off_by_one["k"][0] = {"x": "The council voted to raise household water prices by 12 percent.", "e": [3]}
+    task = _task()
+    verdict = task.check(FakeBackend([off_by_one]).complete(task.first_request(256)))
+    assert verdict.ok and not task.state.rejected
+    assert [e.sentence for e in task.state.key_points[0].evidence] == [2]  # the line that states it

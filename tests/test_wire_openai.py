@@ -44,8 +44,8 @@ def test_seed_evidence_slices_source_exactly(seed_text: str, seed_answer: dict[s
 
 
 def test_fabricated_then_corrected_is_one_reask(seed_text: str, seed_answer: dict[str, Any]) -> None:
-    # a key point citing a sentence that does not state it ([11] is about where it was inked)
-    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [11]}
+    # a key point citing a sentence that does not state it ([13] is about future cooperation)
+    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [13]}
     # (two key points: one verified, one short of the two a summary needs)
     fabricated = {**seed_answer, "k": [seed_answer["k"][0], wrong]}
     fixed = {"k": [{**wrong, "e": [10]}]}
@@ -56,7 +56,7 @@ def test_fabricated_then_corrected_is_one_reask(seed_text: str, seed_answer: dic
     reask = srv.requests[1]["messages"]
     assert [m["role"] for m in reask] == ["system", "user", "user"]  # the answer is not echoed
     assert reask[:2] == srv.requests[0]["messages"]
-    assert "sentences [11] do not state" in reask[-1]["content"]
+    assert "sentences [13] do not state" in reask[-1]["content"]
     # the re-ask asks only for the failed part: (at least) one replacement key point
     params = srv.requests[1]["tools"][0]["function"]["parameters"]
     assert set(params["properties"]) == {"k"} and params["properties"]["k"]["minItems"] == 1

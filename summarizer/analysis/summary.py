@@ -4,8 +4,9 @@ The model writes a headline, an abstract and key points citing sentence ids
 (:class:`~summarizer.wire.WireSummary`). Nothing of it is trusted:
 
 * a key point's cited sentences must exist, be shown, and state it: at least
-  :data:`KEY_POINT_SUPPORT` of its content words occur in them; a key point that repeats an
-  earlier one is rejected;
+  :data:`KEY_POINT_SUPPORT` of its content words occur in them (a key point whose cited line
+  does not state it but exactly one line next to it does is re-cited to that line: small
+  models often cite one off); a key point that repeats an earlier one is rejected;
 * the headline and each sentence of the abstract must be supported by the article: at least
   :data:`TEXT_SUPPORT` of their content words occur in its sentences, and none of their
   words may come only from a sentence that reads as an instruction to a model ("Ignore all
@@ -180,7 +181,10 @@ class SummaryTask:
             else:
                 st.abstract = a
         for i, kp in enumerate(getattr(wire, "k", None) or []):
-            if p := self._key_point_problem(kp):
+            if (p := self._key_point_problem(kp)) and "do not state" in p \
+                    and (moved := self._neighbour(kp)) is not None:
+                kp, p = moved, None
+            if p:
                 problems.append(f"k[{i}]: {p}")
                 st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[p]))
             else:
@@ -253,11 +257,29 @@ class SummaryTask:
         if _share(words, cited) < KEY_POINT_SUPPORT:
             return (f"sentences {list(kp.e)} do not state '{kp.x[:80]}'; cite the sentences "
                     "that state it, or state what those sentences say")
+        return self._repeat_problem(kp.x, words)
+
+    def _repeat_problem(self, text: str, words: set[str]) -> str | None:
         for earlier in self.state.key_points:
-            if normalize(earlier.text) == normalize(kp.x) or (
+            if normalize(earlier.text) == normalize(text) or (
                     words and len(words & content_words(earlier.text)) / len(words) >= 0.8):
                 return f"it repeats the key point '{earlier.text[:60]}'; give a different one"
         return None
+
+    def _neighbour(self, kp: WireSummaryPoint) -> WireSummaryPoint | None:
+        """The key point re-cited to the one sentence next to a cited id that states it (small
+        models often cite the line before or after), when exactly one neighbour does; the
+        content check is the same, so the evidence is still verified by content."""
+        words = content_words(kp.x)
+        n = len(self.doc.sentences)
+        near = sorted({j for i in kp.e for j in (i - 1, i + 1)
+                       if 1 <= j <= n and j not in kp.e and j in self._visible
+                       and j not in self._flagged})
+        fits = [j for j in near
+                if _share(words, content_words(self.doc.sentences[j - 1].text)) >= KEY_POINT_SUPPORT]
+        if len(fits) != 1 or self._repeat_problem(kp.x, words):
+            return None
+        return kp.model_copy(update={"e": fits})
 
 
 # -- extractive -----------------------------------------------------------------------------
