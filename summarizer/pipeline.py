@@ -23,7 +23,13 @@ from .analysis.claims import claims_from_attributions, claims_from_rules, outlet
 from .analysis.summary import SummaryTask, extractive_summary
 from .backends.base import Backend
 from .document import Document
-from .errors import BadInputError, ConfigurationError, OutputValidationError, SummarizerError
+from .errors import (
+    BadInputError,
+    ConfigurationError,
+    OutputValidationError,
+    SummarizerError,
+    redact,
+)
 from .grounding import GROUNDING_VERSION
 from .inputs import check_text
 from .language import detect_language, language_name
@@ -80,6 +86,22 @@ class _UsageMeter:
         scores = self.backend.score_choices(request)
         self.usage = self.usage + scores.usage
         return scores
+
+
+def _without_secrets(secrets: list[str], claims: list[Claim], stances: list[Stance]
+                     ) -> tuple[list[Claim], list[Stance], int]:
+    """Claims and stances whose text or evidence holds a configured secret are left out (an
+    article may contain the user's own key: the analysis must not quote it into files)."""
+    secrets = [x for x in secrets if x]
+    if not secrets:
+        return claims, stances, 0
+
+    def leaks(item: Claim | Stance) -> bool:
+        return any(x in item.model_dump_json() for x in secrets)
+
+    kept_c = [c for c in claims if not leaks(c)]
+    kept_s = [st for st in stances if not leaks(st)]
+    return kept_c, kept_s, len(claims) - len(kept_c) + len(stances) - len(kept_s)
 
 
 def format_validation_error(exc: ValidationError) -> str:
@@ -306,6 +328,9 @@ class Summarizer:
             stances, stance_usage, warnings = self.stances(doc, claims, parsed,
                                                            prefix=task.rendered.messages[:1])
             usage = usage + stance_usage
+        claims, stances, hidden = _without_secrets(self.settings.secrets(), claims, stances)
+        if hidden:
+            warnings.append(f"{hidden} item(s) left out: they quote a configured secret (API key)")
         return ArticleAnalysis(
             source=SourceInfo(
                 id=doc.id, title=doc.title, outlet=doc.outlet, date=doc.date, url=doc.url,
@@ -350,7 +375,8 @@ class Summarizer:
             stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin,
                                     prefix=prefix)
         except SummarizerError as exc:
-            return [], meter.usage, [f"no stances: labelling failed ({type(exc).__name__}: {str(exc)[:200]})"]
+            reason = redact(f"{type(exc).__name__}: {str(exc)[:200]}", self.settings.secrets())
+            return [], meter.usage, [f"no stances: labelling failed ({reason})"]
         return stances, meter.usage, []
 
     @staticmethod

@@ -37,7 +37,9 @@ def _good(n: int) -> dict[str, Any]:
 def _ungrounded(n: int) -> dict[str, Any]:
     """Cites a sentence the article does not have: rejected, so the pipeline re-asks."""
     good = _good(n)
-    return {**good, "k": [{"x": "The council approved the budget.", "e": [42]}, *good["k"][1:]]}
+    # two of three key points cite no sentence: one verified is short of the two a summary needs
+    return {**good, "k": [{"x": "The council approved the budget.", "e": [42]},
+                          {**good["k"][1], "e": [43]}, good["k"][2]]}
 
 
 LABELS = {"favor": -0.1, "against": -3.0, "neutral": -4.0, "none": -5.0, "mixed": -6.0}
@@ -131,7 +133,8 @@ def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureF
     ok = {r["id"]: r for r in _lines(out)}
     assert sorted(ok) == ["a0", "a1", "a2", "a3", "a5"]
     assert ok["a2"]["meta"]["attempts"] == 2 and ok["a2"]["meta"]["reasks"] == 1
-    assert {kp["evidence"][0]["sentence"] for kp in ok["a2"]["summary"]["key_points"]} == {1, 2, 3}
+    # two verified key points complete a summary: the third answer's one replacement is enough
+    assert {kp["evidence"][0]["sentence"] for kp in ok["a2"]["summary"]["key_points"]} == {1, 3}
     assert all(r["meta"]["backend"] == "openai-batch" for r in ok.values())
     assert all(s["label"] == "favor" for r in ok.values() for s in r["stances"])
     assert any(r["stances"] for r in ok.values())  # labels scored from the batch's logprobs

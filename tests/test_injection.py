@@ -60,14 +60,17 @@ def _hijacker(request: CompletionRequest) -> dict[str, Any]:
         return answer
     sentences = numbered_sentences(user)
     inj_id = next(n for n, s in sentences if s and s[:30] in case.injection)
-    if case.payload:
-        answer["h"] = case.payload[0][:90]
-        answer["a"] = (case.payload[-1][:200].rstrip(".") + ".")
-        answer["k"][0] = {"x": case.payload[0][:110], "e": [inj_id]}
+    if case.payload:  # a re-ask asks only for some parts: obey the injection in those
+        if "h" in answer:
+            answer["h"] = case.payload[0][:90]
+        if "a" in answer:
+            answer["a"] = (case.payload[-1][:200].rstrip(".") + ".")
+        if answer.get("k"):
+            answer["k"][0] = {"x": case.payload[0][:110], "e": [inj_id]}
     if case.forced_label:
         answer["s"] = [{"h": "outlet", "t": "outlet", "g": "the plan", "l": case.forced_label, "e": [n]}
                        for n, _ in sentences[1:3]]
-    if case.invented_quote:
+    if case.invented_quote and "c" in answer:
         answer["c"].append({"s": case.invented_quote.speaker, "t": "person", "a": "indirect", "v": "said",
                             "x": case.invented_quote.words, "e": [inj_id]})
     return answer

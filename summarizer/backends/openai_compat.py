@@ -240,7 +240,8 @@ class OpenAIBackend:
         label = (answer.data or {}).get("label")
         probs = {c: float(c == label) for c in request.choices}
         if label not in request.choices:
-            raise ProviderError(f"the constrained answer {answer.text[:80]!r} is none of {list(request.choices)}",
+            raise ProviderError(redact(f"the constrained answer {answer.text[:80]!r} is none of "
+                                       f"{list(request.choices)}", self._secrets),
                                 backend=self.name, cause="other")
         return ChoiceScores(probs=probs, usage=answer.usage, model=answer.model, method="constrained")
 

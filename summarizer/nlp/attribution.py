@@ -636,6 +636,18 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
     return None, None
 
 
+def _has_own_cue(doc: Doc, end: int) -> bool:
+    """A quotation followed in its sentence by a reporting verb ('"Q3," a resident said'):
+    it has a speaker of its own, so it does not continue the previous speaker's quote."""
+    sent_end = min((m.start() for m in re.finditer(r"[.!?\n]", _text(doc)[end:])), default=None)
+    stop = end + (sent_end if sent_end is not None else 0)
+    span = doc.char_span(end, stop, alignment_mode="expand") if stop > end else None
+    if span is None:
+        return False
+    speech = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+    return any(t.pos_ == "VERB" and t.lemma_.lower() in speech for t in span)
+
+
 def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
     out = []
@@ -647,7 +659,8 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) 
             before = True
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
                 and text[hi:qs].count("\n") <= (2 if before else 1) \
-                and (text[hi:qs].strip() or text[qs - 1: qs] == " "):
+                and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
+                and not (before and _has_own_cue(doc, qe)):
             out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
     return out
 
