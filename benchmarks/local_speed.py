@@ -177,8 +177,9 @@ def run_floor(model: str, paths: list[Path]) -> dict[str, Any]:
     return out
 
 
-def _child(kind: str, model: str) -> Any:
-    proc = subprocess.run([sys.executable, __file__, "--child", kind, "--model", model],
+def _child(kind: str, model: str, articles: int = len(ARTICLES)) -> Any:
+    proc = subprocess.run([sys.executable, __file__, "--child", kind, "--model", model,
+                           "--articles", str(articles)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{proc.stderr[-2000:]}")
@@ -192,6 +193,8 @@ def main() -> None:
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
     ap.add_argument("--child", choices=["ours", "baseline", "floor", "parser"])
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--articles", type=int, default=len(ARTICLES),
+                    help="use the first N articles (1 = the seed article only)")
     ap.add_argument("--reuse", type=Path, help="re-run only 'ours'; take the floor and baseline "
                     "figures from the '[floor]'/'[baseline]' lines of an earlier run's log (said so "
                     "in the output)")
@@ -199,7 +202,7 @@ def main() -> None:
     if args.child:
         fn = {"ours": run_ours, "baseline": run_baseline, "floor": run_floor,
               "parser": run_parser}[args.child]
-        print(json.dumps(fn(args.model, ARTICLES)))
+        print(json.dumps(fn(args.model, ARTICLES[: args.articles])))
         return
 
     started = time.time()
@@ -212,10 +215,10 @@ def main() -> None:
         missing = {"floor", "baseline"} - reused.keys()
         if missing:
             sys.exit(f"--reuse {args.reuse}: no {', '.join(sorted(missing))} line")
-    floor = reused.get("floor") or _child("floor", args.model)
-    parser = _child("parser", args.model)
-    ours = _child("ours", args.model)
-    base = reused.get("baseline") or _child("baseline", args.model)
+    floor = reused.get("floor") or _child("floor", args.model, args.articles)
+    parser = _child("parser", args.model, args.articles)
+    ours = _child("ours", args.model, args.articles)
+    base = reused.get("baseline") or _child("baseline", args.model, args.articles)
     lines = [f"# local_speed — model {args.model}, {time.strftime('%Y-%m-%d %H:%M')}, "
              f"prompt {floor['pp_tok_s']:.1f} tok/s, generation {floor['gen_tok_s']:.1f} tok/s", ""]
     if reused:
