@@ -330,6 +330,17 @@ class _MergeOutcome:
     error: str | None = None
 
 
+def _states(kp: KeyPoint) -> bool:
+    """Whether a key point's evidence holds enough of its content words (the summary task's
+    :data:`~summarizer.analysis.summary.KEY_POINT_SUPPORT`)."""
+    from .analysis.summary import KEY_POINT_SUPPORT
+    from .grounding import content_words
+
+    words = content_words(kp.text)
+    cited = content_words(" ".join(e.text for e in kp.evidence))
+    return bool(kp.evidence) and bool(words) and len(words & cited) / len(words) >= KEY_POINT_SUPPORT
+
+
 def merge_summaries(summarizer: Summarizer, parts: list[Summary], *, language: str) -> _MergeOutcome:
     """One short model call (``merge@1``) to merge chunk summaries; deterministic on failure."""
     template = load_prompt("merge")
@@ -365,17 +376,19 @@ def merge_summaries(summarizer: Summarizer, parts: list[Summary], *, language: s
             if bad:
                 error = f"the merge answer cites unknown key points {bad}"
             else:
-                summary = Summary(
-                    headline=wire.h,
-                    abstract=wire.a,
-                    key_points=[
-                        KeyPoint(
-                            text=k.x,
-                            evidence=_union([], [e for i in dict.fromkeys(k.p) for e in numbered[i - 1].evidence])[:3],
-                        )
-                        for k in wire.k
-                    ],
-                )
+                points = [
+                    KeyPoint(
+                        text=k.x,
+                        evidence=_union([], [e for i in dict.fromkeys(k.p) for e in numbered[i - 1].evidence])[:3],
+                    )
+                    for k in wire.k
+                ]
+                # the same content check as a chunk's key points: the evidence must state it
+                unstated = [i for i, kp in enumerate(points) if not _states(kp)]
+                if unstated:
+                    error = f"merged key points {unstated} are not stated by their evidence"
+                else:
+                    summary = Summary(headline=wire.h, abstract=wire.a, key_points=points)
     if summary is None:
         outcome = _MergeOutcome(deterministic_summary(parts), completion.usage, 1, False, error)
     else:

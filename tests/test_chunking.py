@@ -223,3 +223,14 @@ def test_merge_stances_unites_same_target_and_marks_changes_mixed() -> None:
         ("the bridge plan", "favor", 2), ("fuel taxes", "against", 1)
     ]
     assert merge_stances([s1, turned])[0].label == "mixed"
+
+
+def test_a_merged_key_point_must_be_stated_by_its_evidence() -> None:
+    from summarizer.chunking import _states
+    from summarizer.models import Evidence, KeyPoint
+
+    text = "The council approved the budget on Monday."
+    ev = [Evidence(start=0, end=len(text), text=text, sentence=1)]
+    assert _states(KeyPoint(text="The council approved the budget", evidence=ev))
+    assert not _states(KeyPoint(text="A wind farm was cancelled after protests", evidence=ev))
+    assert not _states(KeyPoint(text="The council approved the budget", evidence=[]))
