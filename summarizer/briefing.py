@@ -1124,7 +1124,7 @@ class Briefer:
                         article=st.article, label=label_of[st.article],
                         outlet=by_id[st.article].doc.outlet, speaker=st.speaker,
                         speaker_type=_speaker_type(st.speaker_type), text=st.text,
-                        value=p.value, citations=[cite[(st.article, st.sentence)]],
+                        value=f.value, citations=[cite[(st.article, st.sentence)]],
                     ))
             if len({m.article for m in members}) < 2 and not d.conflict:
                 continue

@@ -184,11 +184,12 @@ def compare_answer(request: CompletionRequest) -> dict[str, Any]:
     for label, sid, _ in shown:
         first.setdefault(label, int(sid))
     text = " ".join(t for _, _, t in shown).lower()
-    contradict = ("12" in text or "twelve" in text) and "19" in text
+    contradict = "rushed" in text and "passed" in text
     return {
         "r": "contradict" if contradict else "agree",
-        "y": "The sources give 12 and at least 19 dead." if contradict
-        else "The sources report the same facts.",
+        "y": "The authority says the bridge passed its last inspection in 2023, but a former "
+             "inspector says inspections had been rushed for years." if contradict
+        else "Both sources report the same facts.",
         "e": [{"a": label, "s": [sid]} for label, sid in first.items()],
     }
 
@@ -287,12 +288,15 @@ def test_every_citation_resolves_to_the_analysed_text(note: Briefing) -> None:
 
 
 def test_contradiction_on_the_death_toll_is_found_with_evidence_from_both_sides(note: Briefing) -> None:
-    toll = [g for g in note.comparisons if g.relation == "contradict"]
+    toll = [g for g in note.comparisons if g.relation == "contradict" and g.found_by == "parse"]
     assert len(toll) == 1
     group = toll[0]
+    assert group.id == "G1" and group.measure == "deaths"
     assert {m.article for m in group.members} == {"ledger", "nbs", "post"}
     assert len({c.article for c in group.evidence}) >= 2
     assert "19" in " ".join(c.text for c in group.evidence)
+    inspection = [g for g in note.comparisons if g.relation == "contradict" and g.found_by == "model"]
+    assert len(inspection) == 1 and "rushed" in (inspection[0].reason or "")
     agree = [g for g in note.comparisons if g.relation == "agree"]
     assert any("corrosion" in g.subject.lower() for g in agree)
 
@@ -334,7 +338,7 @@ def test_methods_count_calls_and_list_prompts(note: Briefing) -> None:
     m = note.methods
     assert (m.articles, m.analysed, m.failed) == (3, 3, [])
     assert m.backend == "fake" and m.model == "fake-model"
-    assert m.model_calls == 3 + len(note.comparisons) + 1
+    assert m.model_calls == 3 + sum(1 for g in note.comparisons if g.found_by == "model") + 1
     assert m.usage.prompt_tokens > 0
 
 
@@ -369,11 +373,14 @@ def test_invalid_comparison_is_reasked_then_reported() -> None:
     backend = FakeBackend(default=model)
     note, _ = make_briefing(backend)
     compare_calls = [r for r in backend.requests if r.response_model is WireComparison]
-    assert len(compare_calls) == 2 * len(note.comparisons)  # first answer + one re-ask each
+    judged = [g for g in note.comparisons if g.found_by == "model"]
+    assert judged and len(compare_calls) == 2 * len(judged)  # first answer + one re-ask each
     reask = compare_calls[1].messages[-1]["content"]
     assert "source 'Z' does not exist" in reask and "[99]" in reask
     assert [m["role"] for m in compare_calls[1].messages] == ["system", "user", "user"]  # not echoed
-    assert all(g.relation is None and g.problem for g in note.comparisons)
+    assert all(g.relation is None and g.problem for g in judged)
+    # what the parse decided does not depend on the model
+    assert all(g.relation is not None for g in note.comparisons if g.found_by == "parse")
     assert any("relation not decided" in n for n in note.methods.notes)
 
 
@@ -390,7 +397,10 @@ def test_unsupported_bottom_line_falls_back_to_extraction() -> None:
     assert reasks and "do not exist" in reasks[0] and "numbers ['40']" in reasks[0]
     assert note.methods.bottom_line_by == "extractive"
     assert note.bottom_line[0].text == note.developments[0].text
-    assert note.bottom_line[-1].text.startswith("Sources contradict each other")
+    # the disputed death toll found by the parse comes second, with who says which figure
+    assert note.bottom_line[1].basis == ["G1"]
+    assert note.bottom_line[1].text.startswith("The sources disagree on the death toll: 12 (")
+    assert "Elena Marsh" in note.bottom_line[1].text and "hospital officials" in note.bottom_line[1].text
 
 
 # -- renderers -------------------------------------------------------------------------------
@@ -535,7 +545,7 @@ def test_cli_writes_every_format_over_a_real_http_endpoint(tmp_path: Path, suffi
                      "Tessel bridge collapse", "-o", str(out), "--base-url", server.base_url,
                      "--model", "scripted", "--no-progress"])
     assert code == 0, capsys.readouterr().err
-    assert len(server.requests) == 3 + 3 + 1  # analyses, comparisons, bottom line
+    assert len(server.requests) == 3 + 2 + 1  # analyses, comparisons the model judges, bottom line
     data = out.read_bytes()
     if suffix == "json":
         note = Briefing.model_validate_json(data)
