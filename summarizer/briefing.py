@@ -1248,6 +1248,8 @@ class Briefer:
             lines += [f"[{label}:{sid}] {c.text}" for sid, c in sorted(shown[label].items())]
 
         def check(w: WireComparison) -> list[str]:
+            if w.r == "unrelated":
+                return []  # nothing to cite: the group is dropped
             problems = []
             sides = set()
             for side in w.e:
