@@ -82,6 +82,7 @@ __all__ = [
     "StanceCell",
     "StanceEntry",
     "StanceMatrix",
+    "article_statements",
     "brief",
     "briefing_schema",
     "load_articles",
@@ -1069,34 +1070,7 @@ class Briefer:
     # -- agreements and contradictions -----------------------------------------------------
 
     def _statements(self, analysed: list[_Analysed]) -> list[tuple[conflicts.Statement, Citation]]:
-        """Every sentence of every article, credited as the engine credits it: the speaker of a
-        claim citing it, else the source the attribution rules find in it, else the outlet."""
-        out = []
-        for a in analysed:
-            by_sentence: dict[int, tuple[str, SpeakerType]] = {}
-            for c in a.analysis.claims:
-                for e in c.evidence:
-                    if e.sentence is not None:
-                        by_sentence.setdefault(e.sentence, _voice(a, c))
-            try:
-                rules = attribution.for_document(a.doc)
-            except Exception:  # noqa: BLE001 - the rules are a hint here, never a failure
-                rules = {}
-            outlet = a.doc.outlet or "the outlet"
-            for sent in a.doc.visible:
-                if sent.id in by_sentence:
-                    speaker, stype = by_sentence[sent.id]
-                elif sent.id in rules:
-                    speaker = rules[sent.id].source
-                    stype = _speaker_type(attribution.speaker_type(speaker, sent.text,
-                                                                   a.doc.language or "en"))
-                else:
-                    speaker, stype = outlet, "outlet"
-                st = conflicts.Statement(article=a.id, sentence=sent.id, text=sent.text,
-                                         speaker=speaker, speaker_type=stype, outlet=a.doc.outlet)
-                out.append((st, Citation(article=a.id, sentence=sent.id, start=sent.start,
-                                         end=sent.end, text=sent.text)))
-        return out
+        return [pair for a in analysed for pair in article_statements(a.doc, a.analysis)]
 
     def _parsed_comparisons(self, analysed: list[_Analysed], notes: list[str]
                             ) -> list[Comparison]:
@@ -1400,6 +1374,39 @@ class Briefer:
             if info is not None and outlet is not None:
                 notes.append(OutletNote(outlet=outlet, info=info))
         return by_article, by_outlet, notes
+
+
+def article_statements(doc: Document, analysis: ArticleAnalysis | None = None
+                       ) -> list[tuple[conflicts.Statement, Citation]]:
+    """Every sentence of ``doc``, credited as the engine credits it: the speaker of a claim of
+    ``analysis`` citing it (outlet voice for editorial sentences, see :func:`_voice`), else the
+    source the attribution rules find in it, else the outlet. With each, its citation."""
+    a = _Analysed(doc, analysis) if analysis is not None else None
+    by_sentence: dict[int, tuple[str, SpeakerType]] = {}
+    if a is not None:
+        for c in a.analysis.claims:
+            for e in c.evidence:
+                if e.sentence is not None:
+                    by_sentence.setdefault(e.sentence, _voice(a, c))
+    try:
+        rules = attribution.for_document(doc)
+    except Exception:  # noqa: BLE001 - the rules are a hint here, never a failure
+        rules = {}
+    outlet = doc.outlet or "the outlet"
+    out = []
+    for sent in doc.visible:
+        if sent.id in by_sentence:
+            speaker, stype = by_sentence[sent.id]
+        elif sent.id in rules:
+            speaker = rules[sent.id].source
+            stype = _speaker_type(attribution.speaker_type(speaker, sent.text, doc.language or "en"))
+        else:
+            speaker, stype = outlet, "outlet"
+        st = conflicts.Statement(article=doc.key, sentence=sent.id, text=sent.text,
+                                 speaker=speaker, speaker_type=stype, outlet=doc.outlet)
+        out.append((st, Citation(article=doc.key, sentence=sent.id, start=sent.start,
+                                 end=sent.end, text=sent.text)))
+    return out
 
 
 def brief(

@@ -411,9 +411,10 @@ def _event(token: Any) -> str | None:
     if gov is None or gov is token:
         return None
     lemma = gov.lemma_.lower()
-    if gov.pos_ == "VERB" and lemma in _LIGHT_VERBS:
+    if gov.pos_ in ("VERB", "AUX") and lemma in _LIGHT_VERBS:
         for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
-            child = next((c for c in gov.children if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN")), None)
+            child = next((c for c in gov.children if c.dep_ == dep and c.pos_ not in ("PRON", "DET", "NUM")
+                          and c.is_alpha and not c.ent_type_ in ("DATE", "MONEY", "PERCENT")), None)
             if child is not None and child.lemma_.lower() not in _GENERIC_NOUNS:
                 return _stem(child.lemma_)
         if gov.dep_ in ("acl", "relcl") and gov.head.pos_ == "NOUN":
