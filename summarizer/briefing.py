@@ -22,6 +22,7 @@ quoted sentence, so each line of a note can be checked against its source. Rende
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -63,6 +64,7 @@ from .settings import Settings
 
 __all__ = [
     "ArticleRef",
+    "AskCache",
     "BottomLineSentence",
     "Briefer",
     "Briefing",
@@ -619,13 +621,58 @@ class _CallStats:
     usage: Usage = field(default_factory=Usage)
 
 
+class AskCache:
+    """Verified answers of the note's own model calls (compare, bottom line), in a JSON file
+    next to the response cache, so a note on cached analyses makes no model call at all.
+
+    Keyed by model, prompt and the exact messages; an entry is used only if it still passes
+    the check, so a stale or edited file cannot put an unverified answer in a note.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._data = {}
+
+    @classmethod
+    def beside(cls, store: object) -> AskCache | None:
+        """The ask cache of a :class:`~summarizer.store.Store` with a file, else ``None``."""
+        path = getattr(store, "path", None)
+        if not isinstance(path, Path) or str(path) == ":memory:" or not path.parent.is_dir():
+            return None
+        return cls(path.with_name(path.name + ".briefing-asks.json"))
+
+    @staticmethod
+    def key(model: str, messages: list[dict[str, str]], wire: str, max_tokens: int) -> str:
+        raw = json.dumps([model, messages, wire, max_tokens], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        value = self._data.get(key)
+        return value if isinstance(value, dict) else None
+
+    def put(self, key: str, answer: dict[str, Any]) -> None:
+        self._data[key] = answer
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(self._data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
 class _Asker:
     """One model task with the pipeline's discipline: validate, check, re-ask (bounded)."""
 
-    def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats) -> None:
+    def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats,
+                 cache: AskCache | None = None) -> None:
         self.backend = backend
         self.max_reasks = max_reasks
         self.stats = stats
+        self.cache = cache
+        self.cached = 0
         self._asked: set[str] = set()
 
     def asked(self, template: PromptTemplate) -> bool:
@@ -644,6 +691,16 @@ class _Asker:
         self._asked.add(template.name)
         rendered = template.render(**variables)
         messages = list(rendered.messages)
+        key = AskCache.key(self.backend.model, messages, wire.__name__, max_tokens)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            try:
+                cached = wire.model_validate(hit)
+            except ValidationError:
+                pass
+            else:
+                if not check(cached):
+                    self.cached += 1
+                    return cached
         reasons: list[str] = []
         last = ""
         for attempt in range(1, self.max_reasks + 2):
@@ -663,6 +720,8 @@ class _Asker:
                 else:
                     reasons = check(answer)
                     if not reasons:
+                        if self.cache is not None:
+                            self.cache.put(key, answer.model_dump(mode="json"))
                         return answer
             # As in the main pipeline, the rejected answer is not echoed back (small models
             # copy it); the reasons say what was wrong, and the prompt prefix stays cacheable.
@@ -944,7 +1003,7 @@ class Briefer:
         speakers = self._speakers(analysed)
         stances = self._stances(analysed)
         asker = _Asker(self.summarizer.backend, max_reasks=self.summarizer.settings.max_reasks,
-                       stats=stats)
+                       stats=stats, cache=AskCache.beside(self.summarizer.cache))
         comparisons = self._comparisons(analysed, asker, notes)
         if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
             prompts.append(self.compare_template.ref)
@@ -952,6 +1011,9 @@ class Briefer:
         if by == "model":
             prompts.append(self.bluf_template.ref)
         by_article, by_outlet, outlet_notes = self._sourcing(analysed)
+        if asker.cached:
+            notes.append(f"{asker.cached} verified comparison/bottom-line answer(s) reused from "
+                         "the cache")
 
         title = topic or (analysed[0].analysis.summary.headline if analysed else "Briefing")
         backend = self.summarizer.backend

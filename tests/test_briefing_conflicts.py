@@ -207,3 +207,25 @@ def test_an_editorial_sentence_is_the_outlets_voice() -> None:
     post_voice = next(sp for sp in note.speakers if sp.name == "Riverside Daily Post")
     assert post_voice.speaker_type == "outlet"
     assert any("examine" in c.text for c in post_voice.claims)
+
+
+def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
+    from summarizer.briefing import brief, load_articles
+    from summarizer.pipeline import Summarizer
+    from summarizer.settings import Settings
+    from summarizer.store import Store
+    from test_briefing import EXAMPLES
+
+    def run() -> tuple[Any, FakeBackend]:
+        backend = FakeBackend(default=fake_model)
+        with Store(tmp_path / "store.db") as store:
+            s = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False, cache=store)
+            docs, _ = load_articles([EXAMPLES])
+            return brief(docs, topic="Tessel bridge collapse", summarizer=s), backend
+
+    first, b1 = run()
+    second, b2 = run()
+    assert len(b1.requests) > 3 and b2.requests == []
+    assert second.methods.cached == 3 and second.methods.model_calls == 0
+    assert [g.reason for g in second.comparisons] == [g.reason for g in first.comparisons]
+    assert [s.text for s in second.bottom_line] == [s.text for s in first.bottom_line]
