@@ -229,3 +229,21 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
     assert second.methods.cached == 3 and second.methods.model_calls == 0
     assert [g.reason for g in second.comparisons] == [g.reason for g in first.comparisons]
     assert [s.text for s in second.bottom_line] == [s.text for s in first.bottom_line]
+
+
+@needs_nlp
+def test_constructed_event_sets_keep_their_conflict_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "evals" / "tools" / "briefing_conflicts_eval.py"
+    spec = importlib.util.spec_from_file_location("briefing_conflicts_eval", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main([]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["sets"] == 5
+    assert figures["precision"] == 1.0  # no conflict invented on these sets
+    assert figures["recall_parse_detectable"] >= 0.875
+    assert figures["conflicts_on_planted_agreements"] == 0
