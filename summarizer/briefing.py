@@ -31,8 +31,8 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -46,7 +46,7 @@ from .backends.base import Backend, CompletionRequest
 from .briefing_text import clean_text, label_conflicts_reason, supported, whole_sentences
 from .document import Document
 from .errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
-from .grounding import MIN_SUPPORT, content_words, normalize
+from .grounding import content_words, normalize
 from .inputs import decode_bytes, read_document
 from .models import (
     ArticleAnalysis,
@@ -769,7 +769,10 @@ _EDITORIAL = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b"
 
 
 def _speaker_type(value: str) -> SpeakerType:
-    return value if value in SPEAKER_TYPES else "anonymous"  # type: ignore[return-value]
+    for t in SPEAKER_TYPES:
+        if t == value:
+            return t
+    return "anonymous"
 
 
 def _voice(a: _Analysed, c: Claim) -> tuple[str, SpeakerType]:
@@ -1298,7 +1301,7 @@ class Briefer:
                                     f"[{side.a}:id] pairs from {sorted(shown[side.a])}")
                 else:
                     sides.add(side.a)
-            if len(sides) < 2 and w.r != "unrelated":
+            if len(sides) < 2:
                 problems.append("e must cite evidence from at least two different sources")
             mismatch = label_conflicts_reason(w.r, w.y)
             if mismatch:

@@ -386,7 +386,7 @@ def _count_measure(ent: Any) -> str | None:
                 return _MEASURE_OF[child.lemma_.lower()]
         if lemma in _GENERIC_NOUNS:
             return None
-        return lemma
+        return str(lemma)
     # "the death toll stood at 12", "put the toll at 12", "the toll rose to 19"
     gov = _governor(root)
     candidates = [gov, *gov.children] if gov is not None else []
@@ -471,10 +471,10 @@ def _facts_in(doc: Any, st: Statement) -> list[Fact]:
         if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
             continue
         negated = any(c.dep_ == "neg" for c in tok.children)
-        group, value = _OUTCOMES[lemma]
+        group, outcome = _OUTCOMES[lemma]
         if negated:
-            value = "not " + value
-        out.append(Fact(st, "outcome", f"{group}:{_stem(subj.lemma_)}", value))
+            outcome = "not " + outcome
+        out.append(Fact(st, "outcome", f"{group}:{_stem(subj.lemma_)}", outcome))
     return out
 
 
@@ -491,7 +491,7 @@ def _display(ent: Any, doc: Any) -> str:
         text = f"{value:g}"  # 'Twelve' -> '12', so the sides compare at a glance
     if mod and not re.match(re.escape(mod.group(0)), text, re.IGNORECASE):
         text = f"{mod.group(0).lower()} {text}"
-    return text[0].lower() + text[1:] if text[:1].isupper() and text.split()[0].lower() in (
+    return str(text[0].lower() + text[1:]) if text[:1].isupper() and text.split()[0].lower() in (
         "at", "more", "over", "about", "around", "nearly", "almost", "up", "fewer", "less",
         "some", "roughly", "approximately") else text
 

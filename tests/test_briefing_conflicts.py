@@ -21,7 +21,7 @@ from summarizer.render.briefing_md import briefing_markdown
 from summarizer.wire import WireArticle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_briefing import analysis_answers, fake_model, make_briefing  # noqa: E402
+from test_briefing import analysis_answers, fake_model, make_briefing
 
 needs_nlp = pytest.mark.skipif(not bc.nlp_available(), reason="spaCy English model not installed")
 
@@ -107,7 +107,7 @@ def test_a_contradict_whose_text_says_agree_is_reasked_and_no_group_contradicts_
         if request.response_model is WireComparison:
             calls.append(1)
             if len(calls) == 1:
-                shown = re.findall(r"^\[([A-Z]):(\d+)\]", request.messages[-1]["content"], re.M)
+                shown = re.findall(r"^\[([A-Z]):(\d+)\]", request.messages[-1]["content"], re.MULTILINE)
                 return {"r": "contradict",
                         "y": "Both sources agree that corrosion in the steel supports was the cause.",
                         "e": [{"a": a, "s": [int(s)]} for a, s in dict(shown).items()]}
@@ -210,11 +210,12 @@ def test_an_editorial_sentence_is_the_outlets_voice() -> None:
 
 
 def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
+    from test_briefing import EXAMPLES
+
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
     from summarizer.settings import Settings
     from summarizer.store import Store
-    from test_briefing import EXAMPLES
 
     def run() -> tuple[Any, FakeBackend]:
         backend = FakeBackend(default=fake_model)
@@ -233,8 +234,8 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
 
 @needs_nlp
 def test_constructed_event_sets_keep_their_conflict_scores(capsys: pytest.CaptureFixture[str]) -> None:
-    import json
     import importlib.util
+    import json
 
     path = Path(__file__).resolve().parent.parent / "evals" / "tools" / "briefing_conflicts_eval.py"
     spec = importlib.util.spec_from_file_location("briefing_conflicts_eval", path)

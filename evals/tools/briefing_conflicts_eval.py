@@ -98,9 +98,7 @@ def _matches(pred: Predicted, gold: dict[str, Any], *, loose_kind: bool) -> bool
     if gold["kind"] == "claim":
         if pred.get("found_by") != "model":
             return False
-    elif not loose_kind and pred["kind"] != gold["kind"]:
-        return False
-    elif pred.get("found_by") == "model":
+    elif not loose_kind and pred["kind"] != gold["kind"] or pred.get("found_by") == "model":
         return False
     measures = [m.lower() for m in gold.get("measure", [])]
     if gold["kind"] != "claim" and measures and not any(
