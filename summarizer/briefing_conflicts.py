@@ -276,7 +276,8 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 
 def measure_name(measure: str) -> str:
     """A measure in words: 'deaths' -> 'the death toll', 'inspect' -> 'inspect'."""
-    return _MEASURE_NAMES.get(measure, measure.split(":")[-1])
+    word = measure.split(":")[-1]
+    return _MEASURE_NAMES.get(measure, _NOUN_OF.get(word, word))
 
 
 def _norm(text: str) -> str:
@@ -289,8 +290,14 @@ def _stem(lemma: str) -> str:
     for suffix in ("ation", "ion", "ment"):
         if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 4:
             base = lemma[: -len(suffix)]
-            return base[:-1] if base.endswith("at") and suffix == "ion" else base
+            stem = base[:-1] if base.endswith("at") and suffix == "ion" else base
+            _NOUN_OF.setdefault(stem, lemma)
+            return stem
     return lemma
+
+
+_NOUN_OF: dict[str, str] = {}
+"""A stem's noun, for display: 'inspect' -> 'inspection' (filled as stems are made)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,6 +414,8 @@ def _count_measure(ent: Any) -> str | None:
 def _event(token: Any) -> str | None:
     """The event a date/money/percent value belongs to: the verb or noun it attaches to, or
     that word's object or subject when it is a light verb ('passed its *inspection* in 2023')."""
+    while token.dep_ == "compound" and token.head is not token:
+        token = token.head  # "on Tuesday morning": the date is the whole phrase
     gov = _governor(token)
     if gov is None or gov is token:
         return None
@@ -448,7 +457,7 @@ def _facts_in(doc: Any, st: Statement) -> list[Fact]:
             low, high = _interval(value, left)
             kind: FactKind = "money" if label == "MONEY" else "percent"
             out.append(Fact(st, kind, event, _display(ent, doc), low, high))
-        elif label == "DATE":
+        elif label == "DATE" or (label == "TIME" and _date_parts(ent.text)):  # "Monday night"
             parts = _date_parts(ent.text)
             event = _event(ent.root)
             if not parts or event is None or event in seen_dates:
