@@ -237,8 +237,9 @@ class Comparison(_Model):
         default_factory=list, description="Sentences the model cited, from at least two articles."
     )
     problem: str | None = Field(default=None, description="Why the relation is missing, if it is.")
-    found_by: Literal["parse", "model"] = Field(
+    found_by: Literal["parse", "match", "model"] = Field(
         default="model", description="'parse': numbers/dates/outcomes compared deterministically; "
+        "'match': near-identical statements (an agreement without a model call); "
         "'model': the relation was judged by the model.")
     measure: str | None = Field(default=None, description="What the parse compared ('deaths').")
 
@@ -887,7 +888,7 @@ def _agreement(cluster: list[_Item]) -> Comparison:
     return Comparison(id="G?", subject=cluster[0].text, members=members, relation="agree",
                       reason=reason,
                       evidence=_dedupe_citations(c for it in cluster for c in it.citations),
-                      found_by="parse")
+                      found_by="match")
 
 
 def _dedupe_citations(citations: Iterable[Citation]) -> list[Citation]:
@@ -1226,7 +1227,7 @@ class Briefer:
             g = self._compare("G?", cluster, asker, notes)
             if g is not None:
                 judged.append(g)
-        judged.sort(key=lambda g: (g.relation != "contradict", g.found_by == "parse"))
+        judged.sort(key=lambda g: (g.relation != "contradict", g.found_by == "match"))
         # an agreement found by the parse that a judged group already covers is not repeated
         covered = {c.key for g in judged for m in g.members for c in m.citations}
         parsed = [g for g in parsed if g.relation == "contradict"

@@ -89,9 +89,10 @@ def citation_note(note: Briefing, c: Citation) -> str:
 
 
 def relation_label(g: Comparison) -> str:
-    """'Contradict (numbers compared by the parse)', 'Agree', 'Undecided'."""
+    """'Contradict (found by the parse)', 'Agree (same statement)', 'Agree', 'Undecided'."""
     label = RELATION_LABELS[g.relation] if g.relation else "Undecided"
-    return f"{label} (found by the parse)" if g.found_by == "parse" else label
+    how = {"parse": " (found by the parse)", "match": " (same statement)"}.get(g.found_by, "")
+    return label + how
 
 
 def statement_text(m: ComparisonMember) -> str:
