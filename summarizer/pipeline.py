@@ -1,59 +1,53 @@
-"""The analysis pipeline: render → call backend → validate → ground → re-ask → result.
+"""The analysis of one article, parser first.
 
-This is the single output-retry layer. A model answer is accepted only when it parses, fits
-the wire schema and every item is verified against the source (:mod:`summarizer.grounding`);
-otherwise the problems go back to the model as instructions, up to ``max_reasks`` times.
+    text → Document → parse (spaCy, once) → claims (who said what, exact spans)
+         → summary (model task through the one ask loop, verified by content; or extractive)
+         → stance labels (scored by the model on candidates from the parse)
+         → ArticleAnalysis
+
+The model writes only the summary and labels stances; who-said-what comes from the parse
+(:mod:`summarizer.analysis.claims`), so nothing the model says can credit a claim to the
+wrong source. With ``Settings(no_model=True)`` no model is called at all.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from .attribution import hints as attribution_hints
-from .backends.base import Backend, Completion, CompletionRequest
+from .analysis.claims import claims_from_attributions, claims_from_rules, outlet_assertions
+from .analysis.summary import SummaryTask, extractive_summary
+from .backends.base import Backend
 from .document import Document
-from .errors import (
-    BadInputError,
-    OutputValidationError,
-    ProviderError,
-    SummarizerError,
-    TruncatedOutputError,
-)
-from .grounding import GROUNDING_VERSION, GroundedItems, Problem, ground, reask_message
+from .errors import BadInputError, ConfigurationError, OutputValidationError
+from .grounding import GROUNDING_VERSION
 from .inputs import check_text
 from .language import detect_language, language_name
-from .models import ArticleAnalysis, PromptRef, RunMeta, SourceInfo, Summary, Usage
+from .llm.ask import AttemptRecord, CallObserver, ask
+from .models import (
+    ArticleAnalysis,
+    Claim,
+    PromptRef,
+    RejectedItem,
+    RunMeta,
+    SourceInfo,
+    Stance,
+    Summary,
+    Usage,
+)
 from .pricing import cost_usd
+from .progress import PARSE, STANCES, ProgressObserver
 from .prompts import PromptTemplate, load_prompt
 from .settings import Settings
-from .wire import WireArticle, WireRepair, repair_model
 
-__all__ = ["AttemptRecord", "CallObserver", "Summarizer", "format_validation_error"]
+__all__ = ["AttemptRecord", "CallObserver", "ResponseCache", "Summarizer", "format_validation_error"]
 
-
-@dataclass
-class AttemptRecord:
-    """One model call, as reported to a :class:`CallObserver` (for the call log)."""
-
-    backend: str
-    model: str
-    prompt: PromptRef
-    attempt: int
-    usage: Usage
-    latency_s: float
-    outcome: str  # ok | reask | truncated | provider_error
-    error: str | None = None
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    doc_id: str | None = None
-
-
-class CallObserver(Protocol):
-    def __call__(self, record: AttemptRecord) -> None: ...
+ENGINE = "parser-1"
+"""The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`)."""
+NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 
 class ResponseCache(Protocol):
@@ -74,24 +68,21 @@ def format_validation_error(exc: ValidationError) -> str:
 
 
 class Summarizer:
-    """A configured analyser. Reuse one instance for many articles (it keeps the backend warm).
+    """A configured analyser. Reuse one instance for many articles (it keeps the backend and
+    the parser loaded).
 
     Args:
         backend: a :class:`~summarizer.backends.base.Backend`, or ``None`` to pick one from
-            ``settings`` (see :func:`summarizer.backends.resolve_backend`).
-        settings: all knobs; defaults to :meth:`Settings.from_env` at the CLI only — here,
-            plain defaults.
-        prompt / prompt_version: which template under ``prompts/`` to use.
-        strict: if ``False``, unverifiable items end in ``rejected`` instead of raising.
+            ``settings`` (see :func:`summarizer.backends.resolve_backend`); not needed with
+            ``settings.no_model``.
+        settings: all knobs (plain defaults here; the CLI reads the environment).
+        prompt / prompt_version: the summary prompt under ``prompts/``.
+        strict: if ``False``, an unverifiable summary falls back to an extractive one (the
+            rejected parts are kept in ``rejected``) instead of raising.
         language: language of the summary; ``None`` means the article's own language.
         cache: optional response cache; a hit makes no model call.
         on_call: optional observer called after every model call (the call log).
-
-    Example:
-        >>> from summarizer import Summarizer
-        >>> from summarizer.backends.fake import FakeBackend
-        >>> s = Summarizer(backend=FakeBackend(default=...))  # doctest: +SKIP
-        >>> s.summarize("Officials said the bridge reopened.").summary.headline  # doctest: +SKIP
+        on_progress: optional observer of the stages (for a progress display).
     """
 
     def __init__(
@@ -99,30 +90,46 @@ class Summarizer:
         *,
         backend: Backend | None = None,
         settings: Settings | None = None,
-        prompt: str = "analyze",
+        prompt: str = "summary",
         prompt_version: str | None = None,
         strict: bool = True,
         language: str | None = None,
         cache: ResponseCache | None = None,
         on_call: CallObserver | None = None,
+        on_progress: ProgressObserver | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        if backend is None:
+        if backend is None and not self.settings.no_model:
             from .backends import resolve_backend
 
             backend = resolve_backend(self.settings)
-        self.backend = backend
+        self._backend = backend
         self.template: PromptTemplate = load_prompt(prompt, prompt_version)
         self.strict = strict
         self.language = language
         self.cache = cache
         self.on_call = on_call
+        self.on_progress = on_progress
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            raise ConfigurationError("this Summarizer runs without a model (no_model=True)")
+        return self._backend
+
+    @property
+    def backend_name(self) -> str:
+        return self._backend.name if self._backend is not None else "none"
+
+    @property
+    def model_name(self) -> str:
+        return self._backend.model if self._backend is not None else "none"
 
     # -- public -----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Release the backend's resources (HTTP connections); safe to call twice."""
-        close = getattr(self.backend, "close", None)
+        close = getattr(self._backend, "close", None)
         if callable(close):
             close()
 
@@ -142,6 +149,7 @@ class Summarizer:
         """Analyse one article. See :func:`summarizer.summarize`."""
         # Language detection costs milliseconds and the cache key does not depend on it:
         # detect only on a cache miss (a hit must stay well under 5 ms).
+        self._progress(PARSE)
         doc = self.prepare(article, id=id, detect=False)
         key = self.cache_key(doc)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -151,7 +159,7 @@ class Summarizer:
         if doc.language is None:
             doc.language = detect_language(doc.text)
         strict = self.strict if strict is None else strict
-        if len(doc.text) > self.settings.chunk_chars:
+        if len(doc.text) > self.settings.chunk_chars and not self.settings.no_model:
             from .chunking import analyze_long
 
             result = analyze_long(self, doc, strict=strict)
@@ -188,210 +196,118 @@ class Summarizer:
         return doc
 
     def cache_key(self, doc: Document) -> str:
-        """backend + model + prompt hash + schema hash + input hash (+ options that matter, and
+        """backend + model + prompt hash + input hash (+ options that matter, the engine and
         :data:`~summarizer.grounding.GROUNDING_VERSION`)."""
         from .store import cache_key
 
         return cache_key(
-            backend=self.backend.name,
-            model=self.backend.model,
-            prompt_sha256=self.template.sha256,
+            backend=self.backend_name,
+            model=self.model_name,
+            prompt_sha256="" if self.settings.no_model else self.template.sha256,
             text_sha256=doc.sha256,
             options={"language": self.language, "outlet": doc.outlet, "title": doc.title,
-                     "rule_claims": self.settings.rule_claims, "grounding": GROUNDING_VERSION},
+                     "parser": self.settings.parser, "no_model": self.settings.no_model,
+                     "engine": ENGINE, "grounding": GROUNDING_VERSION},
         )
 
-    # -- the loop ---------------------------------------------------------------------------
+    # -- the stages -------------------------------------------------------------------------
+
+    def _progress(self, stage: str, detail: str | None = None) -> None:
+        if self.on_progress is not None:
+            self.on_progress(stage, detail)
+
+    def claims(self, doc: Document) -> tuple[list[Claim], Any]:
+        """Who said what in ``doc``: parsed attributions (or the regex rules where the language
+        has no parser model) plus the outlet's own assertions. Returns the claims and the
+        spaCy parse (``None`` when the rules were used)."""
+        from .nlp.models import entry_for_language
+        from .nlp.parse import has_parser, parse_text
+
+        entry = entry_for_language(doc.language)
+        parsers = self.settings.parser_models_dir
+        use_parser = self.settings.parser == "auto" and entry is not None
+        if use_parser and entry is not None and entry.optional and not has_parser(doc.language, parsers):
+            use_parser = False  # an optional parser (licence) that the user has not pulled
+        if not use_parser:
+            claims = claims_from_rules(doc)
+            return sorted([*claims, *outlet_assertions(doc, claims, origin="rules")],
+                          key=lambda c: c.evidence[0].start), None
+        from .nlp.attribution import extract_attributions
+
+        parsed = parse_text(doc.text, doc.language, parsers)
+        claims = claims_from_attributions(doc, extract_attributions(parsed, language=doc.language or "en"))
+        return sorted([*claims, *outlet_assertions(doc, claims)],
+                      key=lambda c: c.evidence[0].start), parsed
 
     def analyze_document(self, doc: Document, *, strict: bool) -> ArticleAnalysis:
-        """Run the validate–ground–re-ask loop on one (already prepared) document."""
+        """Analyse one (already prepared) document: parse, claims, summary, stances."""
         started = time.perf_counter()
-        language = self.language or language_name(doc.language) or "the article's language"
-        rendered = self.template.render(
-            article=doc.numbered(attribution_hints(doc)), title=doc.title, outlet=doc.outlet, language=language
-        )
-        messages = list(rendered.messages)
+        claims, parsed = self.claims(doc)
+        rejected: list[RejectedItem] = []
         usage = Usage()
         attempts = reasks = 0
-        max_tokens = self.settings.max_tokens
-        last_text = ""
-        last_reasons: list[str] = []
-        # The first answer that parsed (its headline and abstract are kept) and the verified
-        # items so far; once there is one, re-asks ask only for replacements of rejected items.
-        base: WireArticle | None = None
-        state: GroundedItems | None = None
         mode: str | None = None
-        budget = 1 + self.settings.max_reasks
-        truncations = 0
-
-        while attempts - truncations < budget:
-            attempts += 1
-            call_started = time.perf_counter()
-            repair = base is not None
-            response_model: type[WireArticle | WireRepair] = WireArticle
-            if repair:
-                assert state is not None
-                response_model = repair_model(*_open_counts(state),
-                                              need_key_point=not state.key_points)
-            request = CompletionRequest(
-                messages=messages, response_model=response_model, max_tokens=max_tokens,
+        model = self.model_name
+        stances: list[Stance] = []
+        if self.settings.no_model:
+            summary = extractive_summary(doc)
+            prompt = NO_PROMPT
+        else:
+            language = self.language or language_name(doc.language) or "the article's language"
+            task = SummaryTask(self.template, doc, language=language)
+            prompt = task.prompt
+            budget = 1 + self.settings.max_reasks
+            outcome = ask(
+                self.backend, task, budget=budget, max_tokens=self.settings.max_tokens,
+                max_tokens_cap=self.settings.max_tokens_cap, on_call=self.on_call, doc_id=doc.id,
+                on_progress=self.on_progress, label="summary",
             )
-            try:
-                completion = self.backend.complete(request)
-            except TruncatedOutputError as exc:
-                if exc.usage is not None:
-                    usage = usage + exc.usage
-                self._observe(doc, attempts, exc.usage or Usage(), call_started, "truncated", exc)
-                if max_tokens < self.settings.max_tokens_cap and truncations < 2:
-                    truncations += 1
-                    max_tokens = min(max_tokens * 2, self.settings.max_tokens_cap)
-                    continue
-                raise
-            except ProviderError as exc:
-                self._observe(doc, attempts, Usage(), call_started, "provider_error", exc)
-                raise
-            usage = usage + completion.usage
-            mode = completion.mode or mode
-            last_text = completion.text
-            wire, grounded, parse_error = self._check(
-                completion, doc, repair=_open_counts(state) if repair and state is not None else None)
-            if grounded is not None:
-                if isinstance(wire, WireArticle):
-                    if state is not None:  # a whole new answer supersedes the open problems
-                        grounded.superseded = [*state.superseded, *state.problems]
-                    base, state = wire, grounded
-                else:
-                    assert state is not None
-                    state = state.merged_with(grounded)
-                if not state.key_points and not any(p.kind == "key_point" for p in state.problems):
-                    state.problems.append(Problem(
-                        "key_point", 0, "the answer has no verified key point; give 3-5 key "
-                        "points, each citing the sentences that state it", {}))
-            problems = state.problems if state is not None else []
-            if parse_error is None and state is not None and not state.problems:
-                assert base is not None
-                self._observe(doc, attempts, completion.usage, call_started, "ok", None)
-                return self._result(doc, base, state, rendered.ref, usage, attempts, reasks,
-                                    started, mode, completion.model)
-            last_reasons = ([parse_error] if parse_error else []) + [p.instruction() for p in problems]
-            self._observe(doc, attempts, completion.usage, call_started, "reask",
-                          None, "; ".join(last_reasons)[:500])
-            if attempts - truncations >= budget:
-                break
-            reasks += 1
-            # Neither the rejected answer nor the accepted items are echoed back: small local
-            # models tend to copy them verbatim. The problems quote what was wrong; the prompt
-            # prefix (instructions + article) stays identical, so llama.cpp reuses its KV cache.
-            messages = list(rendered.messages) + [
-                {"role": "user", "content": reask_message(problems, parse_error=parse_error,
-                                                          repair=base is not None)},
-            ]
-
-        if not strict and base is not None and state is not None and state.key_points:
-            return self._result(doc, base, state, rendered.ref, usage, attempts, reasks,
-                                started, mode, self.backend.model)
-        raise OutputValidationError(
-            f"the model's answer could not be verified after {attempts} attempts: "
-            + ("; ".join(last_reasons)[:300] or "no valid answer"),
-            attempts=attempts,
-            reasons=last_reasons,
-            last_output=last_text,
-        )
-
-    def _check(
-        self, completion: Completion, doc: Document, *, repair: tuple[int, int, int] | None = None
-    ) -> tuple[WireArticle | WireRepair | None, GroundedItems | None, str | None]:
-        """Parse and ground one answer (grounding runs once per answer: it is the costly part)."""
-        if completion.data is None:
-            return None, None, completion.parse_error or "the answer is not a JSON object"
-        if repair and isinstance(completion.data, dict) and {"h", "a"} <= completion.data.keys():
-            repair = None  # a whole new answer instead of replacements: take it as one
-        try:
-            wire = (WireRepair if repair else WireArticle).model_validate(completion.data)
-            if isinstance(wire, WireRepair) and repair:
-                # Backends without grammar decoding may add items nobody asked for (usually
-                # repeats of accepted ones): only as many replacements as there were rejections.
-                cap_k, cap_c, cap_s = repair
-                wire = WireRepair(k=wire.k[:cap_k], c=wire.c[:cap_c], s=wire.s[:cap_s])
-        except ValidationError as exc:
-            return None, None, "it does not match the schema: " + format_validation_error(exc)
-        rule_claims = self.settings.rule_claims and isinstance(wire, WireArticle)
-        return wire, ground(wire, doc, rule_claims=rule_claims), None
-
-    def _result(
-        self,
-        doc: Document,
-        wire: WireArticle,
-        grounded: GroundedItems,
-        ref: PromptRef,
-        usage: Usage,
-        attempts: int,
-        reasks: int,
-        started: float,
-        mode: str | None,
-        model: str,
-    ) -> ArticleAnalysis:
+            usage, attempts, reasks = outcome.usage, outcome.attempts, outcome.reasks
+            mode, model = outcome.mode, outcome.model or self.backend.model
+            rejected += task.state.rejected
+            if outcome.ok and outcome.verdict.value is not None:
+                summary = outcome.verdict.value
+            elif not strict:
+                summary = self._fallback_summary(doc, outcome.verdict.value)
+            else:
+                raise OutputValidationError(
+                    f"the model's summary could not be verified after {attempts} attempts: "
+                    + ("; ".join(outcome.verdict.problems)[:300] or "no valid answer"),
+                    attempts=attempts, reasons=list(outcome.verdict.problems),
+                    last_output=outcome.last_text,
+                )
+            stances, stance_usage = self.stances(doc, claims, parsed)
+            usage = usage + stance_usage
         return ArticleAnalysis(
             source=SourceInfo(
                 id=doc.id, title=doc.title, outlet=doc.outlet, date=doc.date, url=doc.url,
                 chars=len(doc.text), sentences=len(doc.sentences), sha256=doc.sha256,
                 language=doc.language, extracted_from=doc.extracted_from,
             ),
-            summary=Summary(headline=wire.h, abstract=wire.a, key_points=grounded.key_points),
-            claims=grounded.claims,
-            stances=grounded.stances,
-            rejected=grounded.rejected(),
+            summary=summary,
+            claims=claims,
+            stances=stances,
+            rejected=rejected,
             meta=RunMeta(
-                model=model or self.backend.model,
-                backend=self.backend.name,
-                mode=mode,
-                prompt=ref,
-                usage=usage,
-                attempts=attempts,
-                reasks=reasks,
+                model=model, backend=self.backend_name, mode=mode, prompt=prompt, usage=usage,
+                attempts=attempts, reasks=reasks,
                 latency_s=round(time.perf_counter() - started, 4),
-                cost_usd=cost_usd(self.backend.name, model or self.backend.model, usage),
+                cost_usd=cost_usd(self.backend_name, model, usage) if self._backend else 0.0,
                 created_at=datetime.now(UTC),
             ),
         )
 
-    def _observe(
-        self,
-        doc: Document,
-        attempt: int,
-        usage: Usage,
-        started: float,
-        outcome: str,
-        exc: BaseException | None,
-        detail: str | None = None,
-    ) -> None:
-        if self.on_call is None:
-            return
-        error = None
-        if exc is not None:
-            error = type(exc).__name__
-            if isinstance(exc, SummarizerError):
-                error += f": {str(exc)[:300]}"
-        elif detail:
-            error = detail
-        self.on_call(
-            AttemptRecord(
-                backend=self.backend.name,
-                model=self.backend.model,
-                prompt=self.template.ref,
-                attempt=attempt,
-                usage=usage,
-                latency_s=time.perf_counter() - started,
-                outcome=outcome,
-                error=error,
-                doc_id=doc.id,
-            )
-        )
+    def stances(self, doc: Document, claims: list[Claim], parsed: Any) -> tuple[list[Stance], Usage]:
+        """Stance labels for holder × target candidates from the parse (see :mod:`summarizer.stances`)."""
+        self._progress(STANCES)
+        return [], Usage()
 
-
-
-def _open_counts(state: GroundedItems) -> tuple[int, int, int]:
-    """How many distinct items of each kind (key points, claims, stances) are rejected."""
-    items = {(p.kind, p.index) for p in state.problems}
-    return tuple(sum(1 for kind, _ in items if kind == k)  # type: ignore[return-value]
-                 for k in ("key_point", "claim", "stance"))
+    @staticmethod
+    def _fallback_summary(doc: Document, partial: Summary | None) -> Summary:
+        """The extractive summary, keeping whatever part of the model's summary verified."""
+        extractive = extractive_summary(doc)
+        if partial is None:
+            return extractive
+        return Summary(headline=partial.headline, abstract=partial.abstract,
+                       key_points=partial.key_points or extractive.key_points,
+                       extractive=not partial.key_points)

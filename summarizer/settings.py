@@ -6,7 +6,8 @@ Only the edges (CLI, :meth:`Settings.from_env`) read the environment; core code 
 Environment variables: ``SUMMARIZER_BASE_URL``, ``SUMMARIZER_MODEL``, ``SUMMARIZER_API_KEY``
 (or ``OPENAI_API_KEY``), ``SUMMARIZER_BACKEND``, ``SUMMARIZER_MODE``, ``SUMMARIZER_TIMEOUT_S``,
 ``SUMMARIZER_TRANSPORT_RETRIES``, ``SUMMARIZER_MAX_REASKS``, ``SUMMARIZER_MAX_CHARS``,
-``SUMMARIZER_MODEL_PATH``, ``SUMMARIZER_MODELS_DIR``, ``SUMMARIZER_STORE``.
+``SUMMARIZER_MODEL_PATH``, ``SUMMARIZER_MODELS_DIR``, ``SUMMARIZER_PARSERS_DIR``,
+``SUMMARIZER_NO_MODEL``, ``SUMMARIZER_PARSER``, ``SUMMARIZER_STORE``.
 """
 
 from __future__ import annotations
@@ -54,8 +55,21 @@ class Settings(BaseModel):
     max_tokens: int = Field(default=1024, ge=16, description="Output budget per call.")
     max_tokens_cap: int = Field(default=4096, ge=16, description="Budget ceiling after truncation.")
     chunk_chars: int = Field(default=12_000, ge=500, description="Longer articles are chunked.")
+    no_model: bool = Field(
+        default=False,
+        description="Parser-only: claims, speakers and an extractive summary without any model "
+        "call (no backend needed; stances are left out).",
+    )
+    parser: Literal["auto", "off"] = Field(
+        default="auto",
+        description="'auto': attribution from the spaCy parse where the language has a parser "
+        "model (regex rules elsewhere); 'off': the regex rules everywhere.",
+    )
     model_path: Path | None = None
     models_dir: Path = Field(default_factory=default_models_dir)
+    parsers_dir: Path | None = Field(
+        default=None, description="Where parser models are pulled (default: MODELS_DIR/parsers)."
+    )
     store_path: Path | None = None
     n_threads: int | None = None
     n_ctx: int = 8192
@@ -78,6 +92,9 @@ class Settings(BaseModel):
             "SUMMARIZER_MAX_TOKENS": "max_tokens",
             "SUMMARIZER_MODEL_PATH": "model_path",
             "SUMMARIZER_MODELS_DIR": "models_dir",
+            "SUMMARIZER_PARSERS_DIR": "parsers_dir",
+            "SUMMARIZER_NO_MODEL": "no_model",
+            "SUMMARIZER_PARSER": "parser",
             "SUMMARIZER_STORE": "store_path",
         }
         for var, key in mapping.items():
@@ -88,6 +105,11 @@ class Settings(BaseModel):
             values["api_key"] = api_key
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(values)
+
+    @property
+    def parser_models_dir(self) -> Path:
+        """The folder of pulled parser models."""
+        return self.parsers_dir or self.models_dir / "parsers"
 
     def secrets(self) -> list[str]:
         """Values that must never be written anywhere (for redaction)."""

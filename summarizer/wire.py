@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireRepair", "WireStance", "repair_model",
+__all__ = ["WireArticle", "WireClaim", "WireKeyPoint", "WireRepair", "WireStance", "WireSummary",
+           "WireSummaryPoint", "repair_model", "summary_repair_model",
            "wire_schema"]
 
 WireSpeakerType = Literal["outlet", "person", "org", "group", "anon"]
@@ -114,3 +115,38 @@ def repair_model(key_points: int, claims: int, stances: int, *, need_key_point: 
 def wire_schema() -> dict[str, Any]:
     """JSON Schema of :class:`WireArticle` (what grammar-constrained decoding enforces)."""
     return WireArticle.model_json_schema()
+
+
+# -- the summary task (parser-first engine) ---------------------------------------------------
+
+
+class WireSummaryPoint(_Wire):
+    x: str = Field(min_length=1, max_length=110, description="Key point, one short sentence.")
+    e: SentenceIds = Field(min_length=1, max_length=3, description="Ids of the sentences stating it.")
+
+
+class WireSummary(_Wire):
+    """What the model writes for the summary: a headline, an abstract and key points that
+    cite sentence ids. Claims and stances come from the parse, not from here."""
+
+    h: str = Field(min_length=1, max_length=90, description="One-line headline.")
+    a: str = Field(min_length=1, max_length=220, description="Abstract, 1-2 short sentences.")
+    k: list[WireSummaryPoint] = Field(min_length=1, max_length=4, description="3 key points.")
+
+
+@functools.lru_cache(maxsize=64)
+def summary_repair_model(headline: bool, abstract: bool, key_points: int) -> type[BaseModel]:
+    """The re-ask answer for a summary: only the parts that were rejected (a new headline, a
+    new abstract, and/or up to ``key_points`` replacement key points), all required, so grammar
+    decoding emits nothing else."""
+    fields: dict[str, Any] = {}
+    if headline:
+        fields["h"] = (str, Field(min_length=1, max_length=90, description="New headline."))
+    if abstract:
+        fields["a"] = (str, Field(min_length=1, max_length=220, description="New abstract."))
+    if key_points:
+        fields["k"] = (list[WireSummaryPoint],
+                       Field(min_length=1, max_length=min(key_points, 4),
+                             description="Replacement key points."))
+    return create_model(f"WireSummaryRepair_{int(headline)}{int(abstract)}{key_points}",
+                        __base__=_Wire, **fields)

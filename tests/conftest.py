@@ -24,6 +24,11 @@ def _no_provider_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in _PROVIDER_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_STORE", str(tmp_path / "store.db"))
+    # Parser models are small data: tests use the ones pulled into the default folder.
+    from summarizer.settings import default_models_dir
+
+    monkeypatch.setenv("SUMMARIZER_PARSERS_DIR", __import__("os").environ.get(
+        "SUMMARIZER_PARSERS_DIR", str(default_models_dir() / "parsers")))
     if "SUMMARIZER_TEST_MODELS_DIR" not in __import__("os").environ:
         monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(tmp_path / "models"))
     else:
@@ -39,14 +44,3 @@ def seed_text() -> str:
 def seed_answer() -> dict[str, Any]:
     """A correct wire answer for the seed article (cites its real sentence ids)."""
     return json.loads((DATA / "seed_answer.json").read_text(encoding="utf-8"))
-
-
-def minimal_answer(n_sentences: int = 1) -> dict[str, Any]:
-    """A valid wire answer for any article with at least one sentence."""
-    return {
-        "h": "Headline",
-        "a": "Abstract.",
-        "k": [{"x": "Key point.", "e": [1]}],
-        "c": [],
-        "s": [],
-    }

@@ -13,3 +13,21 @@ def test_error_tree() -> None:
                  "PromptError", "ModelStoreError", "FixtureError", "TruncatedOutputError"]:
         assert issubclass(getattr(summarizer, name), summarizer.SummarizerError)
     assert issubclass(summarizer.TruncatedOutputError, summarizer.ProviderError)
+
+
+def test_exported_members_are_the_public_namespace() -> None:
+    """Like httpx's test_exported_members: every public name of the package is exported, and
+    nothing else (submodules and names starting with '_' aside)."""
+    import types
+
+    public = {name for name, value in vars(summarizer).items()
+              if not name.startswith("_") and not isinstance(value, types.ModuleType)
+              and name != "annotations"}  # from __future__ import annotations
+    exported = set(summarizer.__all__) - {"__version__"}
+    assert public == exported
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    assert summarizer.__version__ == version("summarizer")

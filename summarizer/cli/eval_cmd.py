@@ -57,6 +57,8 @@ def run(
         None, "--cache-dir", help="Answer cache (default: the user cache folder, never the repo)."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Always call the model."),
+    no_model: bool = typer.Option(
+        False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
     judge: bool = typer.Option(False, "--judge", help="qags: also validate the LLM judge on a sample."),
     judge_limit: int = typer.Option(20, "--judge-limit", help="qags: pairs for the LLM judge."),
     compare_to: Path | None = typer.Option(None, "--compare", help="An earlier results.json to diff against."),
@@ -72,7 +74,7 @@ def run(
         raise ConfigurationError("--out DIR is required", hint="e.g. summarizer eval --suite fixtures --out runs/x")
     thresholds = load_thresholds(gate_file) if gate_file is not None else None
     previous = load_results(compare_to) if compare_to is not None else None
-    settings = settings_from_flags(model=model, base_url=base_url, backend=backend, model_path=model_path,
+    settings = settings_from_flags(no_model=no_model or None, model=model, base_url=base_url, backend=backend, model_path=model_path,
                                    mode=mode, max_reasks=max_reasks)
     report = evaluate(
         suite.value, data=data, settings=settings, limit=limit, seed=seed,

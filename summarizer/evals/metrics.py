@@ -36,6 +36,7 @@ __all__ = [
     "prf",
     "span_overlap",
     "speakers_match",
+    "strict_speaker_match",
     "target_similarity",
 ]
 
@@ -163,6 +164,7 @@ class PredClaim:
     speaker_type: str | None = None
     attribution: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
+    source_spans: tuple[tuple[int, int], ...] = ()  # the source mention as written, if known
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,41 @@ class GoldClaimRef:
     speaker_type: str | None = None
     attribution: str | None = None
     evidence: str = ""
+    source_spans: tuple[tuple[int, int], ...] = ()  # the gold Source mention, if annotated
+
+
+def _named(name: str | None) -> bool:
+    """A speaker name that says who: not missing, not a pronoun ("he", "they", "who")."""
+    return name is not None and not _is_wildcard(name)
+
+
+def strict_speaker_match(pred: PredClaim, gold: GoldClaimRef) -> bool:
+    """The who-said-what rule: is the predicted speaker the gold one, with no wildcard?
+
+    The predicted source mention overlaps the gold Source span; or both speakers are names
+    (not a pronoun, not missing) that :func:`speakers_match` accepts. A gold claim with no
+    Source (no span and no speaker) matches only a prediction with no source either. A
+    pronoun or a missing speaker never matches a named one (unlike :func:`speakers_match`).
+
+    Example:
+        >>> g = GoldClaimRef("the pact is defensive", "he", 10, 31, source_spans=((0, 2),))
+        >>> strict_speaker_match(PredClaim("x", "Vladimir Putin", source_spans=((0, 2),)), g)
+        True
+        >>> strict_speaker_match(PredClaim("x", "he", source_spans=((40, 42),)), g)
+        False
+        >>> named = GoldClaimRef("the pact is defensive", "Vladimir Putin", 10, 31)
+        >>> strict_speaker_match(PredClaim("x", "Putin"), named), strict_speaker_match(PredClaim("x", None), named)
+        (True, False)
+    """
+    gold_none = not gold.source_spans and gold.speaker is None
+    pred_none = not pred.source_spans and pred.speaker is None
+    if gold_none or pred_none:
+        return gold_none and pred_none
+    if any(a < ge and gs < b for a, b in pred.source_spans for gs, ge in gold.source_spans):
+        return True
+    if _named(pred.speaker) and _named(gold.speaker):
+        return speakers_match(pred.speaker, gold.speaker)
+    return False
 
 
 def span_overlap(spans: Iterable[tuple[int, int]], start: int, end: int) -> float:
@@ -236,10 +273,13 @@ class ClaimScores:
     attribution_total: int = 0
 
 
-def match_claims(pred: Sequence[PredClaim], gold: Sequence[GoldClaimRef]) -> ClaimScores:
+def match_claims(pred: Sequence[PredClaim], gold: Sequence[GoldClaimRef], *,
+                 strict_speakers: bool = False) -> ClaimScores:
     """One-to-one greedy matching of predicted to gold claims, then P/R/F1.
 
-    A pair is eligible when the speakers match (:func:`speakers_match`) and either the
+    A pair is eligible when the speakers match (:func:`speakers_match`; with
+    ``strict_speakers=True`` the who-said-what rule :func:`strict_speaker_match`, where a
+    pronoun or a missing speaker is no wildcard) and either the
     prediction's evidence covers at least :data:`SPAN_MIN_OVERLAP` of the gold span or their
     content similarity is at least :data:`TEXT_MIN_SIMILARITY`. Eligible pairs are taken in
     order of ``(overlap + similarity) / 2``, best first, each prediction and gold claim at most
@@ -250,11 +290,17 @@ def match_claims(pred: Sequence[PredClaim], gold: Sequence[GoldClaimRef]) -> Cla
         >>> p = [PredClaim("the pact is defensive", "Putin", spans=((0, 22),))] * 2
         >>> match_claims(p, g).prf
         PRF(tp=1, n_pred=2, n_gold=1, precision=0.5, recall=1.0, f1=0.6667)
+        >>> match_claims([PredClaim("the pact is defensive", "he", spans=((0, 22),))], g,
+        ...              strict_speakers=True).prf.tp
+        0
     """
     candidates: list[ClaimMatch] = []
     for i, p in enumerate(pred):
         for j, g in enumerate(gold):
-            if not speakers_match(p.speaker, g.speaker, pred_type=p.speaker_type, gold_type=g.speaker_type):
+            if strict_speakers:
+                if not strict_speaker_match(p, g):
+                    continue
+            elif not speakers_match(p.speaker, g.speaker, pred_type=p.speaker_type, gold_type=g.speaker_type):
                 continue
             overlap = span_overlap(p.spans, g.start, g.end)
             sim = claim_similarity(p, g)

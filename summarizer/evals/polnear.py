@@ -33,6 +33,8 @@ class PolnearClaim:
     speaker: str | None
     cue: str | None
     pieces: tuple[tuple[int, int], ...] = ()
+    source_pieces: tuple[tuple[int, int], ...] = ()  # the Source span's offsets (empty: none)
+    cue_pieces: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -61,8 +63,9 @@ def parse_brat(ann: str, text: str, *, source: str = "<ann>") -> list[PolnearCla
         >>> text = "Kim said the talks failed."
         >>> ann = "T1\\tSource 0 3\\tKim\\nT2\\tCue 4 8\\tsaid\\nT3\\tContent 9 25\\tthe talks failed\\n"
         >>> ann += "E1\\tAttribution:T2 Content:T3 Cue:T2 Source:T1\\n"
-        >>> parse_brat(ann, text)[0].speaker
-        'Kim'
+        >>> claim = parse_brat(ann, text)[0]
+        >>> claim.speaker, claim.source_pieces, claim.pieces
+        ('Kim', ((0, 3),), ((9, 25),))
     """
     spans: dict[str, _Span] = {}
     relations: list[dict[str, str]] = []
@@ -99,6 +102,8 @@ def parse_brat(ann: str, text: str, *, source: str = "<ann>") -> list[PolnearCla
                 speaker=" ".join(text[a:b] for a, b in src.pieces) if src else None,
                 cue=" ".join(text[a:b] for a, b in cue.pieces) if cue else None,
                 pieces=content.pieces,
+                source_pieces=src.pieces if src else (),
+                cue_pieces=cue.pieces if cue else (),
             )
         )
     claims.sort(key=lambda c: (c.start, c.end))

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..backends.base import Backend, Completion, CompletionRequest
 from ..document import Document
+from ..grounding import content_words
 from ..errors import ConfigurationError, SummarizerError
 from ..models import ArticleAnalysis, StanceLabel, Usage
 from ..pipeline import Summarizer
@@ -144,9 +145,11 @@ class _Article:
     stances: list[GoldStanceRef] | None = None
     key_points: list[str] | None = None
     keep_text: bool = True
+    outlet_claims: bool = True  # the gold labels include the outlet's own assertions
+    partial: bool = False  # not exhaustively labelled (precision understates)
 
 
-def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache | None,
+def _analyse(summarizer: Summarizer, rec: _RecordingBackend | None, cache: AnswerCache | None,
              art: _Article) -> tuple[ArticleAnalysis | None, CaseResult]:
     case = CaseResult(id=art.id)
     doc = summarizer.prepare(art.doc)
@@ -157,14 +160,15 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache 
         case.error = hit.get("error")
         calls = [_Call(c["schema_valid"], Usage.model_validate(c["usage"]), c["latency_s"]) for c in hit["calls"]]
     else:
-        rec.calls = []
+        if rec is not None:
+            rec.calls = []
         started = time.perf_counter()
         analysis = None
         try:
             analysis = summarizer.summarize(doc, strict=False)
         except SummarizerError as exc:
             case.error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        calls = list(rec.calls)
+        calls = list(rec.calls) if rec is not None else []
         case.latency_s = round(time.perf_counter() - started, 4)
         if cache is not None and not _transient(case.error):
             cache.put(key, {
@@ -189,6 +193,16 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend, cache: AnswerCache 
     return analysis, case
 
 
+def _key_point_supported(text: str, evidence: Sequence[Any]) -> bool:
+    """The harness's own check that a key point's cited text states it (recomputed here,
+    not taken from the library's verdict): enough of its content words are in the evidence."""
+    from ..analysis.summary import KEY_POINT_SUPPORT
+
+    words = content_words(text)
+    cited = content_words(" ".join(e.text for e in evidence))
+    return bool(evidence) and (not words or len(words & cited) / len(words) >= KEY_POINT_SUPPORT)
+
+
 def _transient(error: str | None) -> bool:
     """Provider failures are not cached (a retry later may succeed); bad output is."""
     return error is not None and error.startswith(("ProviderError", "TruncatedOutputError"))
@@ -209,13 +223,24 @@ def _score_article(art: _Article, analysis: ArticleAnalysis | None, case: CaseRe
         case.scores["evidence_verified"] = round(kept / (kept + len(analysis.rejected)), 4) if kept else None
         if art.keep_text:
             case.details["headline"] = analysis.summary.headline
+        points = analysis.summary.key_points
+        supported = sum(_key_point_supported(kp.text, kp.evidence) for kp in points)
+        case.counts.update(keypoints_supported=supported, keypoints_total=len(points))
     claims = analysis.claims if analysis else []
-    preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution, _spans(c.evidence)) for c in claims]
+    if not art.outlet_claims:  # PolNeAR annotates attributions only, not the outlet's voice
+        claims = [c for c in claims if c.speaker_type != "outlet"]
+    preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution, _spans(c.evidence),
+                       source_spans=_spans([c.mention]) if c.mention else ()) for c in claims]
     cs = match_claims(preds, art.claims)
     case.counts.update(claims_tp=cs.prf.tp, claims_pred=cs.prf.n_pred, claims_gold=cs.prf.n_gold,
                        speaker_type_correct=cs.speaker_type_correct, speaker_type_total=cs.speaker_type_total,
                        attribution_correct=cs.attribution_correct, attribution_total=cs.attribution_total)
     case.scores.update(claims_precision=cs.prf.precision, claims_recall=cs.prf.recall, claims_f1=cs.prf.f1)
+    wsw = match_claims(preds, art.claims, strict_speakers=True)  # who said what: speaker counted
+    case.counts.update(wsw_tp=wsw.prf.tp)
+    case.scores["who_said_what_f1"] = wsw.prf.f1
+    if art.partial:
+        case.details["partially_labelled"] = True
     if not art.keep_text:
         # External benchmarks are copyrighted research data: results keep ids and numbers only.
         case.details["matched"] = [[m.pred, m.gold] for m in cs.matches]
@@ -275,7 +300,8 @@ def _fixture_articles(fixtures: Sequence[Fixture]) -> list[_Article]:
         claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, c.speaker_type, c.attribution, c.evidence)
                   for c in fx.claims]
         stances = [GoldStanceRef(s.holder, s.target, s.label, s.start, s.end, s.holder_type) for s in fx.stances]
-        out.append(_Article(fx.name, doc, claims, stances, [kp.text for kp in fx.key_points]))
+        out.append(_Article(fx.name, doc, claims, stances, [kp.text for kp in fx.key_points],
+                            partial="partially-labelled" in fx.meta.tags))
     return out
 
 
@@ -285,8 +311,9 @@ def _polnear_articles(path: Path, limit: int | None, seed: int) -> list[_Article
     out = []
     for a in load_polnear(path, limit=limit, seed=seed):
         doc = Document(a.text, id=a.id, title=a.title, outlet=a.outlet)
-        claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, evidence=c.text) for c in a.claims]
-        out.append(_Article(a.id, doc, claims, keep_text=False))
+        claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, evidence=c.text,
+                               source_spans=c.source_pieces) for c in a.claims]
+        out.append(_Article(a.id, doc, claims, keep_text=False, outlet_claims=False))
     return out
 
 
@@ -328,6 +355,14 @@ def _aggregate_articles(report: EvalReport, *, stances: bool, key_points: bool) 
     m = report.metrics
     m.update(claims_precision=claims.precision, claims_recall=claims.recall, claims_f1=claims.f1,
              claims_f1_macro=_mean([c.scores.get("claims_f1") for c in cases]))
+    wsw = prf(tp=_sum(cases, "wsw_tp"), n_pred=_sum(cases, "claims_pred"), n_gold=_sum(cases, "claims_gold"))
+    m.update(who_said_what_precision=wsw.precision, who_said_what_recall=wsw.recall,
+             who_said_what_f1=wsw.f1)
+    full = [c for c in cases if not c.details.get("partially_labelled")]
+    if len(full) < len(cases):
+        ex = prf(tp=_sum(full, "claims_tp"), n_pred=_sum(full, "claims_pred"), n_gold=_sum(full, "claims_gold"))
+        m["claims_f1_exhaustive"] = ex.f1  # only the exhaustively labelled articles
+    m["keypoints_verified"] = _ratio(_sum(cases, "keypoints_supported"), _sum(cases, "keypoints_total"))
     m["speaker_type_accuracy"] = _ratio(_sum(cases, "speaker_type_correct"), _sum(cases, "speaker_type_total"))
     m["attribution_accuracy"] = _ratio(_sum(cases, "attribution_correct"), _sum(cases, "attribution_total"))
     if stances:
@@ -449,9 +484,10 @@ def evaluate(
             articles = _fixture_articles(fixtures)
         else:
             articles = _polnear_articles(data_path, limit, seed)
-        rec = _RecordingBackend(get_backend())
+        rec = None if settings.no_model else _RecordingBackend(get_backend())
         summarizer = Summarizer(backend=rec, settings=settings, strict=False)
-        report.config.update(backend=rec.name, model=rec.model, prompt=str(summarizer.template.ref))
+        report.config.update(backend=summarizer.backend_name, model=summarizer.model_name,
+                             prompt="none" if rec is None else str(summarizer.template.ref))
         with _progress(progress, len(articles), suite) as advance:
             for art in articles:
                 analysis, case = _analyse(summarizer, rec, cache, art)

@@ -19,31 +19,39 @@ def _cite(evidence: list[Evidence]) -> str:
 def analysis_markdown(result: ArticleAnalysis) -> str:
     """Human-readable Markdown: summary, claims table (speaker, quote), stances, run notes."""
     s = result.summary
-    out = [f"# {s.headline}", "", s.abstract, "", "## Key points", ""]
+    out = [f"# {s.headline}", "", s.abstract, ""]
+    if s.extractive:
+        out += ["_Extractive summary: the article's own sentences (no model summary)._", ""]
+    out += ["## Key points", ""]
     out += [f"- {kp.text} ({_cite(kp.evidence)})" if kp.evidence else f"- {kp.text}" for kp in s.key_points]
     out += ["", f"## Claims ({len(result.claims)})", ""]
     if result.claims:
-        out += ["| # | Speaker | Type | Attribution | Claim | Evidence |", "|---|---|---|---|---|---|"]
+        out += ["| # | Speaker | Type | Attribution | Claim | Where |", "|---|---|---|---|---|---|"]
         for i, c in enumerate(result.claims, 1):
             cue = f" ({c.cue})" if c.cue else ""
             cue += " · rules" if c.origin == "rules" else ""
-            quote = " ".join(f"“{_cell(e.text, 120)}” [S{e.sentence}]" for e in c.evidence[:2])
+            cue += f" · hedged: {', '.join(c.hedges)}" if c.hedges else ""
+            speaker = _cell(c.speaker, 60)
+            if c.mention is not None and _cell(c.mention.text, 60) != speaker:
+                speaker += f" (“{_cell(c.mention.text, 40)}”)"
+            where = ", ".join(f"S{e.sentence} {e.start}-{e.end}" for e in c.evidence[:2])
             out.append(
-                f"| {i} | {_cell(c.speaker, 60)} | {c.speaker_type} | {c.attribution}{cue} "
-                f"| {_cell(c.text)} | {quote} |"
+                f"| {i} | {speaker} | {c.speaker_type} | {c.attribution}{cue} "
+                f"| {_cell(c.text)} | {where} |"
             )
         if any(c.origin == "rules" for c in result.claims):
-            out += ["", "_“rules”: found by the attribution rules where the model missed or "
-                    "misattributed the sentence (see README)._"]
+            out += ["", "_“rules”: found by the regex attribution rules (no parser model for "
+                    "this language; see README)._"]
     else:
         out.append("_No attributed claims._")
     out += ["", f"## Stances ({len(result.stances)})", ""]
     if result.stances:
-        out += ["| Holder | Target | Label | Evidence |", "|---|---|---|---|"]
+        out += ["| Holder | Target | Label | Confidence | Evidence |", "|---|---|---|---|---|"]
         for st in result.stances:
+            conf = (f"{st.confidence.get(st.label, 0):.2f}" if st.confidence else "-")
             out.append(
                 f"| {_cell(st.holder, 60)} ({st.holder_type}) | {_cell(st.target, 60)} "
-                f"| **{st.label}** | {_cite(st.evidence)} |"
+                f"| **{st.label}** | {conf} | {_cite(st.evidence)} |"
             )
     else:
         out.append("_No stances._")

@@ -98,7 +98,7 @@ def briefing_html(note: Briefing) -> str:
         >>> "stance-table" in html  # doctest: +SKIP
         True
     """
-    from .. import __version__
+    from .._version import __version__
 
     env = _environment()
     env.filters["label"] = lambda article_id: article_label(note, article_id)

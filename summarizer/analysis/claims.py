@@ -1,0 +1,139 @@
+"""Claims from the parse: who said what, with exact spans, and the outlet's own assertions.
+
+For a language with a parser model the claims come from
+:func:`summarizer.nlp.attribution.extract_attributions` (source mention, cue and content as
+character spans; pronouns resolved). Elsewhere the regex rules of
+:mod:`summarizer.attribution` credit whole sentences. Sentences that no attribution covers
+and that carry no reporting cue are the outlet's own assertions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ..attribution import _CUE, for_document, speaker_type
+from ..document import Document, Sentence
+from ..models import Claim, Evidence
+from .summary import captions, instruction_sentences
+
+__all__ = ["claims_from_attributions", "claims_from_rules", "outlet_assertions"]
+
+_HAS_QUOTE = re.compile(r"[\"“”«»„「」]")
+_HEDGES = re.compile(
+    r"\b(?:may|might|could|reportedly|allegedly|apparently|possibly|probably|likely|unlikely|"
+    r"perhaps|is expected to|are expected to|appears? to|seems? to|suggests?|if|unless|"
+    r"unconfirmed|rumou?red|believed to|said to be|would)\b", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+class _SpanLike(Protocol):
+    start: int
+    end: int
+    text: str
+
+
+class _AttributionLike(Protocol):
+    content: Sequence[_SpanLike]
+    cue: _SpanLike | None
+    source: _SpanLike | None
+    speaker: str | None
+    speaker_type: str
+    kind: str
+    hedges: Sequence[str]
+
+
+def hedges_in(text: str) -> list[str]:
+    """Hedging cues in ``text`` ('may', 'reportedly', 'is expected to'), lower-case, once each."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _HEDGES.finditer(text)))
+
+
+def _sentence_of(doc: Document, offset: int) -> int | None:
+    for s in doc.sentences:
+        if s.start <= offset < s.end:
+            return s.id
+    return None
+
+
+def _span(doc: Document, span: _SpanLike | None) -> Evidence | None:
+    if span is None or span.end <= span.start:
+        return None
+    text = doc.text[span.start:span.end]
+    if not text.strip():
+        return None
+    return Evidence(start=span.start, end=span.end, text=text, sentence=_sentence_of(doc, span.start))
+
+
+def claims_from_attributions(doc: Document, attributions: Sequence[Any]) -> list[Claim]:
+    """One claim per parsed attribution (``origin='parser'``), evidence = the content spans."""
+    out: list[Claim] = []
+    for a in attributions:
+        evidence = [e for e in (_span(doc, c) for c in a.content) if e is not None]
+        if not evidence:
+            continue
+        mention = _span(doc, a.source)
+        speaker = (a.speaker or (mention.text if mention else None) or doc.outlet or "outlet").strip()
+        stype = a.speaker_type if a.speaker_type in (
+            "outlet", "person", "organization", "group", "anonymous") else "group"
+        text = " … ".join(e.text.strip() for e in evidence)[:500]
+        out.append(Claim(
+            text=text or evidence[0].text[:500],
+            speaker=speaker[:200],
+            speaker_type=stype,  # type: ignore[arg-type]
+            attribution="direct" if a.kind == "direct" else "indirect",
+            cue=(a.cue.text[:60] if a.cue is not None else None),
+            evidence=evidence,
+            mention=mention,
+            cue_span=_span(doc, a.cue),
+            hedges=list(a.hedges) or hedges_in(text),
+            origin="parser",
+        ))
+    out.sort(key=lambda c: (c.evidence[0].start, c.evidence[0].end))
+    return out
+
+
+def claims_from_rules(doc: Document) -> list[Claim]:
+    """Sentence-level claims from the regex rules (languages with no parser model)."""
+    out = []
+    for sid, r in for_document(doc).items():
+        sent = doc.sentences[sid - 1]
+        direct = bool(_HAS_QUOTE.search(sent.text))
+        out.append(Claim(
+            text=sent.text[:500], speaker=r.source[:200],
+            speaker_type=speaker_type(r.source, sent.text, doc.language or "en"),  # type: ignore[arg-type]
+            attribution="direct" if direct else "indirect", cue=r.cue[:60],
+            evidence=[Evidence(start=sent.start, end=sent.end, text=sent.text, sentence=sid)],
+            hedges=hedges_in(sent.text), origin="rules",
+        ))
+    return out
+
+
+def _is_prose(s: Sentence, doc: Document) -> bool:
+    text = s.text.strip()
+    if len(_WORD.findall(text)) < 6 or text.endswith("?") or text[-1] not in ".!\"”»…'’)":
+        return False
+    return not (doc.title and text.rstrip(".") == doc.title.strip().rstrip("."))
+
+
+def outlet_assertions(doc: Document, claims: Sequence[Claim], *, origin: str = "parser") -> list[Claim]:
+    """The outlet's own voice: shown prose sentences that no attributed claim covers, that
+    carry no reporting cue and are not instructions to a model."""
+    covered: set[int] = set()
+    for c in claims:
+        for e in [*c.evidence, *([c.mention] if c.mention else [])]:
+            for s in doc.sentences:
+                if s.start < e.end and e.start < s.end:
+                    covered.add(s.id)
+    flagged = instruction_sentences(doc) | captions(doc)
+    outlet = doc.outlet or "outlet"
+    out = []
+    for s in doc.visible:
+        if s.id in covered or s.id in flagged or not _is_prose(s, doc) or _CUE.search(s.text):
+            continue
+        out.append(Claim(
+            text=s.text[:500], speaker=outlet, speaker_type="outlet", attribution="assertion",
+            evidence=[Evidence(start=s.start, end=s.end, text=s.text, sentence=s.id)],
+            hedges=hedges_in(s.text), origin=origin,  # type: ignore[arg-type]
+        ))
+    return out
