@@ -18,7 +18,7 @@ from summarizer.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
 from summarizer.briefing_text import clean_text, label_conflicts_reason, whole_sentences
 from summarizer.render.briefing_md import briefing_markdown
-from summarizer.wire import WireArticle
+from summarizer.wire import WireArticle, WireSummary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_briefing import analysis_answers, fake_model, make_briefing
@@ -150,10 +150,13 @@ def test_no_id_leaks_and_no_cut_sentences_in_the_rendered_note() -> None:
     nbs["k"][0]["x"] = "At least 19 people died, according to hospital officials. The"
 
     def model(request: CompletionRequest) -> Any:
-        if request.response_model is WireArticle:
-            outlet = re.search(r'outlet="([^"]+)"', request.messages[1]["content"])
+        if request.response_model in (WireArticle, WireSummary):
+            outlet = re.search(r'outlet="([^"]+)"', " ".join(m["content"] for m in request.messages))
             assert outlet is not None
-            return answers[outlet.group(1)]
+            answer = answers[outlet.group(1)]
+            if request.response_model is WireSummary:
+                return {"h": answer["h"], "a": answer["a"], "k": answer["k"]}
+            return answer
         if request.response_model is WireBluf:
             return {"b": [{"x": "[D1] The bridge collapsed; engineers blame corrosion in the "
                                 "steel supports.", "d": ["D1"]},
@@ -195,10 +198,13 @@ def test_an_editorial_sentence_is_the_outlets_voice() -> None:
             c["s"], c["t"], c["a"], c["v"] = "Elena Marsh", "person", "indirect", "promised"
 
     def model(request: CompletionRequest) -> Any:
-        if request.response_model is WireArticle:
-            outlet = re.search(r'outlet="([^"]+)"', request.messages[1]["content"])
+        if request.response_model in (WireArticle, WireSummary):
+            outlet = re.search(r'outlet="([^"]+)"', " ".join(m["content"] for m in request.messages))
             assert outlet is not None
-            return answers[outlet.group(1)]
+            answer = answers[outlet.group(1)]
+            if request.response_model is WireSummary:
+                return {"h": answer["h"], "a": answer["a"], "k": answer["k"]}
+            return answer
         return fake_model(request)
 
     note, _ = make_briefing(FakeBackend(default=model))
