@@ -65,22 +65,41 @@ def _model_dir() -> Path | None:
     return None
 
 
+def _engine_dir() -> Path | None:
+    """The engine's pulled English parser folder (``summarizer models pull en-core-web-sm``)."""
+    try:
+        from .nlp.parse import has_parser
+        from .settings import Settings
+
+        parsers = Settings.from_env().parser_models_dir
+        return parsers if has_parser("en", parsers) else None
+    except Exception:  # noqa: BLE001 - an engine without a parser layer: use the path
+        return None
+
+
 def nlp_available() -> bool:
-    """Whether :func:`load_nlp` can load a pipeline (spaCy installed and the model present)."""
+    """Whether :func:`load_nlp` can load a pipeline (spaCy installed and a model present)."""
     try:
         import spacy  # noqa: F401
     except ImportError:
         return False
-    return _model_dir() is not None
+    return _engine_dir() is not None or _model_dir() is not None
 
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Any:
     """The English spaCy pipeline, loaded once per process.
 
-    The ONE place the briefing loads spaCy: the engine's ``summarizer.nlp.load_pipeline("en")``
-    replaces it. Raises ``RuntimeError`` when spaCy or the model is missing.
+    The ONE place the briefing loads spaCy: the engine's
+    ``summarizer.nlp.parse.load_pipeline("en", parsers_dir)`` when its English parser is
+    pulled (the same pipeline object the analyses used, so it is loaded once), else the model
+    at :data:`NLP_MODEL_PATH`. Raises ``RuntimeError`` when neither is available.
     """
+    engine = _engine_dir()
+    if engine is not None:
+        from .nlp.parse import load_pipeline
+
+        return load_pipeline("en", engine)
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - depends on the install
