@@ -45,7 +45,13 @@ from . import briefing_conflicts as conflicts
 from .backends.base import Backend, CompletionRequest
 from .briefing_text import clean_text, label_conflicts_reason, supported, whole_sentences
 from .document import Document
-from .errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
+from .errors import (
+    BadInputError,
+    OutputValidationError,
+    ProviderError,
+    SummarizerError,
+    TruncatedOutputError,
+)
 from .grounding import content_words, normalize
 from .inputs import decode_bytes, read_document
 from .models import (
@@ -97,6 +103,8 @@ Relation = Literal["agree", "contradict", "add_detail"]
 WireRelation = Literal["agree", "contradict", "add_detail", "unrelated"]
 Ownership = Literal["state-owned", "state-affiliated", "public-broadcaster", "private", "cooperative"]
 
+MIN_DEVELOPMENT_WORDS = 3
+"""A key point of fewer words ("hospital officials") is a fragment, not a development."""
 DEVELOPMENT_SIMILARITY = 70.0
 """rapidfuzz token-set ratio (0-100) at which two key points count as the same development."""
 CLAIM_SIMILARITY = 62.0
@@ -694,6 +702,12 @@ class _Asker:
         messages = list(rendered.messages)
         key = AskCache.key(self.backend.model, messages, wire.__name__, max_tokens)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            if "_failed" in hit:  # the same request failed before (temperature 0, seeded)
+                self.cached += 1
+                raise OutputValidationError(
+                    f"{template.name}: cached failure (the same request failed before): "
+                    f"{hit['_failed']}", attempts=0,
+                    reasons=[str(hit["_failed"])], last_output="")
             try:
                 cached = wire.model_validate(hit)
             except ValidationError:
@@ -705,9 +719,15 @@ class _Asker:
         reasons: list[str] = []
         last = ""
         for attempt in range(1, self.max_reasks + 2):
-            completion = self.backend.complete(
-                CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
-            )
+            try:
+                completion = self.backend.complete(
+                    CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
+                )
+            except TruncatedOutputError as exc:
+                self.stats.calls += 1
+                if self.cache is not None:  # deterministic: the same request truncates again
+                    self.cache.put(key, {"_failed": f"{type(exc).__name__}: {str(exc)[:200]}"})
+                raise
             self.stats.calls += 1
             self.stats.usage = self.stats.usage + completion.usage
             last = completion.text
@@ -731,6 +751,8 @@ class _Asker:
                  + "\n".join(f"- {r}" for r in reasons[:10])
                  + "\nAnswer again with a complete, corrected JSON object."},
             ]
+        if self.cache is not None:
+            self.cache.put(key, {"_failed": "; ".join(reasons)[:300]})
         raise OutputValidationError(
             f"{template.name}: the model's answer could not be verified after {attempt} attempts: "
             + "; ".join(reasons)[:300],
@@ -1061,7 +1083,11 @@ class Briefer:
                     continue
                 cites = a.cite(kp.evidence)
                 text = whole_sentences(clean_text(kp.text))
-                if not text or not supported(text, (c.text for c in cites)):
+                if len(text.split()) < MIN_DEVELOPMENT_WORDS:
+                    notes.append(f"{a.id}: key point {text!r} left out of the developments "
+                                 "(not a statement)")
+                    continue
+                if not supported(text, (c.text for c in cites)):
                     notes.append(f"{a.id}: key point left out of the developments (not supported "
                                  f"by its cited sentences): {text[:80]!r}")
                     continue
@@ -1193,13 +1219,16 @@ class Briefer:
         else:
             notes.append("numbers and dates were not compared by the parse: the spaCy English "
                          "model is not installed")
-        disputed = {c.key for g in parsed if g.relation == "contradict" for c in g.evidence}
+        # by sentence: the engine may cite a clause of the sentence the parse compared
+        disputed = {(c.article, c.sentence) for g in parsed if g.relation == "contradict"
+                    for c in g.evidence}
         items = [
             _Item(a, whole_sentences(clean_text(c.text)), *_voice(a, c), a.cite(c.evidence))
             for a in analysed for c in a.analysis.claims
         ]
         # a claim whose sentences are already in a conflict found by the parse is not asked again
-        items = [it for it in items if not any(c.key in disputed for c in it.citations)]
+        items = [it for it in items
+                 if not any((c.article, c.sentence) in disputed for c in it.citations)]
         if use_parse:
             clusters = self._group_by_subject(items)
         else:

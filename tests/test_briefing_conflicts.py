@@ -254,3 +254,32 @@ def test_constructed_event_sets_keep_their_conflict_scores(capsys: pytest.Captur
     assert figures["precision"] == 1.0  # no conflict invented on these sets
     assert figures["recall_parse_detectable"] >= 0.875
     assert figures["conflicts_on_planted_agreements"] == 0
+
+
+def test_a_failed_bottom_line_is_not_asked_again_on_a_cached_run(tmp_path: Path) -> None:
+    from test_briefing import EXAMPLES
+
+    from summarizer.briefing import brief, load_articles
+    from summarizer.pipeline import Summarizer
+    from summarizer.settings import Settings
+    from summarizer.store import Store
+
+    def model(request: CompletionRequest) -> Any:
+        if request.response_model is WireBluf:
+            return {"b": [{"x": "Forty people died in an earthquake.", "d": ["D1"]},
+                          {"x": "Markets fell sharply.", "d": ["D9"]}]}
+        return fake_model(request)
+
+    def run() -> tuple[Any, FakeBackend]:
+        backend = FakeBackend(default=model)
+        with Store(tmp_path / "store.db") as store:
+            s = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False, cache=store)
+            docs, _ = load_articles([EXAMPLES])
+            return brief(docs, summarizer=s), backend
+
+    first, b1 = run()
+    second, b2 = run()
+    assert first.methods.bottom_line_by == second.methods.bottom_line_by == "extractive"
+    assert any(r.response_model is WireBluf for r in b1.requests)
+    assert b2.requests == []  # the same request failed before: not asked again
+    assert any("cached failure" in n for n in second.methods.notes)
