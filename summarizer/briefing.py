@@ -22,7 +22,9 @@ quoted sentence, so each line of a note can be checked against its source. Rende
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 import time
 import tomllib
@@ -30,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -37,14 +40,24 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
+from . import attribution
+from . import briefing_conflicts as conflicts
 from .backends.base import Backend, CompletionRequest
+from .briefing_text import clean_text, label_conflicts_reason, supported, whole_sentences
 from .document import Document
-from .errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
-from .grounding import MIN_SUPPORT, content_words, normalize
+from .errors import (
+    BadInputError,
+    OutputValidationError,
+    ProviderError,
+    SummarizerError,
+    TruncatedOutputError,
+)
+from .grounding import content_words, normalize
 from .inputs import decode_bytes, read_document
 from .models import (
     ArticleAnalysis,
     AttributionType,
+    Claim,
     Evidence,
     PromptRef,
     SpeakerType,
@@ -57,6 +70,7 @@ from .settings import Settings
 
 __all__ = [
     "ArticleRef",
+    "AskCache",
     "BottomLineSentence",
     "Briefer",
     "Briefing",
@@ -76,6 +90,7 @@ __all__ = [
     "StanceCell",
     "StanceEntry",
     "StanceMatrix",
+    "article_statements",
     "brief",
     "briefing_schema",
     "load_articles",
@@ -85,12 +100,19 @@ __all__ = [
 BRIEFING_SCHEMA_VERSION: Literal["1"] = "1"
 SPEAKER_TYPES: tuple[SpeakerType, ...] = ("outlet", "person", "organization", "group", "anonymous")
 Relation = Literal["agree", "contradict", "add_detail"]
+WireRelation = Literal["agree", "contradict", "add_detail", "unrelated"]
 Ownership = Literal["state-owned", "state-affiliated", "public-broadcaster", "private", "cooperative"]
 
+MIN_DEVELOPMENT_WORDS = 3
+"""A key point of fewer words ("hospital officials") is a fragment, not a development."""
 DEVELOPMENT_SIMILARITY = 70.0
 """rapidfuzz token-set ratio (0-100) at which two key points count as the same development."""
 CLAIM_SIMILARITY = 62.0
-"""rapidfuzz token-set ratio (0-100) on content words at which two claims concern the same point."""
+"""rapidfuzz token-set ratio (0-100) on content words at which two claims concern the same point
+(the fallback grouping when the parse is not available)."""
+CLAIM_OVERLAP = 0.3
+"""Weighted (idf) overlap of what two claims are about (parse lemmas: entities, subject, object,
+predicate) at which they concern the same point."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +226,8 @@ class ComparisonMember(_Model):
     speaker: str
     speaker_type: SpeakerType
     text: str
+    value: str | None = Field(default=None, description="The compared value as worded "
+                              "('at least 19'), for groups found by the parse.")
     citations: list[Citation] = Field(min_length=1)
 
 
@@ -221,6 +245,11 @@ class Comparison(_Model):
         default_factory=list, description="Sentences the model cited, from at least two articles."
     )
     problem: str | None = Field(default=None, description="Why the relation is missing, if it is.")
+    found_by: Literal["parse", "match", "model"] = Field(
+        default="model", description="'parse': numbers/dates/outcomes compared deterministically; "
+        "'match': near-identical statements (an agreement without a model call); "
+        "'model': the relation was judged by the model.")
+    measure: str | None = Field(default=None, description="What the parse compared ('deaths').")
 
 
 class OutletInfo(_Model):
@@ -563,7 +592,7 @@ class WireSide(_Wire):
 
 
 class WireComparison(_Wire):
-    r: Relation = Field(description="agree | contradict | add_detail")
+    r: WireRelation = Field(description="agree | contradict | add_detail | unrelated")
     y: str = Field(min_length=1, max_length=200, description="One short sentence: what agrees or differs.")
     e: list[WireSide] = Field(min_length=2, max_length=4, description="Evidence from every side.")
 
@@ -601,13 +630,63 @@ class _CallStats:
     usage: Usage = field(default_factory=Usage)
 
 
+class AskCache:
+    """Verified answers of the note's own model calls (compare, bottom line), in a JSON file
+    next to the response cache, so a note on cached analyses makes no model call at all.
+
+    Keyed by model, prompt and the exact messages; an entry is used only if it still passes
+    the check, so a stale or edited file cannot put an unverified answer in a note.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._data = {}
+
+    @classmethod
+    def beside(cls, store: object) -> AskCache | None:
+        """The ask cache of a :class:`~summarizer.store.Store` with a file, else ``None``."""
+        path = getattr(store, "path", None)
+        if not isinstance(path, Path) or str(path) == ":memory:" or not path.parent.is_dir():
+            return None
+        return cls(path.with_name(path.name + ".briefing-asks.json"))
+
+    @staticmethod
+    def key(model: str, messages: list[dict[str, str]], wire: str, max_tokens: int) -> str:
+        raw = json.dumps([model, messages, wire, max_tokens], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        value = self._data.get(key)
+        return value if isinstance(value, dict) else None
+
+    def put(self, key: str, answer: dict[str, Any]) -> None:
+        self._data[key] = answer
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(self._data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
 class _Asker:
     """One model task with the pipeline's discipline: validate, check, re-ask (bounded)."""
 
-    def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats) -> None:
+    def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats,
+                 cache: AskCache | None = None) -> None:
         self.backend = backend
         self.max_reasks = max_reasks
         self.stats = stats
+        self.cache = cache
+        self.cached = 0
+        self._asked: set[str] = set()
+
+    def asked(self, template: PromptTemplate) -> bool:
+        """Whether ``template`` was sent to the model at least once."""
+        return template.name in self._asked
 
     def ask(
         self,
@@ -618,14 +697,37 @@ class _Asker:
         *,
         max_tokens: int,
     ) -> W:
+        self._asked.add(template.name)
         rendered = template.render(**variables)
         messages = list(rendered.messages)
+        key = AskCache.key(self.backend.model, messages, wire.__name__, max_tokens)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            if "_failed" in hit:  # the same request failed before (temperature 0, seeded)
+                self.cached += 1
+                raise OutputValidationError(
+                    f"{template.name}: cached failure (the same request failed before): "
+                    f"{hit['_failed']}", attempts=0,
+                    reasons=[str(hit["_failed"])], last_output="")
+            try:
+                cached = wire.model_validate(hit)
+            except ValidationError:
+                pass
+            else:
+                if not check(cached):
+                    self.cached += 1
+                    return cached
         reasons: list[str] = []
         last = ""
         for attempt in range(1, self.max_reasks + 2):
-            completion = self.backend.complete(
-                CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
-            )
+            try:
+                completion = self.backend.complete(
+                    CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
+                )
+            except TruncatedOutputError as exc:
+                self.stats.calls += 1
+                if self.cache is not None:  # deterministic: the same request truncates again
+                    self.cache.put(key, {"_failed": f"{type(exc).__name__}: {str(exc)[:200]}"})
+                raise
             self.stats.calls += 1
             self.stats.usage = self.stats.usage + completion.usage
             last = completion.text
@@ -639,6 +741,8 @@ class _Asker:
                 else:
                     reasons = check(answer)
                     if not reasons:
+                        if self.cache is not None:
+                            self.cache.put(key, answer.model_dump(mode="json"))
                         return answer
             # As in the main pipeline, the rejected answer is not echoed back (small models
             # copy it); the reasons say what was wrong, and the prompt prefix stays cacheable.
@@ -647,6 +751,8 @@ class _Asker:
                  + "\n".join(f"- {r}" for r in reasons[:10])
                  + "\nAnswer again with a complete, corrected JSON object."},
             ]
+        if self.cache is not None:
+            self.cache.put(key, {"_failed": "; ".join(reasons)[:300]})
         raise OutputValidationError(
             f"{template.name}: the model's answer could not be verified after {attempt} attempts: "
             + "; ".join(reasons)[:300],
@@ -672,6 +778,66 @@ class _Analysed:
 
     def cite(self, evidence: Iterable[Evidence]) -> list[Citation]:
         return [Citation.from_evidence(self.id, e) for e in evidence]
+
+    @cached_property
+    def rules(self) -> dict[int, attribution.Attribution]:
+        """The sources the attribution rules find, by sentence id."""
+        try:
+            return attribution.for_document(self.doc)
+        except Exception:  # noqa: BLE001 - the rules are a hint here, never a failure
+            return {}
+
+
+_EDITORIAL = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b", re.IGNORECASE)
+
+
+def _speaker_type(value: str) -> SpeakerType:
+    for t in SPEAKER_TYPES:
+        if t == value:
+            return t
+    return "anonymous"
+
+
+def _voice(a: _Analysed, c: Claim) -> tuple[str, SpeakerType]:
+    """Who a claim is credited to in the note: the engine's speaker and speaker type, except
+    that a model claim on an editorial sentence ("The inquiry promised by Governor Elena Marsh
+    should examine ...") that no attribution cue credits to anyone is the outlet's own voice.
+    Claims of the parser or the rules are never overridden."""
+    outlet = a.doc.outlet or "the outlet"
+    if c.speaker_type == "outlet":
+        return (c.speaker if c.speaker and c.speaker.lower() != "outlet" else outlet), "outlet"
+    if getattr(c, "origin", "model") == "model" and c.evidence and all(
+            e.sentence is not None and e.sentence not in a.rules and _EDITORIAL.search(e.text)
+            and not _QUOTE_MARK.search(e.text) for e in c.evidence):
+        return outlet, "outlet"
+    return c.speaker, _speaker_type(c.speaker_type)
+
+
+_QUOTE_MARK = re.compile(r"[\"“”«»]")
+
+
+def _canonical_names(rows: Sequence[tuple[str, SpeakerType]]) -> dict[str, str]:
+    """Normalised speaker name -> the key it is listed under: a person's shorter name joins
+    the longer one that ends with it ("Marsh" -> "elena marsh", "Regional governor Elena
+    Marsh" -> "elena marsh" when that is the shortest full name)."""
+    people = sorted({normalize(n) for n, t in rows if t == "person"}, key=len)
+    out: dict[str, str] = {}
+    for name, stype in rows:
+        norm = normalize(name)
+        if norm in out:
+            continue
+        key = norm
+        if stype == "person":
+            tokens = norm.split()
+            # the shortest person name of two or more words that this name ends with / contains
+            for other in people:
+                ot = other.split()
+                if other != norm and len(ot) >= 2 and (
+                        tokens[-len(ot):] == ot or (len(tokens) == 1 and ot[-1] == tokens[0])):
+                    key = other
+                    break
+        out[norm] = key
+    return out
 
 
 @dataclass
@@ -709,6 +875,42 @@ def _cluster(items: Sequence[_Item], score: Callable[[_Item, _Item], float],
         else:
             best.append(item)
     return clusters
+
+
+SAME_STATEMENT = 85.0
+"""rapidfuzz token-set ratio on content words at which two claims say the same thing (an
+agreement decided without the model)."""
+
+
+def _same_statement(cluster: list[_Item]) -> bool:
+    """Every pair of the group states the same thing with the same numbers: the claims or
+    their cited sentences are near-identical in content words."""
+    for i, x in enumerate(cluster):
+        for y in cluster[i + 1:]:
+            sx = " ".join(c.text for c in x.citations)
+            sy = " ".join(c.text for c in y.citations)
+            if _numbers(x.text + " " + sx) != _numbers(y.text + " " + sy):
+                return False
+            if max(_content_similarity(x.text, y.text), _content_similarity(sx, sy)) < SAME_STATEMENT:
+                return False
+    return True
+
+
+def _agreement(cluster: list[_Item]) -> Comparison:
+    article_ids = list(dict.fromkeys(it.article.id for it in cluster))
+    label_of = dict(zip(article_ids, _labels(len(article_ids)), strict=True))
+    members = [ComparisonMember(article=it.article.id, label=label_of[it.article.id],
+                                outlet=it.article.doc.outlet, speaker=it.speaker,
+                                speaker_type=it.speaker_type, text=it.text, citations=it.citations)
+               for it in cluster]
+    who = list(dict.fromkeys(it.speaker for it in cluster))
+    outlets = list(dict.fromkeys(it.article.doc.outlet or it.article.id for it in cluster))
+    text = cluster[0].text.rstrip(".")
+    reason = (f"{len(outlets)} sources report the same statement ({', '.join(who)}): {text}.")
+    return Comparison(id="G?", subject=cluster[0].text, members=members, relation="agree",
+                      reason=reason,
+                      evidence=_dedupe_citations(c for it in cluster for c in it.citations),
+                      found_by="match")
 
 
 def _dedupe_citations(citations: Iterable[Citation]) -> list[Citation]:
@@ -764,8 +966,8 @@ class Briefer:
         self.max_comparisons = max_comparisons
         self.max_developments = max_developments
         self.use_model_bottom_line = use_model_bottom_line
-        self.compare_template = load_prompt("compare")
-        self.bluf_template = load_prompt("bluf")
+        self.compare_template = load_prompt("compare", "2")
+        self.bluf_template = load_prompt("bluf", "2")
 
     def brief(
         self,
@@ -823,18 +1025,21 @@ class Briefer:
 
         notes: list[str] = []
         prompts: list[PromptRef] = [self.summarizer.template.ref]
-        developments = self._developments(analysed)
+        developments = self._developments(analysed, notes)
         speakers = self._speakers(analysed)
         stances = self._stances(analysed)
         asker = _Asker(self.summarizer.backend, max_reasks=self.summarizer.settings.max_reasks,
-                       stats=stats)
+                       stats=stats, cache=AskCache.beside(self.summarizer.cache))
         comparisons = self._comparisons(analysed, asker, notes)
-        if comparisons:
+        if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
             prompts.append(self.compare_template.ref)
         bottom_line, by = self._bottom_line(topic, developments, comparisons, asker, notes)
         if by == "model":
             prompts.append(self.bluf_template.ref)
         by_article, by_outlet, outlet_notes = self._sourcing(analysed)
+        if asker.cached:
+            notes.append(f"{asker.cached} verified comparison/bottom-line answer(s) reused from "
+                         "the cache")
 
         title = topic or (analysed[0].analysis.summary.headline if analysed else "Briefing")
         backend = self.summarizer.backend
@@ -870,13 +1075,23 @@ class Briefer:
 
     # -- sections ---------------------------------------------------------------------------
 
-    def _developments(self, analysed: list[_Analysed]) -> list[Development]:
-        items = [
-            _Item(a, kp.text, "", "outlet", a.cite(kp.evidence))
-            for a in analysed
-            for kp in a.analysis.summary.key_points
-            if kp.evidence
-        ]
+    def _developments(self, analysed: list[_Analysed], notes: list[str]) -> list[Development]:
+        items = []
+        for a in analysed:
+            for kp in a.analysis.summary.key_points:
+                if not kp.evidence:
+                    continue
+                cites = a.cite(kp.evidence)
+                text = whole_sentences(clean_text(kp.text))
+                if len(text.split()) < MIN_DEVELOPMENT_WORDS:
+                    notes.append(f"{a.id}: key point {text!r} left out of the developments "
+                                 "(not a statement)")
+                    continue
+                if not supported(text, (c.text for c in cites)):
+                    notes.append(f"{a.id}: key point left out of the developments (not supported "
+                                 f"by its cited sentences): {text[:80]!r}")
+                    continue
+                items.append(_Item(a, text, "", "outlet", cites))
         clusters = _cluster(items, lambda x, y: _similarity(x.text, y.text), DEVELOPMENT_SIMILARITY)
         order = sorted(range(len(clusters)),
                        key=lambda i: (-len({it.article.id for it in clusters[i]}), i))
@@ -894,18 +1109,29 @@ class Briefer:
         return out
 
     def _speakers(self, analysed: list[_Analysed]) -> list[Speaker]:
-        by_key: dict[tuple[str, str], Speaker] = {}
+        """Every claim under its speaker, with the engine's speaker type (the most frequent
+        one when articles differ); "Marsh" joins "Elena Marsh" when both are people."""
+        rows: list[tuple[str, SpeakerType, SpeakerClaim]] = []
         for a in analysed:
             for c in a.analysis.claims:
-                key = (normalize(c.speaker), c.speaker_type)
-                sp = by_key.setdefault(key, Speaker(name=c.speaker, speaker_type=c.speaker_type,
-                                                    claims=[]))
-                sp.claims.append(SpeakerClaim(
-                    article=a.id, outlet=a.doc.outlet, text=c.text, attribution=c.attribution,
-                    cue=c.cue, citations=a.cite(c.evidence),
-                ))
+                name, stype = _voice(a, c)
+                rows.append((name, stype, SpeakerClaim(
+                    article=a.id, outlet=a.doc.outlet, text=whole_sentences(clean_text(c.text)),
+                    attribution=c.attribution, cue=c.cue, citations=a.cite(c.evidence),
+                )))
+        names = _canonical_names([(n, t) for n, t, _ in rows])
+        by_name: dict[str, tuple[str, Counter[SpeakerType], list[SpeakerClaim]]] = {}
+        for name, stype, claim in rows:
+            key = names[normalize(name)]
+            entry = by_name.setdefault(key, (name, Counter(), []))
+            entry[1][stype] += 1
+            entry[2].append(claim)
+        out = []
+        for key, (first, types, claims) in by_name.items():
+            display = next((n for n, _, _ in rows if normalize(n) == key), first)
+            out.append(Speaker(name=display, speaker_type=types.most_common(1)[0][0], claims=claims))
         type_rank = {t: i for i, t in enumerate(SPEAKER_TYPES)}
-        return sorted(by_key.values(), key=lambda s: (type_rank[s.speaker_type], -len(s.claims)))
+        return sorted(out, key=lambda s: (type_rank[s.speaker_type], -len(s.claims)))
 
     def _stances(self, analysed: list[_Analysed]) -> StanceMatrix:
         targets: list[str] = []
@@ -933,33 +1159,143 @@ class Briefer:
             out.append(StanceCell(holder=holder, target=target, label=label, entries=entries))
         return StanceMatrix(holders=holders, targets=targets, cells=out)
 
+    # -- agreements and contradictions -----------------------------------------------------
+
+    def _statements(self, analysed: list[_Analysed]) -> list[tuple[conflicts.Statement, Citation]]:
+        return [pair for a in analysed for pair in article_statements(a.doc, a.analysis)]
+
+    def _parsed_comparisons(self, analysed: list[_Analysed], notes: list[str]
+                            ) -> list[Comparison]:
+        """Numbers, dates and outcomes compared by the parse: conflicts and agreements."""
+        statements = self._statements(analysed)
+        cite = {(st.article, st.sentence): c for st, c in statements}
+        facts = conflicts.extract_facts([st for st, _ in statements])
+        out = []
+        by_id = {a.id: a for a in analysed}
+        for d in conflicts.find_disputes(facts):
+            if not d.conflict and d.kind not in ("count", "date", "money", "percent"):
+                continue
+            article_ids = d.articles
+            label_of = dict(zip(article_ids, _labels(len(article_ids)), strict=True))
+            members = []
+            seen: set[tuple[str, int, str]] = set()
+            for p in d.positions:
+                for f in p.facts:
+                    st = f.statement
+                    key = (st.article, st.sentence, normalize(st.speaker))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    members.append(ComparisonMember(
+                        article=st.article, label=label_of[st.article],
+                        outlet=by_id[st.article].doc.outlet, speaker=st.speaker,
+                        speaker_type=_speaker_type(st.speaker_type), text=st.text,
+                        value=f.value, citations=[cite[(st.article, st.sentence)]],
+                    ))
+            if len({m.article for m in members}) < 2 and not d.conflict:
+                continue
+            out.append(Comparison(
+                id="", subject=conflicts.measure_name(d.measure), members=members,
+                relation="contradict" if d.conflict else "agree", reason=d.describe(),
+                evidence=_dedupe_citations(c for m in members for c in m.citations),
+                found_by="parse", measure=d.measure,
+            ))
+        n_conflicts = sum(1 for g in out if g.relation == "contradict")
+        if n_conflicts:
+            notes.append(f"{n_conflicts} disputed number(s)/date(s) found by the parse")
+        return out
+
     def _comparisons(self, analysed: list[_Analysed], asker: _Asker,
                      notes: list[str]) -> list[Comparison]:
+        parsed: list[Comparison] = []
+        use_parse = conflicts.nlp_available()
+        if use_parse:
+            try:
+                parsed = self._parsed_comparisons(analysed, notes)
+            except Exception as exc:  # noqa: BLE001 - a parse failure must not lose the note
+                notes.append(f"numbers and dates were not compared by the parse "
+                             f"({type(exc).__name__}: {str(exc)[:160]})")
+                use_parse = False
+        else:
+            notes.append("numbers and dates were not compared by the parse: the spaCy English "
+                         "model is not installed")
+        # by sentence: the engine may cite a clause of the sentence the parse compared
+        disputed = {(c.article, c.sentence) for g in parsed if g.relation == "contradict"
+                    for c in g.evidence}
         items = [
-            _Item(a, c.text, c.speaker, c.speaker_type, a.cite(c.evidence))
+            _Item(a, whole_sentences(clean_text(c.text)), *_voice(a, c), a.cite(c.evidence))
             for a in analysed for c in a.analysis.claims
         ]
+        # a claim whose sentences are already in a conflict found by the parse is not asked again
+        items = [it for it in items
+                 if not any((c.article, c.sentence) in disputed for c in it.citations)]
+        if use_parse:
+            clusters = self._group_by_subject(items)
+        else:
+            def score(x: _Item, y: _Item) -> float:
+                if x.article.id == y.article.id:
+                    return 0.0
+                return max(_content_similarity(x.text, y.text),
+                           _content_similarity(" ".join(c.text for c in x.citations),
+                                               " ".join(c.text for c in y.citations)) - 10)
+
+            clusters = [c for c in _cluster(items, score, CLAIM_SIMILARITY)
+                        if len({it.article.id for it in c}) >= 2]
+        clusters.sort(key=lambda c: (-len({it.article.id for it in c}),
+                                     -len({normalize(it.speaker) for it in c})))
+        n_asked = sum(1 for c in clusters if not _same_statement(c))
+        if n_asked > self.max_comparisons:
+            notes.append(f"{n_asked} groups of related claims found; the "
+                         f"{self.max_comparisons} spanning most articles were compared")
+        judged = []
+        same = [c for c in clusters if _same_statement(c)]
+        asked = [c for c in clusters if not _same_statement(c)]
+        for cluster in same:
+            judged.append(_agreement(cluster))
+        for cluster in asked[: self.max_comparisons]:
+            g = self._compare("G?", cluster, asker, notes)
+            if g is not None:
+                judged.append(g)
+        judged.sort(key=lambda g: (g.relation != "contradict", g.found_by == "match"))
+        # an agreement found by the parse that a judged group already covers is not repeated
+        covered = {c.key for g in judged for m in g.members for c in m.citations}
+        parsed = [g for g in parsed if g.relation == "contradict"
+                  or not all(c.key in covered for c in g.evidence)]
+        out = ([g for g in parsed if g.relation == "contradict"] + judged
+               + [g for g in parsed if g.relation != "contradict"])
+        return [g.model_copy(update={"id": f"G{n}"}) for n, g in enumerate(out, 1)]
+
+    def _group_by_subject(self, items: list[_Item]) -> list[list[_Item]]:
+        """Claims of different articles about the same thing: idf-weighted overlap of the
+        parse lemmas of the claim and its cited sentences (entities, subject, object,
+        predicate), not surface similarity."""
+        if not items:
+            return []
+        texts = [it.text + " " + " ".join(c.text for c in it.citations) for it in items]
+        feats = conflicts.claim_features(texts, [it.speaker for it in items])
+        cores = [core for _, core in conflicts.claim_features([it.text for it in items],
+                                                              [it.speaker for it in items])]
+        df: Counter[str] = Counter(w for f, _ in feats for w in f)
+        n = len(items)
+        weight = {w: math.log((n + 1) / (k + 0.5)) for w, k in df.items()}
+        topical = max(2, n // 4)  # a word in more claims than this is the topic, not a subject
+        index = {id(it): i for i, it in enumerate(items)}
 
         def score(x: _Item, y: _Item) -> float:
             if x.article.id == y.article.id:
-                return 0.0  # groups are built across articles, not within one
-            return max(_content_similarity(x.text, y.text),
-                       _content_similarity(" ".join(c.text for c in x.citations),
-                                           " ".join(c.text for c in y.citations)) - 10)
+                return 0.0
+            i, j = index[id(x)], index[id(y)]
+            fx, fy = feats[i][0], feats[j][0]
+            union = sum(weight[w] for w in fx | fy)
+            overlap = sum(weight[w] for w in fx & fy) / union if union else 0.0
+            shared_subject = {w for w in cores[i] & cores[j] if df[w] <= topical}
+            return max(overlap, CLAIM_OVERLAP) if shared_subject else overlap
 
-        clusters = [c for c in _cluster(items, score, CLAIM_SIMILARITY)
-                    if len({it.article.id for it in c}) >= 2]
-        clusters.sort(key=lambda c: -len({it.article.id for it in c}))
-        if len(clusters) > self.max_comparisons:
-            notes.append(f"{len(clusters)} groups of related claims found; the "
-                         f"{self.max_comparisons} spanning most articles were compared")
-        out = []
-        for n, cluster in enumerate(clusters[: self.max_comparisons], 1):
-            out.append(self._compare(f"G{n}", cluster, asker, notes))
-        return out
+        scaled = _cluster(items, lambda x, y: 100 * score(x, y), 100 * CLAIM_OVERLAP)
+        return [c for c in scaled if len({it.article.id for it in c}) >= 2]
 
     def _compare(self, gid: str, cluster: list[_Item], asker: _Asker,
-                 notes: list[str]) -> Comparison:
+                 notes: list[str]) -> Comparison | None:
         article_ids = list(dict.fromkeys(it.article.id for it in cluster))
         label_of = dict(zip(article_ids, _labels(len(article_ids)), strict=True))
         members = [
@@ -981,6 +1317,8 @@ class Briefer:
             lines += [f"[{label}:{sid}] {c.text}" for sid, c in sorted(shown[label].items())]
 
         def check(w: WireComparison) -> list[str]:
+            if w.r == "unrelated":
+                return []  # nothing to cite: the group is dropped
             problems = []
             sides = set()
             for side in w.e:
@@ -995,19 +1333,27 @@ class Briefer:
                     sides.add(side.a)
             if len(sides) < 2:
                 problems.append("e must cite evidence from at least two different sources")
+            mismatch = label_conflicts_reason(w.r, w.y)
+            if mismatch:
+                problems.append(f"{mismatch}; choose r to match what y says, or rewrite y")
             return problems
 
-        comparison = Comparison(id=gid, subject=cluster[0].text, members=members)
+        subject = cluster[0].text
+        comparison = Comparison(id=gid, subject=subject, members=members)
         try:
             answer = asker.ask(self.compare_template,
-                               {"subject": cluster[0].text, "sources": "\n".join(lines)},
-                               WireComparison, check, max_tokens=256)
+                               {"subject": subject, "sources": "\n".join(lines)},
+                               WireComparison, check, max_tokens=200)
         except (OutputValidationError, ProviderError) as exc:
             comparison.problem = f"{type(exc).__name__}: {str(exc)[:200]}"
-            notes.append(f"{gid}: relation not decided ({comparison.problem})")
+            notes.append(f"a group on {subject[:60]!r}: relation not decided ({comparison.problem})")
             return comparison
+        if answer.r == "unrelated":
+            notes.append(f"claims grouped on {subject[:60]!r} are about different things "
+                         "(model: unrelated); not shown as a group")
+            return None
         comparison.relation = answer.r
-        comparison.reason = answer.y
+        comparison.reason = whole_sentences(clean_text(answer.y))
         comparison.evidence = _dedupe_citations(
             shown[side.a][s] for side in answer.e for s in side.s
         )
@@ -1023,19 +1369,20 @@ class Briefer:
     ) -> tuple[list[BottomLineSentence], Literal["model", "extractive", "none"]]:
         if not developments:
             return [], "none"
-        points: dict[str, tuple[str, list[Citation]]] = {
-            d.id: (d.text, d.citations) for d in developments
-        }
+        disputes = [g for g in comparisons if g.found_by == "parse" and g.relation == "contradict"]
+        points: dict[str, tuple[str, list[Citation]]] = {}
+        for g in disputes:  # disputed facts first: what a reader must learn in ten seconds
+            points[g.id] = (f"({g.relation}) {g.reason}", g.evidence)
+        points |= {d.id: (d.text, d.citations) for d in developments}
         for g in comparisons:
-            if g.relation is not None and g.reason:
+            if g.id not in points and g.relation is not None and g.reason:
                 points[g.id] = (f"({g.relation}) {g.reason}", g.evidence)
         if self.use_model_bottom_line:
-            support: dict[str, set[str]] = {}
+            support: dict[str, list[str]] = {}
             numbers: dict[str, set[str]] = {}
             for pid, (text, cites) in points.items():
-                material = text + " " + " ".join(c.text for c in cites)
-                support[pid] = content_words(material)
-                numbers[pid] = _numbers(material)
+                support[pid] = [text] + [c.text for c in cites]
+                numbers[pid] = _numbers(text + " " + " ".join(c.text for c in cites))
 
             def check(w: WireBluf) -> list[str]:
                 problems = []
@@ -1045,41 +1392,50 @@ class Briefer:
                         problems.append(f"b[{i}]: ids {unknown} do not exist; cite ids from "
                                         f"{sorted(points)}")
                         continue
-                    words = content_words(s.x)
-                    cited = set().union(*(support[d] for d in s.d))
-                    if words and len(words & cited) / len(words) < MIN_SUPPORT:
+                    text = clean_text(s.x)
+                    if not supported(text, [t for d in s.d for t in support[d]]):
                         problems.append(f"b[{i}]: points {s.d} do not support '{s.x[:80]}'; "
                                         "cite the points it rests on or rewrite it")
-                    extra = _numbers(s.x) - set().union(*(numbers[d] for d in s.d))
+                    extra = _numbers(text) - set().union(*(numbers[d] for d in s.d))
                     if extra:
                         problems.append(f"b[{i}]: the numbers {sorted(extra)} are not in points "
                                         f"{s.d}; use numbers exactly as the points give them")
+                cited = {d for s in w.b for d in s.d}
+                missing = [g.id for g in disputes[:2] if g.id not in cited]
+                if missing:
+                    problems.append(f"the sources dispute {', '.join(missing)}: one sentence must "
+                                    "say so, give each version with who says it, and cite it")
                 return problems
 
             listing = "\n".join(f"[{pid}] {text}" for pid, (text, _) in points.items())
             try:
                 answer = asker.ask(self.bluf_template,
                                    {"topic": topic or "(not given)", "points": listing},
-                                   WireBluf, check, max_tokens=384)
+                                   WireBluf, check, max_tokens=320)
             except (OutputValidationError, ProviderError) as exc:
                 notes.append(f"bottom line extracted from the developments: the model's bottom "
                              f"line failed ({type(exc).__name__}: {str(exc)[:160]})")
             else:
                 return [
                     BottomLineSentence(
-                        text=s.x, basis=list(dict.fromkeys(s.d)),
+                        text=whole_sentences(clean_text(s.x)), basis=list(dict.fromkeys(s.d)),
                         citations=_dedupe_citations(c for d in s.d for c in points[d][1]),
                     )
                     for s in answer.b
                 ], "model"
-        out = [BottomLineSentence(text=d.text, basis=[d.id], citations=d.citations)
-               for d in developments[:3]]
-        contradiction = next((g for g in comparisons if g.relation == "contradict" and g.reason),
-                             None)
-        if contradiction is not None and contradiction.evidence:
-            out.append(BottomLineSentence(text=f"Sources contradict each other: {contradiction.reason}",
-                                          basis=[contradiction.id],
-                                          citations=contradiction.evidence))
+        out = [BottomLineSentence(text=developments[0].text, basis=[developments[0].id],
+                                  citations=developments[0].citations)]
+        out += [BottomLineSentence(text=g.reason or "", basis=[g.id], citations=g.evidence)
+                for g in disputes[:2] if g.reason]
+        out += [BottomLineSentence(text=d.text, basis=[d.id], citations=d.citations)
+                for d in developments[1:3]]
+        if not disputes:
+            contradiction = next((g for g in comparisons if g.relation == "contradict" and g.reason
+                                  and g.evidence), None)
+            if contradiction is not None:
+                out.insert(1, BottomLineSentence(
+                    text=f"Sources contradict each other: {contradiction.reason}",
+                    basis=[contradiction.id], citations=contradiction.evidence))
         return out[:4], "extractive"
 
     def _sourcing(
@@ -1113,6 +1469,39 @@ class Briefer:
             if info is not None and outlet is not None:
                 notes.append(OutletNote(outlet=outlet, info=info))
         return by_article, by_outlet, notes
+
+
+def article_statements(doc: Document, analysis: ArticleAnalysis | None = None
+                       ) -> list[tuple[conflicts.Statement, Citation]]:
+    """Every sentence of ``doc``, credited as the engine credits it: the speaker of a claim of
+    ``analysis`` citing it (outlet voice for editorial sentences, see :func:`_voice`), else the
+    source the attribution rules find in it, else the outlet. With each, its citation."""
+    a = _Analysed(doc, analysis) if analysis is not None else None
+    by_sentence: dict[int, tuple[str, SpeakerType]] = {}
+    if a is not None:
+        for c in a.analysis.claims:
+            for e in c.evidence:
+                if e.sentence is not None:
+                    by_sentence.setdefault(e.sentence, _voice(a, c))
+    try:
+        rules = attribution.for_document(doc)
+    except Exception:  # noqa: BLE001 - the rules are a hint here, never a failure
+        rules = {}
+    outlet = doc.outlet or "the outlet"
+    out = []
+    for sent in doc.visible:
+        if sent.id in by_sentence:
+            speaker, stype = by_sentence[sent.id]
+        elif sent.id in rules:
+            speaker = rules[sent.id].source
+            stype = _speaker_type(attribution.speaker_type(speaker, sent.text, doc.language or "en"))
+        else:
+            speaker, stype = outlet, "outlet"
+        st = conflicts.Statement(article=doc.key, sentence=sent.id, text=sent.text,
+                                 speaker=speaker, speaker_type=stype, outlet=doc.outlet)
+        out.append((st, Citation(article=doc.key, sentence=sent.id, start=sent.start,
+                                 end=sent.end, text=sent.text)))
+    return out
 
 
 def brief(

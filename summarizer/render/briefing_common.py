@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..briefing import Briefing, Citation, SourcingProfile
+from ..briefing import Briefing, Citation, Comparison, ComparisonMember, SourcingProfile
 from ..models import SpeakerType
 
 __all__ = [
@@ -22,7 +22,9 @@ __all__ = [
     "citation_note",
     "methods_lines",
     "percent",
+    "relation_label",
     "share_cells",
+    "statement_text",
 ]
 
 SPEAKER_TYPE_LABELS: dict[SpeakerType, str] = {
@@ -84,6 +86,18 @@ def citation_note(note: Briefing, c: Citation) -> str:
     outlet = f", {ref.outlet}" if ref is not None and ref.outlet else ""
     sentence = f", sentence {c.sentence}" if c.sentence else ""
     return f"{c.article}{outlet}{sentence}, characters {c.start}–{c.end}"
+
+
+def relation_label(g: Comparison) -> str:
+    """'Contradict (found by the parse)', 'Agree (same statement)', 'Agree', 'Undecided'."""
+    label = RELATION_LABELS[g.relation] if g.relation else "Undecided"
+    how = {"parse": " (found by the parse)", "match": " (same statement)"}.get(g.found_by, "")
+    return label + how
+
+
+def statement_text(m: ComparisonMember) -> str:
+    """A member's statement, led by the compared value when the parse found one."""
+    return f"{m.value}: {m.text}" if m.value else m.text
 
 
 def percent(share: float) -> str:

@@ -15,14 +15,15 @@ from ..briefing import Briefing, Citation
 from ..errors import ConfigurationError
 from .briefing_common import (
     OWNERSHIP_LABELS,
-    RELATION_LABELS,
     SECTION_TITLES,
     SPEAKER_TYPE_LABELS,
     CitationIndex,
     article_label,
     citation_note,
     methods_lines,
+    relation_label,
     share_cells,
+    statement_text,
 )
 
 if TYPE_CHECKING:
@@ -116,15 +117,14 @@ def briefing_docx(note: Briefing) -> bytes:
     if not note.comparisons:
         doc.add_paragraph("No claim is made by more than one article.")
     for g in note.comparisons:
-        relation = RELATION_LABELS[g.relation] if g.relation else "Undecided"
-        doc.add_heading(f"{g.id} · {relation}: {g.subject}", level=2)
+        doc.add_heading(f"{g.id} · {relation_label(g)}: {g.subject}", level=2)
         if g.reason:
             w.text(g.reason, g.evidence)
         if g.problem:
             doc.add_paragraph(f"Not decided: {g.problem}")
         w.table(["Source", "Article", "Speaker", "Statement"],
                 [[(mem.label, []), (article_label(note, mem.article), []), (mem.speaker, []),
-                  (mem.text, mem.citations)] for mem in g.members])
+                  (statement_text(mem), mem.citations)] for mem in g.members])
 
     doc.add_heading(SECTION_TITLES["speakers"], level=1)
     w.table(["Speaker", "Type", "Claim", "Article"],

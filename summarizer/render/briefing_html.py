@@ -25,6 +25,7 @@ from .briefing_common import (
     article_label,
     citation_note,
     methods_lines,
+    relation_label,
     share_cells,
 )
 
@@ -123,6 +124,7 @@ def briefing_html(note: Briefing) -> str:
         dates=sorted({a.date for a in note.articles if a.date}),
         titles=SECTION_TITLES,
         relations=RELATION_LABELS,
+        relation_label=relation_label,
         speaker_types=SPEAKER_TYPE_LABELS,
         ownership=OWNERSHIP_LABELS,
         version=__version__,

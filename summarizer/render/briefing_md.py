@@ -5,24 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..briefing import Briefing, Citation
+from ..briefing_text import whole_sentences
 from .briefing_common import (
     OWNERSHIP_LABELS,
-    RELATION_LABELS,
     SECTION_TITLES,
     SPEAKER_TYPE_LABELS,
     CitationIndex,
     article_label,
     citation_note,
     methods_lines,
+    relation_label,
     share_cells,
+    statement_text,
 )
 
 __all__ = ["briefing_markdown"]
 
 
-def _cell(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _cell(text: str, limit: int = 300) -> str:
+    """One table cell: whitespace collapsed, pipes escaped; a long text keeps its whole
+    sentences up to ``limit`` characters, never cut mid-sentence."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = whole_sentences(text, limit)
+    return text.replace("|", "\\|")
 
 
 def briefing_markdown(note: Briefing) -> str:
@@ -61,8 +67,7 @@ def briefing_markdown(note: Briefing) -> str:
     if not note.comparisons:
         out.append("_No claim is made by more than one article._")
     for g in note.comparisons:
-        relation = RELATION_LABELS[g.relation] if g.relation else "Undecided"
-        out += [f"### {g.id} · {relation}: {_cell(g.subject, 120)}", ""]
+        out += [f"### {g.id} · {relation_label(g)}: {_cell(g.subject)}", ""]
         if g.reason:
             out += [f"{g.reason} {cite(g.evidence)}", ""]
         if g.problem:
@@ -70,7 +75,7 @@ def briefing_markdown(note: Briefing) -> str:
         out += ["| Source | Article | Speaker | Statement | Cited |", "|---|---|---|---|---|"]
         for mem in g.members:
             out.append(f"| {mem.label} | {_cell(article_label(note, mem.article), 60)} "
-                       f"| {_cell(mem.speaker, 60)} | {_cell(mem.text)} | {cite(mem.citations)} |")
+                       f"| {_cell(mem.speaker, 60)} | {_cell(statement_text(mem))} | {cite(mem.citations)} |")
         out.append("")
 
     out += [f"## {SECTION_TITLES['speakers']}", ""]
