@@ -123,7 +123,7 @@ def test_unparseable_cache_row_is_a_miss(seed_text: str, seed_answer: dict[str, 
 def test_log_rows_for_reask_then_ok(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
     # the second key point cites a sentence that does not state it; the re-ask replaces it alone
-    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [11]}
+    wrong = {"x": "The treaty provides for mutual assistance in case of aggression.", "e": [13]}
     bad = {**seed_answer, "k": [seed_answer["k"][0], wrong]}  # 1 of the 2 needed verifies
     fake = FakeBackend([bad, {"k": [{**wrong, "e": [10]}]}])
     # no stance candidates: the stance-label calls are not reported to on_call (yet), so only
@@ -134,7 +134,7 @@ def test_log_rows_for_reask_then_ok(seed_text: str, seed_answer: dict[str, Any],
     rows = store.calls()
     assert [(r.attempt, r.outcome) for r in rows] == [(2, "ok"), (1, "reask")]  # newest first
     assert all(r.doc_id == "doc-7" and r.backend == "fake" and r.prompt_name == "summary" for r in rows)
-    assert rows[1].error_message and "sentences [11] do not state" in rows[1].error_message
+    assert rows[1].error_message and "sentences [13] do not state" in rows[1].error_message
     assert sum(r.prompt_tokens for r in rows) == result.meta.usage.prompt_tokens
     assert sum(r.completion_tokens for r in rows) == result.meta.usage.completion_tokens
     stats = store.stats()
