@@ -430,8 +430,8 @@ def analyze_long(summarizer: Summarizer, doc: Document, *, strict: bool) -> Arti
             prompt and settings are used for every chunk and for the merge call).
         doc: the prepared, full document; every evidence offset of the result refers to it.
         strict: as for :meth:`Summarizer.summarize`. In strict mode a chunk whose answer stays
-            unverifiable fails the article; otherwise such a chunk is skipped (the article
-            fails only when every chunk does).
+            unverifiable fails the article; otherwise that chunk gets an extractive summary
+            (its rejected parts kept in ``rejected``, its parsed claims kept).
 
     Example:
         >>> result = analyze_long(summarizer, long_doc, strict=True)  # doctest: +SKIP
