@@ -46,11 +46,6 @@ class Settings(BaseModel):
     timeout_s: float = 120.0
     transport_retries: int = Field(default=3, ge=0)
     max_reasks: int = Field(default=2, ge=0, description="Re-asks after the first answer.")
-    rule_claims: bool = Field(
-        default=True,
-        description="Add rule-detected attributed claims the model missed or misattributed "
-        "(summarizer/attribution.py; English, Spanish and French).",
-    )
     max_chars: int = Field(default=2_000_000, ge=1, description="Larger inputs are refused.")
     max_tokens: int = Field(default=1024, ge=16, description="Output budget per call.")
     max_tokens_cap: int = Field(default=4096, ge=16, description="Budget ceiling after truncation.")
@@ -95,7 +90,6 @@ class Settings(BaseModel):
             "SUMMARIZER_TIMEOUT_S": "timeout_s",
             "SUMMARIZER_TRANSPORT_RETRIES": "transport_retries",
             "SUMMARIZER_MAX_REASKS": "max_reasks",
-            "SUMMARIZER_RULE_CLAIMS": "rule_claims",
             "SUMMARIZER_MAX_CHARS": "max_chars",
             "SUMMARIZER_MAX_TOKENS": "max_tokens",
             "SUMMARIZER_MODEL_PATH": "model_path",
