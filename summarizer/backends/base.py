@@ -1,7 +1,8 @@
 """The one small protocol every backend implements.
 
 A backend turns chat messages plus a response schema into one raw model answer. It does
-*not* validate, ground or re-ask: that is the pipeline's single output-retry layer. Backends
+*not* validate, verify or re-ask: that is the one ask loop's job
+(:mod:`summarizer.llm.ask`). Backends
 own transport retries (HTTP 429/5xx/timeouts) and raise :class:`~summarizer.errors.ProviderError`
 when those are spent, or :class:`~summarizer.errors.TruncatedOutputError` when the model ran
 out of output tokens.
@@ -46,7 +47,8 @@ class Completion:
     """One raw model answer.
 
     Attributes:
-        text: the JSON text as the model wrote it (echoed back to the model in a re-ask).
+        text: the JSON text as the model wrote it (kept for errors and the call log; a re-ask
+            never echoes it back to the model).
         data: the parsed JSON object, or ``None`` when ``text`` is not a JSON object.
         parse_error: why ``text`` could not be parsed, when ``data`` is ``None``.
     """
