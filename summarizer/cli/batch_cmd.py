@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -478,6 +479,11 @@ def batch(
     )
     if interrupted:
         console.print(f"[yellow]interrupted: finished articles are saved in {out}; rerun with --resume")
-        raise typer.Exit(130)
+        # Everything finished is written and the store is closed. The batch's daemon workers
+        # may be inside native code (spaCy's BLIS, llama.cpp): letting the interpreter tear
+        # down under them can abort the process (SIGABRT instead of exit 130), so leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     if totals.failed:
         raise typer.Exit(1)
