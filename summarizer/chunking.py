@@ -331,14 +331,10 @@ class _MergeOutcome:
 
 
 def _states(kp: KeyPoint) -> bool:
-    """Whether a key point's evidence holds enough of its content words (the summary task's
-    :data:`~summarizer.analysis.summary.KEY_POINT_SUPPORT`)."""
-    from .analysis.summary import KEY_POINT_SUPPORT
-    from .grounding import content_words
+    """Whether a merged key point is stated by its evidence (:func:`~summarizer.analysis.summary.states`)."""
+    from .analysis.summary import states
 
-    words = content_words(kp.text)
-    cited = content_words(" ".join(e.text for e in kp.evidence))
-    return bool(kp.evidence) and bool(words) and len(words & cited) / len(words) >= KEY_POINT_SUPPORT
+    return bool(kp.evidence) and states(kp.text, (e.text for e in kp.evidence))
 
 
 def merge_summaries(summarizer: Summarizer, parts: list[Summary], *, language: str) -> _MergeOutcome:

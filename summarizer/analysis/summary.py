@@ -22,6 +22,7 @@ A failure becomes an instruction; the re-ask asks only for the failed parts
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
@@ -34,7 +35,7 @@ from ..models import Evidence, KeyPoint, PromptRef, RejectedItem, Summary
 from ..prompts import PromptTemplate, RenderedPrompt
 from ..wire import WireSummary, WireSummaryPoint, summary_repair_model
 
-__all__ = ["KEY_POINT_SUPPORT", "TEXT_SUPPORT", "SummaryTask", "captions", "extractive_summary",
+__all__ = ["KEY_POINT_SUPPORT", "TEXT_SUPPORT", "SummaryTask", "captions", "extractive_summary", "states",
            "instruction_sentences", "reads_as_instruction", "summary_messages"]
 
 MIN_KEY_POINTS = 2
@@ -89,6 +90,15 @@ def summary_messages(template: PromptTemplate, doc: Document, *, language: str) 
     shared prefix of every model prompt about ``doc``."""
     return template.render(article=doc.numbered(), title=doc.title, outlet=doc.outlet,
                            language=language)
+
+
+def states(text: str, evidence: Iterable[str]) -> bool:
+    """Whether ``evidence`` (texts of the source) holds at least :data:`KEY_POINT_SUPPORT` of
+    the content words of ``text``; a text with no content words states nothing. The one
+    content check of a key point (this task's, merged key points', the eval harness's)."""
+    words = content_words(text)
+    cited = content_words(" ".join(evidence))
+    return bool(words) and _share(words, cited) >= KEY_POINT_SUPPORT
 
 
 def _evidence(sents: list[Sentence]) -> list[Evidence]:

@@ -32,7 +32,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
 from ..document import Document
-from ..grounding import content_words
 from ..errors import ConfigurationError, SummarizerError
 from ..models import ArticleAnalysis, StanceLabel, Usage
 from ..pipeline import Summarizer
@@ -209,13 +208,11 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend | None, cache: Answe
 
 
 def _key_point_supported(text: str, evidence: Sequence[Any]) -> bool:
-    """The harness's own check that a key point's cited text states it (recomputed here,
-    not taken from the library's verdict): enough of its content words are in the evidence."""
-    from ..analysis.summary import KEY_POINT_SUPPORT
+    """The harness's own check that a key point's cited text states it (recomputed from the
+    output with the library's one content check, not taken from the library's verdict)."""
+    from ..analysis.summary import states
 
-    words = content_words(text)
-    cited = content_words(" ".join(e.text for e in evidence))
-    return bool(evidence) and (not words or len(words & cited) / len(words) >= KEY_POINT_SUPPORT)
+    return bool(evidence) and states(text, (e.text for e in evidence))
 
 
 def _transient(error: str | None) -> bool:
