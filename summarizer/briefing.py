@@ -35,14 +35,14 @@ from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
 from . import attribution
 from . import briefing_conflicts as conflicts
-from .backends.base import Backend, CompletionRequest
+from .backends.base import Backend, Completion, CompletionRequest
 from .briefing_text import clean_text, label_conflicts_reason, supported, whole_sentences
 from .document import Document
 from .errors import (
@@ -64,8 +64,9 @@ from .models import (
     StanceLabel,
     Usage,
 )
+from .llm.ask import AttemptRecord, CallObserver, Verdict, ask
 from .pipeline import ResponseCache, Summarizer, format_validation_error
-from .prompts import PromptTemplate, load_prompt
+from .prompts import PromptTemplate, RenderedPrompt, load_prompt
 from .settings import Settings
 
 __all__ = [
@@ -672,15 +673,153 @@ class AskCache:
             pass  # a cache that cannot be written only costs time
 
 
+class _BriefingTask(Generic[W]):
+    """One model question of the note as a :class:`~summarizer.llm.ask.Task`: the answer must
+    parse into ``wire`` and pass :meth:`problems` (the question's content checks).
+
+    A re-ask repeats the request with the reasons appended, never the rejected answer (as in
+    the summary task: small models copy an answer shown back to them), so the prompt prefix
+    stays cacheable."""
+
+    wire: type[W]
+
+    def __init__(self, rendered: RenderedPrompt) -> None:
+        self.rendered = rendered
+        self.prompt: PromptRef = rendered.ref
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        return list(self.rendered.messages)
+
+    def problems(self, answer: W) -> list[str]:
+        """Instructions for the model, one per failed content check; empty means verified."""
+        raise NotImplementedError
+
+    def parse(self, data: dict[str, Any]) -> W | None:
+        """``data`` (e.g. a cached answer) as the wire model, or ``None`` when it is not one."""
+        try:
+            return self.wire.model_validate(data)
+        except ValidationError:
+            return None
+
+    # -- the Task protocol ---------------------------------------------------------------------
+
+    def first_request(self, max_tokens: int) -> CompletionRequest:
+        return CompletionRequest(messages=self.messages, response_model=self.wire,
+                                 max_tokens=max_tokens)
+
+    def check(self, completion: Completion) -> Verdict[W]:
+        if completion.data is None:
+            return Verdict(None, [completion.parse_error or "the answer is not a JSON object"])
+        try:
+            answer = self.wire.model_validate(completion.data)
+        except ValidationError as exc:
+            return Verdict(None, ["it does not match the schema: " + format_validation_error(exc)])
+        return Verdict(answer, self.problems(answer))
+
+    def next_request(self, verdict: Verdict[W], max_tokens: int) -> CompletionRequest:
+        messages = self.messages + [
+            {"role": "user", "content": "A previous answer to this request could not be verified:\n"
+             + "\n".join(f"- {r}" for r in verdict.problems[:10])
+             + "\nAnswer again with a complete, corrected JSON object."},
+        ]
+        return CompletionRequest(messages=messages, response_model=self.wire, max_tokens=max_tokens)
+
+
+class CompareTask(_BriefingTask[WireComparison]):
+    """How the statements of one claim group relate (prompt ``compare``): the evidence must
+    cite shown sentences of at least two sources, and the label must match the reason."""
+
+    wire = WireComparison
+
+    def __init__(self, template: PromptTemplate, *, subject: str,
+                 shown: dict[str, dict[int, Citation]], lines: list[str]) -> None:
+        super().__init__(template.render(subject=subject, sources="\n".join(lines)))
+        self.shown = shown
+
+    def problems(self, answer: WireComparison) -> list[str]:
+        if answer.r == "unrelated":
+            return []  # nothing to cite: the group is dropped
+        shown = self.shown
+        problems = []
+        sides = set()
+        for side in answer.e:
+            if side.a not in shown:
+                problems.append(f"source '{side.a}' does not exist; use {sorted(shown)}")
+                continue
+            bad = [s for s in side.s if s not in shown[side.a]]
+            if bad:
+                problems.append(f"sentences {bad} of source {side.a} are not shown; cite only "
+                                f"[{side.a}:id] pairs from {sorted(shown[side.a])}")
+            else:
+                sides.add(side.a)
+        if len(sides) < 2:
+            problems.append("e must cite evidence from at least two different sources")
+        mismatch = label_conflicts_reason(answer.r, answer.y)
+        if mismatch:
+            problems.append(f"{mismatch}; choose r to match what y says, or rewrite y")
+        return problems
+
+
+class BlufTask(_BriefingTask[WireBluf]):
+    """The bottom line (prompt ``bluf``): every sentence rests on listed points that support
+    it, uses only their numbers, and the first disputes found by the parse are said."""
+
+    wire = WireBluf
+
+    def __init__(self, template: PromptTemplate, *, topic: str | None,
+                 points: dict[str, tuple[str, list[Citation]]], disputes: list[str]) -> None:
+        listing = "\n".join(f"[{pid}] {text}" for pid, (text, _) in points.items())
+        super().__init__(template.render(topic=topic or "(not given)", points=listing))
+        self.points = points
+        self.disputes = disputes
+        self.support: dict[str, list[str]] = {}
+        self.numbers: dict[str, set[str]] = {}
+        for pid, (text, cites) in points.items():
+            self.support[pid] = [text] + [c.text for c in cites]
+            self.numbers[pid] = _numbers(text + " " + " ".join(c.text for c in cites))
+
+    def problems(self, answer: WireBluf) -> list[str]:
+        problems = []
+        for i, s in enumerate(answer.b):
+            unknown = [d for d in s.d if d not in self.points]
+            if unknown:
+                problems.append(f"b[{i}]: ids {unknown} do not exist; cite ids from "
+                                f"{sorted(self.points)}")
+                continue
+            text = clean_text(s.x)
+            if not supported(text, [t for d in s.d for t in self.support[d]]):
+                problems.append(f"b[{i}]: points {s.d} do not support '{s.x[:80]}'; "
+                                "cite the points it rests on or rewrite it")
+            extra = _numbers(text) - set().union(*(self.numbers[d] for d in s.d))
+            if extra:
+                problems.append(f"b[{i}]: the numbers {sorted(extra)} are not in points "
+                                f"{s.d}; use numbers exactly as the points give them")
+        cited = {d for s in answer.b for d in s.d}
+        missing = [g for g in self.disputes[:2] if g not in cited]
+        if missing:
+            problems.append(f"the sources dispute {', '.join(missing)}: one sentence must "
+                            "say so, give each version with who says it, and cite it")
+        return problems
+
+
 class _Asker:
-    """One model task with the pipeline's discipline: validate, check, re-ask (bounded)."""
+    """Asks the note's questions through the one ask loop (:func:`summarizer.llm.ask.ask`),
+    with the :class:`AskCache` around it and every call counted and reported to ``on_call``.
+
+    A cut-off answer is not asked again with a larger budget (``max_tokens_cap`` equals the
+    request's ``max_tokens``): the note keeps its call and token budget, and the truncation
+    fails the question like any other unverifiable answer."""
 
     def __init__(self, backend: Backend, *, max_reasks: int, stats: _CallStats,
-                 cache: AskCache | None = None) -> None:
+                 cache: AskCache | None = None, on_call: CallObserver | None = None,
+                 on_progress: Callable[[str, str | None], None] | None = None) -> None:
         self.backend = backend
         self.max_reasks = max_reasks
         self.stats = stats
         self.cache = cache
+        self.on_call = on_call
+        self.on_progress = on_progress
         self.cached = 0
         self._asked: set[str] = set()
 
@@ -688,77 +827,56 @@ class _Asker:
         """Whether ``template`` was sent to the model at least once."""
         return template.name in self._asked
 
-    def ask(
-        self,
-        template: PromptTemplate,
-        variables: dict[str, Any],
-        wire: type[W],
-        check: Callable[[W], list[str]],
-        *,
-        max_tokens: int,
-    ) -> W:
-        self._asked.add(template.name)
-        rendered = template.render(**variables)
-        messages = list(rendered.messages)
-        key = AskCache.key(self.backend.model, messages, wire.__name__, max_tokens)
+    def _observe(self, record: AttemptRecord) -> None:
+        self.stats.calls += 1
+        self.stats.usage = self.stats.usage + record.usage
+        if self.on_call is not None:
+            self.on_call(record)
+
+    def ask(self, task: _BriefingTask[W], *, max_tokens: int) -> W:
+        """The verified answer of ``task`` (from the cache, or asked with at most
+        ``max_reasks`` re-asks).
+
+        Raises:
+            OutputValidationError: still unverified after the re-asks (or a cached failure).
+            ProviderError: the backend failed, or the answer was cut off (``TruncatedOutputError``).
+        """
+        name = task.prompt.name
+        self._asked.add(name)
+        key = AskCache.key(self.backend.model, task.messages, task.wire.__name__, max_tokens)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             if "_failed" in hit:  # the same request failed before (temperature 0, seeded)
                 self.cached += 1
                 raise OutputValidationError(
-                    f"{template.name}: cached failure (the same request failed before): "
+                    f"{name}: cached failure (the same request failed before): "
                     f"{hit['_failed']}", attempts=0,
                     reasons=[str(hit["_failed"])], last_output="")
-            try:
-                cached = wire.model_validate(hit)
-            except ValidationError:
-                pass
-            else:
-                if not check(cached):
-                    self.cached += 1
-                    return cached
-        reasons: list[str] = []
-        last = ""
-        for attempt in range(1, self.max_reasks + 2):
-            try:
-                completion = self.backend.complete(
-                    CompletionRequest(messages=messages, response_model=wire, max_tokens=max_tokens)
-                )
-            except TruncatedOutputError as exc:
-                self.stats.calls += 1
-                if self.cache is not None:  # deterministic: the same request truncates again
-                    self.cache.put(key, {"_failed": f"{type(exc).__name__}: {str(exc)[:200]}"})
-                raise
-            self.stats.calls += 1
-            self.stats.usage = self.stats.usage + completion.usage
-            last = completion.text
-            if completion.data is None:
-                reasons = [completion.parse_error or "the answer is not a JSON object"]
-            else:
-                try:
-                    answer = wire.model_validate(completion.data)
-                except ValidationError as exc:
-                    reasons = ["it does not match the schema: " + format_validation_error(exc)]
-                else:
-                    reasons = check(answer)
-                    if not reasons:
-                        if self.cache is not None:
-                            self.cache.put(key, answer.model_dump(mode="json"))
-                        return answer
-            # As in the main pipeline, the rejected answer is not echoed back (small models
-            # copy it); the reasons say what was wrong, and the prompt prefix stays cacheable.
-            messages = list(rendered.messages) + [
-                {"role": "user", "content": "A previous answer to this request could not be verified:\n"
-                 + "\n".join(f"- {r}" for r in reasons[:10])
-                 + "\nAnswer again with a complete, corrected JSON object."},
-            ]
+            cached = task.parse(hit)
+            if cached is not None and not task.problems(cached):
+                self.cached += 1
+                return cached
+        try:
+            result = ask(self.backend, task, budget=1 + self.max_reasks, max_tokens=max_tokens,
+                         max_tokens_cap=max_tokens, on_call=self._observe,
+                         on_progress=self.on_progress, label=name)
+        except TruncatedOutputError as exc:
+            if self.cache is not None:  # deterministic: the same request truncates again
+                self.cache.put(key, {"_failed": f"{type(exc).__name__}: {str(exc)[:200]}"})
+            raise
+        answer = result.verdict.value
+        if result.ok and answer is not None:
+            if self.cache is not None:
+                self.cache.put(key, answer.model_dump(mode="json"))
+            return answer
+        reasons = result.verdict.problems
         if self.cache is not None:
             self.cache.put(key, {"_failed": "; ".join(reasons)[:300]})
         raise OutputValidationError(
-            f"{template.name}: the model's answer could not be verified after {attempt} attempts: "
+            f"{name}: the model's answer could not be verified after {result.attempts} attempts: "
             + "; ".join(reasons)[:300],
-            attempts=attempt,
+            attempts=result.attempts,
             reasons=reasons,
-            last_output=last,
+            last_output=result.last_text,
         )
 
 
@@ -1029,7 +1147,8 @@ class Briefer:
         speakers = self._speakers(analysed)
         stances = self._stances(analysed)
         asker = _Asker(self.summarizer.backend, max_reasks=self.summarizer.settings.max_reasks,
-                       stats=stats, cache=AskCache.beside(self.summarizer.cache))
+                       stats=stats, cache=AskCache.beside(self.summarizer.cache),
+                       on_call=self.summarizer.on_call, on_progress=self.summarizer.on_progress)
         comparisons = self._comparisons(analysed, asker, notes)
         if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
             prompts.append(self.compare_template.ref)
@@ -1316,34 +1435,11 @@ class Briefer:
             lines.append(f"Source {label}" + (f" ({outlet})" if outlet else "") + ":")
             lines += [f"[{label}:{sid}] {c.text}" for sid, c in sorted(shown[label].items())]
 
-        def check(w: WireComparison) -> list[str]:
-            if w.r == "unrelated":
-                return []  # nothing to cite: the group is dropped
-            problems = []
-            sides = set()
-            for side in w.e:
-                if side.a not in shown:
-                    problems.append(f"source '{side.a}' does not exist; use {sorted(shown)}")
-                    continue
-                bad = [s for s in side.s if s not in shown[side.a]]
-                if bad:
-                    problems.append(f"sentences {bad} of source {side.a} are not shown; cite only "
-                                    f"[{side.a}:id] pairs from {sorted(shown[side.a])}")
-                else:
-                    sides.add(side.a)
-            if len(sides) < 2:
-                problems.append("e must cite evidence from at least two different sources")
-            mismatch = label_conflicts_reason(w.r, w.y)
-            if mismatch:
-                problems.append(f"{mismatch}; choose r to match what y says, or rewrite y")
-            return problems
-
         subject = cluster[0].text
         comparison = Comparison(id=gid, subject=subject, members=members)
         try:
-            answer = asker.ask(self.compare_template,
-                               {"subject": subject, "sources": "\n".join(lines)},
-                               WireComparison, check, max_tokens=200)
+            answer = asker.ask(CompareTask(self.compare_template, subject=subject, shown=shown,
+                                           lines=lines), max_tokens=200)
         except (OutputValidationError, ProviderError) as exc:
             comparison.problem = f"{type(exc).__name__}: {str(exc)[:200]}"
             notes.append(f"a group on {subject[:60]!r}: relation not decided ({comparison.problem})")
@@ -1378,40 +1474,9 @@ class Briefer:
             if g.id not in points and g.relation is not None and g.reason:
                 points[g.id] = (f"({g.relation}) {g.reason}", g.evidence)
         if self.use_model_bottom_line:
-            support: dict[str, list[str]] = {}
-            numbers: dict[str, set[str]] = {}
-            for pid, (text, cites) in points.items():
-                support[pid] = [text] + [c.text for c in cites]
-                numbers[pid] = _numbers(text + " " + " ".join(c.text for c in cites))
-
-            def check(w: WireBluf) -> list[str]:
-                problems = []
-                for i, s in enumerate(w.b):
-                    unknown = [d for d in s.d if d not in points]
-                    if unknown:
-                        problems.append(f"b[{i}]: ids {unknown} do not exist; cite ids from "
-                                        f"{sorted(points)}")
-                        continue
-                    text = clean_text(s.x)
-                    if not supported(text, [t for d in s.d for t in support[d]]):
-                        problems.append(f"b[{i}]: points {s.d} do not support '{s.x[:80]}'; "
-                                        "cite the points it rests on or rewrite it")
-                    extra = _numbers(text) - set().union(*(numbers[d] for d in s.d))
-                    if extra:
-                        problems.append(f"b[{i}]: the numbers {sorted(extra)} are not in points "
-                                        f"{s.d}; use numbers exactly as the points give them")
-                cited = {d for s in w.b for d in s.d}
-                missing = [g.id for g in disputes[:2] if g.id not in cited]
-                if missing:
-                    problems.append(f"the sources dispute {', '.join(missing)}: one sentence must "
-                                    "say so, give each version with who says it, and cite it")
-                return problems
-
-            listing = "\n".join(f"[{pid}] {text}" for pid, (text, _) in points.items())
             try:
-                answer = asker.ask(self.bluf_template,
-                                   {"topic": topic or "(not given)", "points": listing},
-                                   WireBluf, check, max_tokens=320)
+                answer = asker.ask(BlufTask(self.bluf_template, topic=topic, points=points,
+                                            disputes=[g.id for g in disputes]), max_tokens=320)
             except (OutputValidationError, ProviderError) as exc:
                 notes.append(f"bottom line extracted from the developments: the model's bottom "
                              f"line failed ({type(exc).__name__}: {str(exc)[:160]})")
