@@ -13,11 +13,13 @@ across a cut. Each chunk is analysed by the normal validate–ground–re-ask lo
   sentences seen twice in an overlap) are merged into one claim with the union of evidence;
 * stances of the same holder toward the same target are merged; differing labels become
   ``mixed``;
-* the summary is built from the chunk summaries by one short model call (prompt
-  ``merge@1``, answer validated against :class:`WireMerge`). If that call fails for any
-  reason — provider error, truncation, invalid JSON, unknown key-point numbers — a
-  deterministic merge is used instead: the first chunk's headline, the chunk abstracts joined
-  up to the length cap, and the chunks' key points taken in turn.
+* the summary is built from the chunk summaries by a short model task (:class:`MergeTask`,
+  prompt ``merge@1``, through the one ask loop :func:`summarizer.llm.ask.ask`: the answer is
+  validated against :class:`WireMerge` and every merged key point must be stated by its
+  evidence; one re-ask names what failed). If it still fails — provider error, truncation past
+  the cap, invalid JSON, unknown or unstated key points — a deterministic merge is used
+  instead: the first chunk's headline, the chunk abstracts joined up to the length cap, and
+  the chunks' key points taken in turn.
 
 ``meta.chunks`` is the number of chunks; ``usage``, ``attempts`` and ``reasks`` are summed
 over every chunk and the merge call.
@@ -34,11 +36,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from .backends.base import CompletionRequest
+from .backends.base import Completion, CompletionRequest
 from .document import Document
 from .errors import OutputValidationError, SummarizerError
 from .grounding import normalize
 from .language import language_name
+from .llm.ask import AttemptRecord, CallObserver, Verdict, ask
 from .models import (
     ArticleAnalysis,
     Claim,
@@ -337,82 +340,110 @@ def _states(kp: KeyPoint) -> bool:
     return bool(kp.evidence) and states(kp.text, (e.text for e in kp.evidence))
 
 
-def merge_summaries(summarizer: Summarizer, parts: list[Summary], *, language: str) -> _MergeOutcome:
-    """One short model call (``merge@1``) to merge chunk summaries; deterministic on failure."""
-    template = load_prompt("merge")
-    text, numbered = _parts_text(parts)
-    rendered = template.render(parts=text, language=language)
-    request = CompletionRequest(
-        messages=list(rendered.messages),
-        response_model=WireMerge,
-        max_tokens=min(summarizer.settings.max_tokens, 768),
-    )
-    started = time.perf_counter()
-    try:
-        completion = summarizer.backend.complete(request)
-    except SummarizerError as exc:  # provider error or truncation: fall back, keep going
-        usage = getattr(exc, "usage", None)
-        outcome = _MergeOutcome(
-            deterministic_summary(parts), usage if isinstance(usage, Usage) else Usage(), 1, False,
-            f"{type(exc).__name__}: {str(exc)[:200]}",
-        )
-        _observe_merge(summarizer, template.ref, outcome, started)
-        return outcome
-    error: str | None = None
-    summary: Summary | None = None
-    if completion.data is None:
-        error = completion.parse_error or "the merge answer is not a JSON object"
-    else:
+class MergeTask:
+    """Merging chunk summaries (prompt ``merge@1``) as a :class:`~summarizer.llm.ask.Task`.
+
+    The answer must match :class:`WireMerge`, cite only the numbered part key points, and
+    every merged key point must be stated by the evidence of the points it cites (the same
+    content check as a chunk's key points). A re-ask repeats the request with the reasons,
+    never the rejected answer (as the summary task does)."""
+
+    def __init__(self, parts: list[Summary], *, language: str, max_tokens: int) -> None:
+        template = load_prompt("merge")
+        text, self.numbered = _parts_text(parts)
+        self.rendered = template.render(parts=text, language=language)
+        self.prompt: PromptRef = self.rendered.ref
+        self.max_tokens = max_tokens
+
+    def first_request(self, max_tokens: int) -> CompletionRequest:
+        return CompletionRequest(messages=list(self.rendered.messages), response_model=WireMerge,
+                                 max_tokens=max_tokens)
+
+    def check(self, completion: Completion) -> Verdict[Summary]:
+        if completion.data is None:
+            return Verdict(None, [completion.parse_error or "the merge answer is not a JSON object"])
         try:
             wire = WireMerge.model_validate(completion.data)
         except ValidationError as exc:
-            error = f"the merge answer does not match the schema ({exc.error_count()} errors)"
-        else:
-            bad = sorted({i for k in wire.k for i in k.p if not 1 <= i <= len(numbered)})
-            if bad:
-                error = f"the merge answer cites unknown key points {bad}"
-            else:
-                points = [
-                    KeyPoint(
-                        text=k.x,
-                        evidence=_union([], [e for i in dict.fromkeys(k.p) for e in numbered[i - 1].evidence])[:3],
-                    )
-                    for k in wire.k
-                ]
-                # the same content check as a chunk's key points: the evidence must state it
-                unstated = [i for i, kp in enumerate(points) if not _states(kp)]
-                if unstated:
-                    error = f"merged key points {unstated} are not stated by their evidence"
-                else:
-                    summary = Summary(headline=wire.h, abstract=wire.a, key_points=points)
-    if summary is None:
-        outcome = _MergeOutcome(deterministic_summary(parts), completion.usage, 1, False, error)
-    else:
-        outcome = _MergeOutcome(summary, completion.usage, 1, True)
-    _observe_merge(summarizer, template.ref, outcome, started)
-    return outcome
+            errors = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                               for e in exc.errors()[:6])
+            return Verdict(None, [f"the merge answer does not match the schema ({exc.error_count()} "
+                                  f"errors): {errors}"])
+        numbered = self.numbered
+        bad = sorted({i for k in wire.k for i in k.p if not 1 <= i <= len(numbered)})
+        if bad:
+            return Verdict(None, [f"the merge answer cites unknown key points {bad}; cite numbers "
+                                  f"between 1 and {len(numbered)}"])
+        points = [
+            KeyPoint(
+                text=k.x,
+                evidence=_union([], [e for i in dict.fromkeys(k.p) for e in numbered[i - 1].evidence])[:3],
+            )
+            for k in wire.k
+        ]
+        unstated = [i for i, kp in enumerate(points) if not _states(kp)]
+        if unstated:
+            return Verdict(None, [f"merged key points {unstated} are not stated by their evidence; "
+                                  "state only what the cited part key points say"])
+        return Verdict(Summary(headline=wire.h, abstract=wire.a, key_points=points))
+
+    def next_request(self, verdict: Verdict[Summary], max_tokens: int) -> CompletionRequest:
+        messages = [*self.rendered.messages, {
+            "role": "user",
+            "content": "A previous answer to this request could not be verified:\n"
+                       + "\n".join(f"- {p}" for p in verdict.problems[:10])
+                       + "\nAnswer again with a complete, corrected JSON object.",
+        }]
+        return CompletionRequest(messages=messages, response_model=WireMerge, max_tokens=max_tokens)
 
 
-def _observe_merge(
-    summarizer: Summarizer, ref: PromptRef, outcome: _MergeOutcome, started: float
-) -> None:
-    """Report the merge call to the call log; a fallback is recorded as ``merge_fallback``."""
-    if summarizer.on_call is None:
-        return
-    from .pipeline import AttemptRecord
+class _MergeLog:
+    """Forwards the merge's call records to the call log, holding back the last one so that
+    the call whose answer led to the deterministic merge is logged as ``merge_fallback``."""
 
-    summarizer.on_call(
-        AttemptRecord(
-            backend=summarizer.backend.name,
-            model=summarizer.backend.model,
-            prompt=ref,
-            attempt=1,
-            usage=outcome.usage,
-            latency_s=time.perf_counter() - started,
-            outcome="ok" if outcome.used_model else "merge_fallback",
-            error=outcome.error,
-        )
-    )
+    def __init__(self, on_call: CallObserver | None) -> None:
+        self.on_call = on_call
+        self.usage = Usage()
+        self.calls = 0
+        self._last: AttemptRecord | None = None
+
+    def __call__(self, record: AttemptRecord) -> None:
+        self.calls += 1
+        self.usage = self.usage + record.usage
+        self.flush()
+        self._last = record
+
+    def flush(self, *, fallback: bool = False) -> None:
+        last, self._last = self._last, None
+        if last is None or self.on_call is None:
+            return
+        if fallback and last.outcome == "reask":
+            last.outcome = "merge_fallback"
+        self.on_call(last)
+
+
+def merge_summaries(summarizer: Summarizer, parts: list[Summary], *, language: str,
+                    doc_id: str | None = None) -> _MergeOutcome:
+    """Merge chunk summaries with the model (:class:`MergeTask` through the one ask loop: one
+    re-ask, unless ``max_reasks`` is 0); deterministic when that fails for any reason —
+    provider error, truncation past the cap, invalid JSON, unknown or unstated key points."""
+    task = MergeTask(parts, language=language, max_tokens=min(summarizer.settings.max_tokens, 768))
+    log = _MergeLog(summarizer.on_call)
+    try:
+        result = ask(summarizer.backend, task, budget=1 + min(1, summarizer.settings.max_reasks),
+                     max_tokens=task.max_tokens,
+                     max_tokens_cap=max(task.max_tokens, summarizer.settings.max_tokens_cap),
+                     on_call=log, doc_id=doc_id, label="merge")
+    except SummarizerError as exc:  # provider error or truncation: fall back, keep going
+        log.flush(fallback=True)
+        return _MergeOutcome(deterministic_summary(parts), log.usage, log.calls, False,
+                             f"{type(exc).__name__}: {str(exc)[:200]}")
+    summary = result.verdict.value
+    log.flush(fallback=not result.ok)
+    if result.ok and summary is not None:
+        return _MergeOutcome(summary, log.usage, log.calls, True)
+    return _MergeOutcome(deterministic_summary(parts), log.usage, log.calls, False,
+                         "; ".join(result.verdict.problems)[:500])
 
 
 # -- the whole thing ------------------------------------------------------------------------
@@ -478,7 +509,8 @@ def analyze_long(summarizer: Summarizer, doc: Document, *, strict: bool) -> Arti
         )
 
     language = summarizer.language or language_name(doc.language) or "the article's language"
-    merge = merge_summaries(summarizer, [r.summary for r in results], language=language)
+    merge = merge_summaries(summarizer, [r.summary for r in results], language=language,
+                            doc_id=doc.id)
     usage = usage + merge.usage
     attempts += merge.attempts
     first = results[0].meta

@@ -234,3 +234,61 @@ def test_a_merged_key_point_must_be_stated_by_its_evidence() -> None:
     assert _states(KeyPoint(text="The council approved the budget", evidence=ev))
     assert not _states(KeyPoint(text="A wind farm was cancelled after protests", evidence=ev))
     assert not _states(KeyPoint(text="The council approved the budget", evidence=[]))
+
+
+def _parts() -> list[Any]:
+    from summarizer.models import KeyPoint, Summary
+
+    a = "The council approved the harbour budget on Monday."
+    b = "The mayor said the bridge will reopen in May."
+    ev_a = Evidence(start=0, end=len(a), text=a, sentence=1)
+    ev_b = Evidence(start=100, end=100 + len(b), text=b, sentence=5)
+    return [Summary(headline="Budget approved", abstract="The council approved the budget.",
+                    key_points=[KeyPoint(text=a, evidence=[ev_a])]),
+            Summary(headline="Bridge reopens", abstract="The bridge reopens in May.",
+                    key_points=[KeyPoint(text=b, evidence=[ev_b])])]
+
+
+GOOD_MERGE = {"h": "Budget approved, bridge to reopen", "a": "The council approved the budget.",
+              "k": [{"x": "The council approved the harbour budget", "p": [1]},
+                    {"x": "The bridge will reopen in May", "p": [2]}]}
+
+
+def test_a_bad_merge_is_reasked_once_without_echoing_it() -> None:
+    from summarizer.chunking import merge_summaries
+
+    unstated = {"h": "H", "a": "A.", "k": [{"x": "A wind farm was cancelled after protests", "p": [1]}]}
+    calls: list[AttemptRecord] = []
+    fake = FakeBackend([unstated, GOOD_MERGE])
+    s = Summarizer(backend=fake, settings=Settings(max_reasks=2), on_call=calls.append)
+    merged = merge_summaries(s, _parts(), language="English", doc_id="long")
+    assert merged.used_model and merged.attempts == 2 == len(fake.requests)
+    assert [kp.text for kp in merged.summary.key_points] == [
+        "The council approved the harbour budget", "The bridge will reopen in May"]
+    reask = fake.requests[1].messages
+    assert "not stated by their evidence" in reask[-1]["content"]
+    assert "wind farm" not in " ".join(m["content"] for m in reask)  # the answer is not echoed
+    assert [(c.outcome, c.prompt.name, c.doc_id) for c in calls] == [
+        ("reask", "merge", "long"), ("ok", "merge", "long")]
+
+
+def test_a_merge_still_bad_after_the_reask_falls_back_and_is_logged_as_such() -> None:
+    from summarizer.chunking import deterministic_summary, merge_summaries
+
+    bad = {"h": "Bad", "a": "Bad.", "k": [{"x": "Nope.", "p": [999]}]}
+    calls: list[AttemptRecord] = []
+    fake = FakeBackend(default=bad)
+    s = Summarizer(backend=fake, settings=Settings(max_reasks=2), on_call=calls.append)
+    merged = merge_summaries(s, _parts(), language="English")
+    assert not merged.used_model and merged.attempts == 2 == len(fake.requests)  # one re-ask only
+    assert merged.summary == deterministic_summary(_parts())
+    assert [c.outcome for c in calls] == ["reask", "merge_fallback"] and "999" in (merged.error or "")
+
+
+def test_no_reask_budget_means_one_merge_call() -> None:
+    from summarizer.chunking import merge_summaries
+
+    fake = FakeBackend(default={"h": "Bad", "a": "Bad.", "k": [{"x": "Nope.", "p": [999]}]})
+    merged = merge_summaries(Summarizer(backend=fake, settings=Settings(max_reasks=0)), _parts(),
+                             language="English")
+    assert not merged.used_model and len(fake.requests) == 1
