@@ -26,17 +26,19 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..backends.base import Backend, CompletionRequest
+from ..backends.base import Backend, Completion, CompletionRequest
 from ..document import split_sentences
 from ..grounding import content_words, normalize
-from ..models import Usage
-from ..prompts import load_prompt
+from ..llm.ask import CallObserver, Verdict, ask
+from ..models import PromptRef, Usage
+from ..prompts import PromptTemplate, load_prompt
 from .cache import AnswerCache, task_key
 from .qags import QagsPair
 
 __all__ = [
     "FaithfulnessChecker",
     "FaithfulnessVerdict",
+    "JudgeTask",
     "LLMJudge",
     "LexicalChecker",
     "QagsValidation",
@@ -130,13 +132,51 @@ class WireVerdicts(BaseModel):
     )
 
 
+class JudgeTask:
+    """The judge's question as a :class:`~summarizer.llm.ask.Task`: one ``y``/``n`` verdict per
+    numbered summary sentence. A re-ask names what was wrong and never echoes the answer (as
+    every task of the ask loop)."""
+
+    def __init__(self, template: PromptTemplate, source: str, sentences: list[str]) -> None:
+        numbered_source = "\n".join(f"[{s.id}] {s.text}" for s in split_sentences(source))
+        numbered_summary = "\n".join(f"({i}) {s}" for i, s in enumerate(sentences, start=1))
+        self.rendered = template.render(article=numbered_source, summary=numbered_summary,
+                                        n=len(sentences))
+        self.prompt: PromptRef = self.rendered.ref
+        self.n = len(sentences)
+
+    def first_request(self, max_tokens: int) -> CompletionRequest:
+        return CompletionRequest(messages=list(self.rendered.messages), response_model=WireVerdicts,
+                                 max_tokens=max_tokens)
+
+    def check(self, completion: Completion) -> Verdict[list[bool]]:
+        if completion.data is None:
+            return Verdict(None, [completion.parse_error or "the answer is not a JSON object"])
+        try:
+            wire = WireVerdicts.model_validate(completion.data)
+        except ValidationError as exc:
+            return Verdict(None, [f"the answer does not match the schema: {exc.errors()[0]['msg']}"])
+        if len(wire.v) != self.n:
+            return Verdict(None, [f"'v' has {len(wire.v)} entries; it must have exactly {self.n}"])
+        return Verdict([x == "y" for x in wire.v])
+
+    def next_request(self, verdict: Verdict[list[bool]], max_tokens: int) -> CompletionRequest:
+        problem = "; ".join(verdict.problems) or "no answer"
+        messages = [*self.rendered.messages,
+                    {"role": "user", "content": f"A previous answer to this request was invalid: "
+                                                f"{problem}. Answer again with the JSON object."}]
+        return CompletionRequest(messages=messages, response_model=WireVerdicts, max_tokens=max_tokens)
+
+
 class LLMJudge:
-    """A model judges each summary sentence against the source (``faithfulness`` prompt).
+    """A model judges each summary sentence against the source (``faithfulness`` prompt),
+    through the one ask loop (:class:`JudgeTask`, :func:`summarizer.llm.ask.ask`).
 
     Args:
         backend: any backend.
         cache: optional answer cache; a hit makes no model call.
         max_reasks: re-asks when the answer has the wrong number of verdicts.
+        on_call: optional observer of every model call (the call log).
 
     Example:
         >>> judge = LLMJudge(backend=FakeBackend(default={"v": ["y"]}))  # doctest: +SKIP
@@ -146,10 +186,12 @@ class LLMJudge:
 
     name = "llm"
 
-    def __init__(self, *, backend: Backend, cache: AnswerCache | None = None, max_reasks: int = 1) -> None:
+    def __init__(self, *, backend: Backend, cache: AnswerCache | None = None, max_reasks: int = 1,
+                 on_call: CallObserver | None = None) -> None:
         self.backend = backend
         self.cache = cache
         self.max_reasks = max_reasks
+        self.on_call = on_call
         self.template = load_prompt("faithfulness")
 
     def check(self, source: str, summary: str) -> FaithfulnessVerdict:
@@ -160,40 +202,19 @@ class LLMJudge:
                        prompt=self.template.sha256, source=source, summary=sentences)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return FaithfulnessVerdict(sentences, [bool(x) for x in hit["supported"]])
-        numbered_source = "\n".join(f"[{s.id}] {s.text}" for s in split_sentences(source))
-        numbered_summary = "\n".join(f"({i}) {s}" for i, s in enumerate(sentences, start=1))
-        rendered = self.template.render(article=numbered_source, summary=numbered_summary,
-                                        n=len(sentences))
-        messages = list(rendered.messages)
-        usage = Usage()
-        started = time.perf_counter()
-        calls = 0
-        problem = "no answer"
-        for _ in range(1 + self.max_reasks):
-            calls += 1
-            completion = self.backend.complete(
-                CompletionRequest(messages=messages, response_model=WireVerdicts, max_tokens=16 + 6 * len(sentences))
-            )
-            usage = usage + completion.usage
-            try:
-                wire = WireVerdicts.model_validate(completion.data)
-            except ValidationError as exc:
-                problem = f"the answer does not match the schema: {exc.errors()[0]['msg']}"
-            else:
-                if len(wire.v) == len(sentences):
-                    supported = [x == "y" for x in wire.v]
-                    if self.cache is not None:
-                        self.cache.put(key, {"supported": supported})
-                    return FaithfulnessVerdict(sentences, supported, usage,
-                                               time.perf_counter() - started, calls)
-                problem = f"'v' has {len(wire.v)} entries; it must have exactly {len(sentences)}"
-            messages = list(rendered.messages) + [
-                {"role": "assistant", "content": completion.text or "(no answer)"},
-                {"role": "user", "content": f"Invalid: {problem}. Answer again with the JSON object."},
-            ]
+        task = JudgeTask(self.template, source, sentences)
+        # A cut-off answer is asked again with a doubled budget (by the ask loop).
+        result = ask(self.backend, task, budget=1 + self.max_reasks,
+                     max_tokens=16 + 6 * len(sentences), on_call=self.on_call, label="faithfulness")
+        supported = result.verdict.value
+        if result.ok and supported is not None:
+            if self.cache is not None:
+                self.cache.put(key, {"supported": supported})
+            return FaithfulnessVerdict(sentences, supported, result.usage, result.latency_s,
+                                       result.attempts)
         # Unanswerable after the re-asks: count nothing as supported (a conservative verdict).
-        return FaithfulnessVerdict(sentences, [False] * len(sentences), usage,
-                                   time.perf_counter() - started, calls)
+        return FaithfulnessVerdict(sentences, [False] * len(sentences), result.usage,
+                                   result.latency_s, result.attempts)
 
 
 def balanced_accuracy(gold: Sequence[bool], pred: Sequence[bool]) -> float | None:
