@@ -367,13 +367,13 @@ class MergeTask:
         except ValidationError as exc:
             errors = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                                for e in exc.errors()[:6])
-            return Verdict(None, [f"the merge answer does not match the schema ({exc.error_count()} "
-                                  f"errors): {errors}"])
+            return Verdict(None, [(f"the merge answer does not match the schema ({exc.error_count()} "
+                                  f"errors): {errors}")])
         numbered = self.numbered
         bad = sorted({i for k in wire.k for i in k.p if not 1 <= i <= len(numbered)})
         if bad:
-            return Verdict(None, [f"the merge answer cites unknown key points {bad}; cite numbers "
-                                  f"between 1 and {len(numbered)}"])
+            return Verdict(None, [(f"the merge answer cites unknown key points {bad}; cite numbers "
+                                  f"between 1 and {len(numbered)}")])
         points = [
             KeyPoint(
                 text=k.x,
@@ -383,8 +383,8 @@ class MergeTask:
         ]
         unstated = [i for i, kp in enumerate(points) if not _states(kp)]
         if unstated:
-            return Verdict(None, [f"merged key points {unstated} are not stated by their evidence; "
-                                  "state only what the cited part key points say"])
+            return Verdict(None, [(f"merged key points {unstated} are not stated by their evidence; "
+                                  "state only what the cited part key points say")])
         return Verdict(Summary(headline=wire.h, abstract=wire.a, key_points=points))
 
     def next_request(self, verdict: Verdict[Summary], max_tokens: int) -> CompletionRequest:
