@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from summarizer import briefing_conflicts as bc
+from summarizer.briefing import conflicts as bc
 from summarizer.backends.base import CompletionRequest
 from summarizer.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
-from summarizer.briefing_text import clean_text, label_conflicts_reason, whole_sentences
+from summarizer.briefing.text import clean_text, label_conflicts_reason, whole_sentences
 from summarizer.render.briefing_md import briefing_markdown
 from summarizer.wire import WireArticle, WireSummary
 
@@ -179,7 +179,7 @@ def test_no_id_leaks_and_no_cut_sentences_in_the_rendered_note() -> None:
 
 @needs_nlp
 def test_every_bottom_line_and_development_sentence_is_cited_and_supported() -> None:
-    from summarizer.briefing_text import supported
+    from summarizer.briefing.text import supported
 
     note, _ = make_briefing()
     for s in note.bottom_line:

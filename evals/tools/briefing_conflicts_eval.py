@@ -52,7 +52,7 @@ Predicted = dict[str, Any]  # {"kind", "measure", "positions": [{"articles", "sp
 
 
 def _deterministic(folder: Path) -> list[Predicted]:
-    from summarizer import briefing_conflicts as bc
+    from summarizer.briefing import conflicts as bc
     from summarizer.briefing import article_statements, load_articles
 
     docs, failed = load_articles([folder])

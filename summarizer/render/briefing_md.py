@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..briefing import Briefing, Citation
-from ..briefing_text import whole_sentences
+from ..briefing.text import whole_sentences
 from .briefing_common import (
     OWNERSHIP_LABELS,
     SECTION_TITLES,
