@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..briefing import Briefing, Citation, Comparison, ComparisonMember, SourcingProfile
+from ..briefing.models import Briefing, Citation, Comparison, ComparisonMember, SourcingProfile
 from ..models import SpeakerType
 
 __all__ = [

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..briefing import Briefing, Citation
+from ..briefing.models import Briefing, Citation
 from ..errors import ConfigurationError
 from .briefing_common import (
     OWNERSHIP_LABELS,

@@ -15,7 +15,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
-from ..briefing import Briefing, Citation, StanceCell, StanceMatrix
+from ..briefing.models import Briefing, Citation, StanceCell, StanceMatrix
 from .briefing_common import (
     OWNERSHIP_LABELS,
     RELATION_LABELS,

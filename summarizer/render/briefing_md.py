@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..briefing import Briefing, Citation
+from ..briefing.models import Briefing, Citation
 from ..briefing.text import whole_sentences
 from .briefing_common import (
     OWNERSHIP_LABELS,
