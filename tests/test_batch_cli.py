@@ -124,10 +124,12 @@ def test_refuses_to_overwrite_and_duplicate_ids(tmp_path: Path, capsys: pytest.C
     out.write_text('{"id": "x"}\n')
     assert main(["batch", str(src), "-o", str(out), "--base-url", "http://127.0.0.1:9/v1"]) == 2
     assert "--resume" in capsys.readouterr().err
+    # a malformed line fails alone (the one article loader's rule), with its line number
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "x"}\n{"id": "b"\n')
-    assert main(["batch", str(bad), "-o", str(tmp_path / "o2.jsonl"), "--base-url", "http://127.0.0.1:9/v1"]) == 2
-    assert "line 2" in capsys.readouterr().err
+    assert main(["batch", str(bad), "-o", str(tmp_path / "o2.jsonl"), "--base-url", "http://127.0.0.1:9/v1"]) == 1
+    failed = {r["id"]: r for r in _lines(tmp_path / "o2.failed.jsonl")}
+    assert failed["bad-2"]["reason"] == "bad_jsonl" and "line 2" in failed["bad-2"]["message"]
 
 
 def test_folder_input(tmp_path: Path) -> None:
@@ -136,16 +138,23 @@ def test_folder_input(tmp_path: Path) -> None:
     (folder / "one.txt").write_text(_article(1), encoding="utf-8")
     (folder / "sub" / "two.html").write_text(
         f"<html><body><p>{_article(2)}</p></body></html>", encoding="utf-8")
-    (folder / "notes.md").write_text("ignored", encoding="utf-8")
+    (folder / "notes.md").write_text(_article(3), encoding="utf-8")
+    (folder / "data.csv").write_text("ignored,not,an,article", encoding="utf-8")
     (folder / "empty.txt").write_bytes(b"")
     out = tmp_path / "out.jsonl"
     with ScriptedServer(handler=_handler()) as srv:
-        code = main(["batch", str(folder), "-o", str(out), "--base-url", srv.base_url])
+        code = main(["batch", str(folder), "-o", str(out), "--base-url", srv.base_url, "--recursive"])
     assert code == 1
-    assert sorted(r["id"] for r in _lines(out)) == ["one.txt", "sub/two.html"]
-    assert next(r for r in _lines(out) if r["id"] == "sub/two.html")["source"]["extracted_from"] == "html"
+    # ids: the path relative to the folder without its suffix (the one article loader's rule)
+    assert sorted(r["id"] for r in _lines(out)) == ["notes", "one", "sub/two"]
+    assert next(r for r in _lines(out) if r["id"] == "sub/two")["source"]["extracted_from"] == "html"
     (failure,) = _lines(tmp_path / "out.failed.jsonl")
-    assert failure["id"] == "empty.txt" and failure["reason"] == "empty"
+    assert failure["id"] == "empty" and failure["reason"] == "empty"
+    # without --recursive, subfolders are not searched
+    flat = tmp_path / "flat.jsonl"
+    with ScriptedServer(handler=_handler()) as srv:
+        main(["batch", str(folder), "-o", str(flat), "--base-url", srv.base_url])
+    assert sorted(r["id"] for r in _lines(flat)) == ["notes", "one"]
 
 
 def test_recover_jsonl(tmp_path: Path) -> None:

@@ -2,9 +2,12 @@
 
 File formats (documented in ``docs/batch.md``):
 
-* input — JSONL, one ``{"id": ..., "text": ..., "title"?, "outlet"?, "date"?, "url"?}`` per
-  line, or a folder whose ``.txt`` / ``.html`` / ``.htm`` files (recursively) are the articles,
-  each with its path relative to the folder as id;
+* input — JSONL, one ``{"text": ..., "id"?: ..., "title"?, "outlet"?, "date"?, "url"?}`` per
+  line, or a folder whose ``.txt`` / ``.text`` / ``.md`` / ``.html`` / ``.htm`` files are the
+  articles (and whose ``.jsonl`` files are read line by line; subfolders with
+  ``--recursive``), each with its path relative to the folder, without the suffix, as id; or
+  one article file. Read by the one article loader, :mod:`summarizer.loader` (its docstring
+  has the rules: derived ids, duplicate ids an error, front matter, error reasons);
 * ``OUT`` — append-only JSONL, one line per finished article: the
   :class:`~summarizer.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
 * ``FAILED`` — append-only JSONL, one line per failed article per run: ``"id"``, the error
@@ -22,8 +25,6 @@ import os
 import stat
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ from ..batch import BatchItem, ItemError, ItemResult, summarize_many
 from ..document import Document
 from ..errors import BadInputError
 from ..inputs import read_document
+from ..loader import read_articles
 from ..models import Usage
 from ..pipeline import Summarizer
 from ..settings import Settings
@@ -54,8 +56,6 @@ from .common import settings_from_flags
 
 __all__ = ["JsonlAppender", "finished_ids", "load_items", "recover_jsonl"]
 
-ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
-METADATA_KEYS = ("title", "outlet", "date", "url")
 
 
 class JsonlAppender:
@@ -168,62 +168,31 @@ class LoadedItems:
     failed: list[tuple[str, BadInputError]] = field(default_factory=list)
 
 
-def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError as exc:
-                raise BadInputError(
-                    "bad_jsonl", f"line {number} is not valid JSON ({exc})", source=str(path)
-                ) from exc
-            if not isinstance(record, dict):
-                raise BadInputError("bad_jsonl", f"line {number} is not a JSON object", source=str(path))
-            yield number, record
+def load_items(source: Path, *, settings: Settings, recursive: bool = False) -> LoadedItems:
+    """Read a JSONL file, a folder of articles or one article file with the one article loader
+    (:mod:`summarizer.loader`: its rules for ids, duplicates, folders, suffixes and errors).
 
-
-def load_items(source: Path, *, settings: Settings) -> LoadedItems:
-    """Read a JSONL file or a folder of articles. Duplicate ids are an error, reported up front.
+    An article that cannot be read is a failed item (written to the failures file, never
+    sent); a problem with ``source`` itself, or a duplicate id, fails the whole batch up front.
 
     Raises:
-        BadInputError: unreadable input, a malformed line, a line without ``id``/``text``,
-            duplicate ids, or an empty folder.
+        BadInputError: ``source`` does not exist or cannot be read, a folder without article
+            files, or duplicate ids.
     """
+    found = read_articles([source], max_chars=settings.max_chars, recursive=recursive)
+    whole = [f for f in found.failures if f.whole_input]
+    if whole:
+        raise whole[0].error
     loaded = LoadedItems()
-    if source.is_dir():
-        files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-        if not files:
-            raise BadInputError("empty", "the folder has no .txt or .html files", source=str(source))
-        for file in files:
-            loaded.ids.append(file.relative_to(source).as_posix())
-            loaded.items.append(file)  # read lazily, on a worker, so a bad file fails alone
-        return loaded
-    if not source.exists():
-        raise BadInputError("unreadable", "no such file or folder", source=str(source))
-    for number, record in _iter_jsonl(source):
-        item_id, text = record.get("id"), record.get("text")
-        if item_id is None or not isinstance(item_id, (str, int)) or str(item_id) == "":
-            raise BadInputError("bad_jsonl", f"line {number} has no \"id\" (string or integer)", source=str(source))
-        if not isinstance(text, str):
-            raise BadInputError("bad_jsonl", f"line {number} has no \"text\" string", source=str(source))
-        item_id = str(item_id)
-        meta = {k: str(record[k]) for k in METADATA_KEYS if record.get(k) is not None}
+    failures = {f.id: f for f in found.failures}
+    documents = iter(found.documents)
+    for item_id in found.ids:
         loaded.ids.append(item_id)
-        try:
-            loaded.items.append(read_document(text, max_chars=settings.max_chars, id=item_id, **meta))
-        except BadInputError as exc:
+        if item_id in failures:
             loaded.items.append(Document(text="", id=item_id))  # placeholder; never sent
-            loaded.failed.append((item_id, exc))
-    duplicates = [i for i, n in Counter(loaded.ids).items() if n > 1]
-    if duplicates:
-        shown = ", ".join(repr(d) for d in duplicates[:5]) + (" ..." if len(duplicates) > 5 else "")
-        raise BadInputError(
-            "duplicate_ids",
-            f"duplicate ids: {len(duplicates)} occur more than once ({shown}); ids must be unique",
-            source=str(source),
-        )
+            loaded.failed.append((item_id, failures[item_id].error))
+        else:
+            loaded.items.append(next(documents))
     return loaded
 
 
@@ -356,7 +325,8 @@ def _via_openai_batch(
 
 @app.command()
 def batch(
-    source: Path = typer.Argument(..., help="IN.jsonl ({\"id\",\"text\",...} per line) or a folder of .txt/.html."),
+    source: Path = typer.Argument(..., help="IN.jsonl ({\"text\",\"id\"?,...} per line), a folder of .txt/.md/.html/.jsonl files, or one article file."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read the folder's subfolders (ids are relative paths)."),
     out: Path = typer.Option(..., "--out", "-o", help="Results, one JSON line per finished article."),
     concurrency: int = typer.Option(8, "--concurrency", "-c", min=1, help="Model calls in flight."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT; retry the rest."),
@@ -404,7 +374,7 @@ def batch(
                       "another --out", style=None, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
 
-    loaded = load_items(source, settings=settings)
+    loaded = load_items(source, settings=settings, recursive=recursive)
     done: set[str] = set()
     if resume:
         for path in (out, failures):

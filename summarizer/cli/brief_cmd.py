@@ -67,6 +67,7 @@ def render_note(note: Briefing, fmt: NoteFormat) -> str | bytes:
 @app.command("brief")
 def brief_command(
     paths: list[Path] = typer.Argument(..., help="Article files, folders or JSONL files."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read the folders' subfolders."),
     topic: str | None = typer.Option(None, "--topic", "-t", help="What the note is about (its title)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="note.md | note.html | note.docx | note.json."),
     format: NoteFormat | None = typer.Option(None, "--format", "-f", help="Override the format from -o."),
@@ -89,7 +90,7 @@ def brief_command(
         model=model, base_url=base_url, backend=backend, model_path=model_path, mode=mode,
         max_reasks=max_reasks,
     )
-    docs, failed = load_articles(paths, max_chars=settings.max_chars)
+    docs, failed = load_articles(paths, max_chars=settings.max_chars, recursive=recursive)
     if not docs:
         reasons = "; ".join(f.message for f in failed) or "no article files found"
         raise BadInputError("no_articles", f"nothing to brief: {reasons}")
