@@ -22,7 +22,11 @@ across a cut. Each chunk is analysed by the normal validate–ground–re-ask lo
   the chunks' key points taken in turn.
 
 ``meta.chunks`` is the number of chunks; ``usage``, ``attempts`` and ``reasks`` are summed
-over every chunk and the merge call.
+over every chunk and the merge call(s).
+
+This module is over 400 lines because the three steps of a long article (split, map the
+evidence back, merge) share :class:`Chunk` and the offset mapper; :func:`analyze_long`, the
+orchestration, is the part that could move next to the pipeline.
 """
 
 from __future__ import annotations
