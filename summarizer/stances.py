@@ -520,6 +520,7 @@ def label_stances(
     *,
     margin: float = DEFAULT_MARGIN,
     prefix: Sequence[dict[str, str]] | None = None,
+    boost: dict[str, float] | None = None,
 ) -> list[Stance]:
     """Score each candidate's label and keep the confident ones as :class:`Stance` objects.
 
@@ -529,7 +530,7 @@ def label_stances(
     """
     out: list[Stance] = []
     for cand, sentences, scores in score_candidates(backend, document, candidates, prefix=prefix):
-        label = decide(scores, margin)
+        label = decide(scores, margin, boost)
         if label is None:
             continue
         out.append(Stance(
