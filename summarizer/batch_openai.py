@@ -300,10 +300,12 @@ class ReplayBackend:
 
 
 class _LogFilter:
-    """Forwards the call records of answers not logged yet (a replay re-makes every call)."""
+    """Forwards the call records of answers not logged yet (a replay re-makes every call),
+    and never those of provisional label scores (collected for the next batch, not made)."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, replay: ReplayBackend | None = None) -> None:
         self.inner = inner
+        self.replay = replay
         self._local = threading.local()
 
     def use(self, already: int) -> None:
@@ -312,7 +314,10 @@ class _LogFilter:
 
     def __call__(self, record: AttemptRecord) -> None:
         self._local.seen += 1
-        if self._local.seen > self._local.already and self.inner is not None:
+        k = self._local.seen  # record k is call k of the article (one record per call, in order)
+        if self.replay is not None and k in self.replay.pending():
+            return
+        if k > self._local.already and self.inner is not None:
             self.inner(record)
 
 
@@ -361,7 +366,7 @@ def run_openai_batch(
             hint="resume with the same --model and --mode, or write to another --out",
         )
     summary.job = job.job
-    log = _LogFilter(summarizer.on_call)
+    log = _LogFilter(summarizer.on_call, replay)
     summarizer.on_call = log
     live = direct.backend if direct is not None and isinstance(direct.backend, OpenAIBackend) else None
 

@@ -75,17 +75,34 @@ class _Attributed:
 
 
 class _UsageMeter:
-    """Passes label-scoring calls through to a backend and adds up their tokens."""
+    """Passes label-scoring calls through to a backend, adds up their tokens and reports each
+    call to ``on_call`` (so the call log and a batch's accounting count them too)."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, on_call: CallObserver | None = None, doc_id: str | None = None,
+                 prompt: PromptRef = NO_PROMPT) -> None:
         self.backend = backend
         self.name, self.model = backend.name, backend.model
         self.usage = Usage()
+        self.on_call, self.doc_id, self.prompt, self.calls = on_call, doc_id, prompt, 0
 
     def score_choices(self, request: Any) -> Any:
-        scores = self.backend.score_choices(request)
+        self.calls += 1
+        started = time.perf_counter()
+        try:
+            scores = self.backend.score_choices(request)
+        except SummarizerError as exc:
+            self._report(Usage(), started, "provider_error", f"{type(exc).__name__}: {str(exc)[:300]}")
+            raise
         self.usage = self.usage + scores.usage
+        self._report(scores.usage, started, "ok", None)
         return scores
+
+    def _report(self, usage: Usage, started: float, outcome: str, error: str | None) -> None:
+        if self.on_call is not None:
+            self.on_call(AttemptRecord(  # the backend's name after the call: a replay names the route taken
+                backend=self.backend.name, model=self.model, prompt=self.prompt, attempt=self.calls, usage=usage,
+                latency_s=round(time.perf_counter() - started, 4), outcome=outcome, error=error,
+                doc_id=self.doc_id))
 
 
 def _without_secrets(secrets: list[str], claims: list[Claim], stances: list[Stance]
@@ -359,7 +376,7 @@ class Summarizer:
         tokens spent and warnings (stances are left out, with a warning, when the backend
         cannot score labels or a labelling call fails: the rest of the analysis stands)."""
         from .backends.base import ChoiceScorer
-        from .stances import label_stances, stance_candidates
+        from .stances import label_stances, select_candidates, stance_candidates
 
         if parsed is None:
             return [], Usage(), ["no stances: the article's language has no parser model"]
@@ -368,9 +385,11 @@ class Summarizer:
         self._progress(STANCES)
         attributed = [_Attributed(c.speaker, c.speaker_type, c.evidence)
                       for c in claims if c.speaker_type != "outlet"]
-        candidates = stance_candidates(attributed, parsed, doc, outlet=doc.outlet,
+        candidates = select_candidates(stance_candidates(attributed, parsed, doc, outlet=doc.outlet, max_candidates=60),
                                        max_candidates=self.settings.max_stance_candidates)
-        meter = _UsageMeter(self.backend)
+        from .stances import label_template
+
+        meter = _UsageMeter(self.backend, self.on_call, doc.id, label_template(prefix).ref)
         try:
             stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin,
                                     prefix=prefix)

@@ -65,7 +65,7 @@ class Settings(BaseModel):
         description="Stance labels whose top-two probability margin is below this are dropped.",
     )
     max_stance_candidates: int = Field(
-        default=6, ge=0, description="Holder × target candidates labelled per article (one short "
+        default=8, ge=0, description="Holder × target candidates labelled per article (one short "
         "model call each).",
     )
     model_path: Path | None = None

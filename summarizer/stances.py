@@ -47,14 +47,17 @@ __all__ = [
 
 STANCE_CHOICES: tuple[str, ...] = ("favor", "against", "neutral", "mixed", "none")
 """The labels scored; "none" is the abstention."""
+LABEL_BOOST: dict[str, float] = {"against": 2.0, "mixed": 2.0}
+"""Prior correction of the label probabilities before the decision: the 1.5B model says
+"favor" far too often. Chosen with ``evals/tools/stance_dev.py`` on the 15 fixtures that have a
+parser (172 candidates scored once, embedded qwen2.5-coder-1.5b, stance_label@3; ``tune``): 12
+of 15 leave-one-fixture-out picks are these boosts with margin 0.1 and 8 candidates. Dividing
+by a content-free prior instead (contextual calibration) did worse: the "N/A" question is
+answered "none" (p ≈ 0.9), so it amplifies the labels' noise."""
 DEFAULT_MARGIN = 0.1
-"""Top-two probability margin below which no stance is returned. Calibrated with
-``scripts/calibrate_stance_margin.py`` on 4 English dev fixtures (48 candidates, the seed left
-out; embedded qwen2.5-coder-1.5b): 0.1 gives the best F1 of stances found *with the right
-label* (0.27; detection F1 0.45, label accuracy 0.60 on matched); 0 maximises detection (0.50,
-label accuracy 0.50), 0.2 label accuracy (0.80, detection 0.33). See
-``evals/baselines/qwen2.5-coder-1.5b-parser/stance_margin.txt``."""
-MAX_CANDIDATES = 12
+"""Top-two probability margin (after :data:`LABEL_BOOST`) below which no stance is returned;
+chosen with the boosts (see there)."""
+MAX_CANDIDATES = 8
 """Candidates per article at most (each costs one short model call)."""
 TARGETS_PER_HOLDER = 2
 MAX_SENTENCES = 3
@@ -71,6 +74,16 @@ _GENERIC = {
     "statement", "comment", "interview", "news", "agency", "source", "official", "expert", "analyst",
     "spokesman", "spokeswoman", "spokesperson", "meeting", "talk", "question", "issue", "point", "fact",
 }
+_PEOPLE = {
+    "delegate", "resident", "minister", "leader", "member", "worker", "citizen", "voter", "lawmaker",
+    "negotiator", "group", "government", "president", "chief", "director", "spokesman", "spokeswoman", "union",
+    "critic", "opponent", "supporter", "campaigner", "activist", "official", "authority", "police", "judge",
+    "lawyer", "investor", "economist", "scientist", "doctor", "nurse", "patient", "parent", "student", "teacher",
+    "company", "firm", "party", "country", "nation", "state", "city", "council", "ministry", "agency",
+}
+"""Nouns for actors, not issues (never an article's main issue)."""
+_NOT_A_HOLDER = {"it", "he", "she", "they", "who", "one", "person", "someone", "we", "i", "you", "this", "that",
+                 "il", "elle", "ils", "elles", "eux", "lui", "on", "él", "ella", "ellos", "ellas", "quien"}
 _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your)\s+", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -88,6 +101,11 @@ class StanceCandidate:
     holder_type: str
     target: str
     sentence_ids: tuple[int, ...]
+    salience: float = 0.0
+    """How much the target is what the holder's content is about (see :func:`stance_candidates`)."""
+    evaluative: float = 0.0
+    """How much the sentences shown judge something (:func:`evaluative_score`): stance-bearing
+    words such as "support", "welcomed", "will fail", "condemned"; used to pick candidates."""
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -118,8 +136,8 @@ def _holders(attributions: Iterable[Any]) -> list[_Holder]:
     for att in attributions:
         speaker = (getattr(att, "speaker", None) or "").strip()
         key = set(_name_key(speaker))
-        if not key:
-            continue
+        if not key or key <= _NOT_A_HOLDER:
+            continue  # an unresolved pronoun is nobody's stance
         spans = [(s.start, s.end) for s in getattr(att, "content", ()) or () if s.end > s.start]
         if not spans:
             continue
@@ -201,6 +219,89 @@ def _targets(spacy_doc: Any) -> list[_Target]:
     return list(by_key.values())
 
 
+JUDGED_SALIENCE = 3.0
+"""Salience given to the target a holder's evaluative word is about (see :func:`_judged_target`)."""
+ISSUE_SALIENCE = 2.5
+"""Salience given to the article's main issue (:func:`main_issue`) for every holder."""
+_OBJECT_DEPS = {"dobj", "obj", "attr", "pobj", "obl", "nmod", "ccomp", "xcomp", "acomp"}
+_STOP_TARGET = {"it", "this", "that", "they", "them", "he", "she", "we", "us", "you", "i", "which", "who"}
+
+
+def _phrase(tok: Any, limit: int = 10) -> tuple[str, int] | None:
+    """The noun phrase headed by ``tok`` (its subtree, cut before a clause or a comma), at
+    most ``limit`` words; ``None`` for a pronoun or a bare number."""
+    if tok.pos_ == "PRON" or tok.lower_ in _STOP_TARGET or tok.like_num:
+        return None
+    words = []
+    for t in tok.subtree:
+        if t.i > tok.i and (t.is_punct and t.text in ",;:()" or t.dep_ in ("relcl", "acl:relcl", "advcl")
+                             or t.lower_ in ("which", "who", "that", "because")):
+            break
+        if t.is_punct and t.text in "\"“”«»":
+            continue
+        words.append(t)
+    if not words or len(words) > limit:
+        words = [t for t in tok.subtree if t.i <= tok.i][-limit:] if tok.i >= 0 else []
+    if not words:
+        return None
+    doc_text = tok.doc.text
+    text = " ".join(_LEADING.sub("", doc_text[words[0].idx:words[-1].idx + len(words[-1].text)]).split())
+    return (text, words[0].idx) if len(text) >= 3 else None
+
+
+def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: str | None,
+                   own_words: set[str]) -> tuple[str, int] | None:
+    """What the holder's first evaluative word judges, from the parse: the object of a verb
+    ("appreciates X's support", "rejected the plan"), the subject of a predicate of success or
+    failure ("X will fail"), the complement of a noun ("support for X", "solidarity with X").
+    Returns the phrase and its start offset, or ``None``."""
+    pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
+    for tok in getattr(spacy_doc, "__iter__", lambda: iter(()))():
+        if not any(a <= tok.idx < b for a, b in spans) or not pattern.match(tok.text):
+            continue
+        options = []
+        if tok.pos_ in ("VERB", "AUX", "ADJ"):
+            options += [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")]
+            options += [g for c in tok.children if c.dep_ in ("prep", "case") for g in c.children
+                        if g.dep_ in ("pobj", "obj")]
+            options += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass")]
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            options += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "with", "to", "against")
+                        for g in c.children if g.dep_ == "pobj"]
+            options += [c for c in tok.children if c.dep_ in ("nmod", "obl")]
+        for opt in options:
+            found = _phrase(opt)
+            if found and not (own_words and set(_name_key(found[0])) & own_words):
+                return found
+    return None
+
+
+def main_issue(spacy_doc: Any, document: Document) -> str | None:
+    """The article's issue: the noun chunk whose head recurs most (at least twice), counting a
+    mention in the first two sentences twice; places, people and generic nouns are not issues.
+    Worded as its most specific mention (at most eight words)."""
+    first = document.sentences[1].end if len(document.sentences) > 1 else len(document.text)
+    counts: dict[str, float] = {}
+    names: dict[str, list[str]] = {}
+    for chunk in getattr(spacy_doc, "noun_chunks", ()):
+        root = chunk.root
+        if root.pos_ in ("PRON", "PROPN") or root.ent_type_ in ("PERSON", "GPE", "NORP", "LOC", "DATE", "TIME",
+                                                                 "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        lemma = root.lemma_.lower()
+        if lemma in _GENERIC or lemma in _PEOPLE or len(lemma) < 3 or not root.is_alpha:
+            continue
+        counts[lemma] = counts.get(lemma, 0.0) + (2.0 if chunk.start_char < first else 1.0)
+        text = " ".join(_LEADING.sub("", chunk.text.strip()).split())
+        names.setdefault(lemma, []).append(text)
+    if not counts:
+        return None
+    lemma = max(counts, key=lambda k: (counts[k], k))
+    if counts[lemma] < 2:
+        return None
+    return max(names[lemma], key=lambda n: (len(n.split()) <= 8, len(n.split()), n))
+
+
 def stance_candidates(
     attributions: Iterable[Any],
     spacy_doc: Any,
@@ -238,6 +339,7 @@ def stance_candidates(
         groups.append((outlet or document.outlet or "the outlet", "outlet", outlet_sentences,
                        [(s.start, s.end) for s in outlet_sentences], set()))
     targets = _targets(spacy_doc)
+    issue = main_issue(spacy_doc, document)
     per_group: list[list[StanceCandidate]] = []
     for holder, kind, sentences, spans, own_words in groups:
         ranked: list[tuple[float, str, tuple[int, ...]]] = []
@@ -253,24 +355,122 @@ def stance_candidates(
             local = _Target(name, t.entity, t.mentions, t.kind)
             ranked.append((local.salience(len(inside)), name, ids[:MAX_SENTENCES]))
         ranked.sort(key=lambda r: (-r[0], r[1]))
-        per_group.append([StanceCandidate(holder, kind, name, ids) for _, name, ids in ranked[:per_holder]])
+        ranked = ranked[:per_holder]
+        # what the holder judges (the object of its evaluative word) and the article's issue
+        # come first: a stance is about what is judged, rarely about the words around it
+        judged = _judged_target(spacy_doc, spans, document.language, own_words)
+        if judged is not None:
+            name, start = judged
+            ids = tuple(s.id for s in sentences if s.start <= start < s.end)
+            ranked.insert(0, (JUDGED_SALIENCE, name, ids))
+        if issue is not None and not (own_words and set(_name_key(issue)) & own_words):
+            best = sorted(sentences, key=lambda s: -evaluative_score([s.text], document.language))
+            ids = tuple(sorted(s.id for s in best[:2]))
+            ranked.insert(1 if judged is not None else 0, (ISSUE_SALIENCE, issue, ids))
+        seen: set[str] = set()
+        unique = []
+        for sal, name, ids in ranked:
+            if name.lower() not in seen and ids:
+                seen.add(name.lower())
+                unique.append((sal, name, ids))
+        by_id = {s.id: s for s in sentences}
+        per_group.append([
+            StanceCandidate(holder, kind, name, ids, round(sal, 3),
+                            evaluative_score([by_id[i].text for i in ids if i in by_id], document.language))
+            for sal, name, ids in unique[:per_holder + 2]])
     out: list[StanceCandidate] = []
-    for depth in range(per_holder):
+    for depth in range(per_holder + 2):
         for cands in per_group:
             if depth < len(cands) and len(out) < max_candidates:
                 out.append(cands[depth])
     return out
 
 
+# -- which candidates to ask about -----------------------------------------------------------
+
+# Stance-bearing words: judging, backing, opposing, predicting success or failure. Stems
+# (matched at a word start, case-insensitive); a few per language with a parser.
+_EVALUATIVE: dict[str, tuple[str, ...]] = {
+    "en": ("support", "back", "welcom", "prais", "applau", "endors", "appreciat", "solidarity", "defend",
+           "favo", "agree", "hail", "commend", "celebrat", "oppos", "reject", "criticis", "criticiz", "condemn",
+           "deni", "deny", "fail", "warn", "threat", "danger", "unacceptabl", "wrong", "mistake", "disaster", "against",
+           "refus", "object", "protest", "accus", "blam", "slam", "attack", "must", "should", "urg", "demand",
+           "call for", "called for", "insist", "need", "benefi", "harm", "success", "achiev", "good", "bad",
+           "best", "worst", "right", "fair", "unfair", "safe", "unsafe", "positive", "negative", "hope",
+           "concern", "worr", "fear", "risk", "will not", "won't", "cannot", "never"),
+    "fr": ("soutien", "soutenir", "salu", "approuv", "favorable", "défend", "félicit", "oppos", "rejet",
+           "critiqu", "condamn", "dénonc", "contest", "refus", "échec", "échou", "menac", "danger",
+           "inacceptabl", "erreur", "accus", "doit", "doivent", "faut", "exig", "réclam", "demand",
+           "bénéfi", "succès", "bon", "mauvais", "juste", "injuste", "sûr", "colère", "inquiet", "craint",
+           "risque", "jamais", "ne pas"),
+    "es": ("apoy", "respald", "celebr", "elogi", "defend", "favorable", "aplaud", "oponer", "opone",
+           "rechaz", "critic", "conden", "denunci", "negó", "niega", "negar", "fracas", "amenaz", "peligr", "inaceptabl",
+           "error", "acus", "golpe", "mentir", "debe", "deben", "hay que", "exig", "reclam", "pid",
+           "benefici", "éxito", "bueno", "malo", "justo", "injusto", "seguro", "preocup", "temor",
+           "riesgo", "nunca", "inevitable"),
+}
+_EVALUATIVE_RE: dict[str, re.Pattern[str]] = {
+    lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    for lang, words in _EVALUATIVE.items()
+}
+
+
+def evaluative_score(texts: Sequence[str], language: str | None = "en") -> float:
+    """Stance-bearing words per shown sentence (0 when none): how much these sentences judge
+    something rather than report it. A quotation counts one more (people quoted are usually
+    quoted for their view)."""
+    if not texts:
+        return 0.0
+    pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
+    hits = sum(len(pattern.findall(t)) for t in texts)
+    quoted = sum(1 for t in texts if re.search(r"[\"“”«»]", t))
+    return round((hits + quoted) / len(texts), 3)
+
+
+def select_candidates(candidates: Sequence[StanceCandidate], *, max_candidates: int = MAX_CANDIDATES,
+                      per_holder: int = 1) -> list[StanceCandidate]:
+    """The candidates worth a model call: each holder's best target first (salience plus the
+    judging words of its sentences), holders whose sentences judge the most first, then second
+    targets the same way, up to ``max_candidates``. A holder that only reports (a news agency
+    relaying facts) comes last, so a capped list keeps the holders that take positions."""
+    by_holder: dict[str, list[StanceCandidate]] = {}
+    for c in candidates:
+        by_holder.setdefault(c.holder, []).append(c)
+    ranked = {h: sorted(cs, key=lambda c: (-(c.salience + c.evaluative), c.target)) for h, cs in by_holder.items()}
+    order = sorted(ranked, key=lambda h: (-ranked[h][0].evaluative, -ranked[h][0].salience, h))
+    out: list[StanceCandidate] = []
+    for depth in range(per_holder):
+        for h in order:
+            if depth < len(ranked[h]) and len(out) < max_candidates:
+                out.append(ranked[h][depth])
+    return out
+
+
 # -- labels ---------------------------------------------------------------------------------
+
+
+def _label_messages(template: Any, holder: str, target: str, sentences: Sequence[str], ids: str,
+                    prefix: Sequence[dict[str, str]] | None) -> list[dict[str, str]]:
+    quoted = "\n".join(f"- {t}" for t in sentences)
+    rendered = template.render(holder=holder, target=target, ids=ids, sentences=quoted)
+    return [*prefix, rendered.messages[-1]] if prefix else list(rendered.messages)
+
+
+def label_template(prefix: Sequence[dict[str, str]] | None, version: str | None = None) -> Any:
+    """The label prompt: ``stance_label@3`` after the article prefix (sentences quoted),
+    ``@1`` standalone; ``version`` picks another one."""
+    return load_prompt("stance_label", version or ("3" if prefix else "1"))
 
 
 def score_candidates(
     backend: ChoiceScorer, document: Document, candidates: Sequence[StanceCandidate],
-    *, prefix: Sequence[dict[str, str]] | None = None,
+    *, prefix: Sequence[dict[str, str]] | None = None, version: str | None = None,
 ) -> list[tuple[StanceCandidate, list[Sentence], ChoiceScores]]:
     """The label distribution of every candidate (one short prompt each), with the sentences
     shown; candidates whose sentence ids are not in ``document`` are skipped.
+
+    With ``prefix`` (the summary prompt's system message) the article is already in the
+    model's KV cache and only the question is new.
 
     Raises:
         ConfigurationError: the backend cannot score labels.
@@ -278,9 +478,7 @@ def score_candidates(
     if not isinstance(backend, ChoiceScorer):
         raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
                                  hint="use the local or an OpenAI-compatible backend")
-    # With the article prefix (the summary prompt's system message) the question refers to
-    # the holder's sentences by id: the article is already in the model's KV cache.
-    template = load_prompt("stance_label", "2" if prefix else "1")
+    template = label_template(prefix, version)
     by_id = {s.id: s for s in document.sentences}
     out = []
     for cand in candidates:
@@ -288,23 +486,31 @@ def score_candidates(
         if not sentences:
             continue
         holder = "the outlet (the article's own voice)" if cand.holder_type == "outlet" else cand.holder
-        if prefix:
-            rendered = template.render(holder=holder, target=cand.target,
-                                       ids=", ".join(f"[{s.id}]" for s in sentences))
-            messages = [*prefix, rendered.messages[-1]]
-        else:
-            rendered = template.render(holder=holder, target=cand.target,
-                                       sentences="\n".join(f"- {s.text}" for s in sentences))
-            messages = list(rendered.messages)
+        messages = _label_messages(template, holder, cand.target, [s.text for s in sentences],
+                                   ", ".join(f"[{s.id}]" for s in sentences), prefix)
         scores = backend.score_choices(ChoiceRequest(messages=messages, choices=STANCE_CHOICES))
         out.append((cand, sentences, scores))
     return out
 
 
-def decide(scores: ChoiceScores, margin: float) -> str | None:
-    """The label, or ``None`` (abstain) when "none" wins or the top-two margin is below ``margin``."""
-    best = scores.best
-    return None if best == "none" or scores.margin() < margin else best
+def decide_label(probs: dict[str, float], margin: float, *, none_weight: float = 1.0,
+                 boost: dict[str, float] | None = None) -> str | None:
+    """The best label, or ``None`` (abstain) when "none" wins or the top two are within
+    ``margin``. ``none_weight`` scales the abstention's probability and ``boost`` a label's
+    (a prior correction for a model that favours one answer), before the comparison."""
+    boost = boost or {}
+    weighted = {k: v * (none_weight if k == "none" else boost.get(k, 1.0)) for k, v in probs.items()}
+    total = sum(weighted.values()) or 1.0
+    ranked = sorted(((k, v / total) for k, v in weighted.items()), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][0] == "none":
+        return None
+    gap = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+    return None if gap < margin else ranked[0][0]
+
+
+def decide(scores: ChoiceScores, margin: float, boost: dict[str, float] | None = None) -> str | None:
+    """The label of ``scores`` by :func:`decide_label` (``boost`` default :data:`LABEL_BOOST`)."""
+    return decide_label(scores.probs, margin, boost=LABEL_BOOST if boost is None else boost)
 
 
 def label_stances(
@@ -314,6 +520,7 @@ def label_stances(
     *,
     margin: float = DEFAULT_MARGIN,
     prefix: Sequence[dict[str, str]] | None = None,
+    boost: dict[str, float] | None = None,
 ) -> list[Stance]:
     """Score each candidate's label and keep the confident ones as :class:`Stance` objects.
 
@@ -323,7 +530,7 @@ def label_stances(
     """
     out: list[Stance] = []
     for cand, sentences, scores in score_candidates(backend, document, candidates, prefix=prefix):
-        label = decide(scores, margin)
+        label = decide(scores, margin, boost)
         if label is None:
             continue
         out.append(Stance(

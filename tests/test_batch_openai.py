@@ -144,9 +144,14 @@ def test_reasks_go_out_as_a_second_batch(tmp_path: Path, capsys: pytest.CaptureF
     assert srv.chat_requests == []  # nothing went through the direct endpoint
     # the ledger: every model call logged, at half the list price
     store = Store(tmp_path / "store.db")
-    calls = store.calls()
+    logged = store.calls()
     store.close()
+    calls = [c for c in logged if c.prompt_name == "summary"]
     assert len(calls) == 7 and {c.backend for c in calls} == {"openai-batch"}  # summary calls
+    # label scoring is logged too: one row per scored request of the batch
+    scored = [c for c in logged if c.prompt_name == "stance_label"]
+    all_labels = [r for batch in (first, second, third) for r in batch if r["body"].get("logprobs")]
+    assert len(scored) == len(all_labels) > len(labels) and {c.backend for c in scored} == {"openai-batch"}
     usage = Usage(prompt_tokens=calls[0].prompt_tokens, completion_tokens=calls[0].completion_tokens)
     full = cost_usd("openai", "gpt-4o-mini", usage)
     assert full and calls[0].cost_usd == pytest.approx(full / 2)
@@ -164,9 +169,13 @@ def test_reask_direct(tmp_path: Path) -> None:
     assert all(len(b["messages"]) == 3 for b in asks)  # the re-ask, not a fresh ask
     assert sorted(r["id"] for r in _lines(out)) == ["a0", "a1", "a2"]
     store = Store(tmp_path / "store.db")
-    backends = sorted(c.backend for c in store.calls())
+    logged = store.calls()
     store.close()
+    backends = sorted(c.backend for c in logged if c.prompt_name == "summary")
     assert backends == ["openai", "openai", "openai-batch", "openai-batch", "openai-batch"]
+    # label scoring after the direct re-asks went direct too, and is logged
+    labels = [b for b in srv.chat_requests if b.get("logprobs")]
+    assert len([c for c in logged if c.prompt_name == "stance_label" and c.backend == "openai"]) == len(labels)
 
 
 def test_failed_batch_then_resume(tmp_path: Path) -> None:

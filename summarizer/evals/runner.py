@@ -58,7 +58,10 @@ __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
 SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 STANCE_LABELS: list[str] = list(StanceLabel.__args__)  # type: ignore[attr-defined]
-FNC1_CALIBRATION_PAIRS = 30
+FNC1_CALIBRATION_PAIRS = 60
+FNC1_MODEL_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+"""Weights of the model's log-probabilities against the lexical classifier's, chosen on the
+calibration pairs (0: the lexical classifier alone)."""
 """Related FNC-1 pairs outside the scored sample (10 per label, another seed) on which the
 label prior correction is fitted before the sample is scored (0: no correction)."""
 DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
@@ -534,6 +537,7 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
     related 60 are the same pairs as a related-only sample of 60 with the same seed); the
     ``unrelated`` threshold is tuned on every other pair of the data."""
     from .fnc1 import FNC_LABELS, RELATED, FncTask, Relatedness, load_fnc1
+    from .fnc1_lexical import LexicalStance
 
     pairs = load_fnc1(path, limit=limit, seed=seed, labels=FNC_LABELS)
     sampled = {p.id for p in pairs}
@@ -542,14 +546,20 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
     relatedness = Relatedness([*bodies.values(), *{p.headline for p in every}])
     tuning = [p for p in every if p.id not in sampled]
     relatedness.tune(tuning)
-    task = FncTask(backend=backend, relatedness=relatedness, cache=cache)  # type: ignore[arg-type]
     calibration = [p for p in load_fnc1(path, limit=FNC1_CALIBRATION_PAIRS + len(pairs), seed=seed + 1)
                    if p.id not in sampled][:FNC1_CALIBRATION_PAIRS] if FNC1_CALIBRATION_PAIRS else []
+    # the lexical classifier learns from every related pair whose body is neither scored nor
+    # used for calibration (no body is seen twice)
+    held = {p.body_id for p in pairs} | {p.body_id for p in calibration}
+    training = [p for p in every if p.stance in RELATED and p.body_id not in held]
+    lexical = LexicalStance(relatedness).fit(training) if training else None
+    task = FncTask(backend=backend, relatedness=relatedness, cache=cache, lexical=lexical)  # type: ignore[arg-type]
     started = time.perf_counter()
-    bias = task.calibrate(calibration) if calibration else {}
+    bias = task.calibrate(calibration, weights=FNC1_MODEL_WEIGHTS) if calibration else {}
     report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref),
                          unrelated_threshold=relatedness.threshold, tuning_pairs=len(tuning),
                          sentences_read=task.sentences, calibration_pairs=len(calibration),
+                         lexical_training_pairs=len(training), model_weight=task.model_weight,
                          label_bias=bias, calibration_s=round(time.perf_counter() - started, 1))
     with _progress(progress, len(pairs), "fnc1") as advance:
         for pair in pairs:
@@ -560,6 +570,7 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
                 counts={"verified": int(answer.label != "invalid")},
                 details={"body_id": pair.body_id, "probs": answer.probs,
                          "uncalibrated": max(answer.probs, key=answer.probs.__getitem__) if answer.probs else None,
+                         "lexical_only": max(answer.lexical, key=answer.lexical.__getitem__) if answer.lexical else None,
                          "evidence_sentences": [e.sentence for e in answer.evidence]},
                 usage=answer.usage, latency_s=answer.latency_s, calls=answer.calls,
                 cached=answer.cached, cost_usd=_cost(backend, answer.usage),
@@ -567,6 +578,15 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
             advance()
     _classification(report, [lp for c in report.cases for lp in c.labels], FNC_LABELS, prefix="stance_",
                     subsets={"related": RELATED})
+    # the two halves alone, on the same pairs (related gold, model asked)
+    from .metrics import classification_scores
+
+    for name, field in (("model_only", "uncalibrated"), ("lexical_only", "lexical_only")):
+        rows = [(g, c.details.get(field)) for c in report.cases for g, _ in c.labels
+                if g in RELATED and c.details.get(field)]
+        if rows:
+            report.metrics[f"stance_macro_f1_related_{name}"] = classification_scores(
+                [g for g, _ in rows], [p for _, p in rows], labels=RELATED).macro_f1
     gold_rel = [g != "unrelated" for c in report.cases for g, _ in c.labels]
     pred_rel = [p != "unrelated" for c in report.cases for _, p in c.labels]
     report.metrics["relatedness_accuracy"] = _ratio(sum(g == p for g, p in zip(gold_rel, pred_rel, strict=True)),

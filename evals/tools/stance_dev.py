@@ -1,0 +1,206 @@
+"""Stance labelling on the fixtures, scored once and studied offline (dev tool, real model).
+
+Step 1 (``score``, real model): for every fixture whose language has a parser, the engine's
+own claims and parse (``Summarizer.claims``) give a pool of stance candidates (the first 12
+of ``select_candidates`` with two targets per holder); each is scored with the label prompt
+after the article prefix, exactly as the pipeline asks it. The scores are kept in a JSON
+file, so step 2 costs no model call.
+
+Step 2 (``report`` / ``tune``, no model): candidate selection and the label decision as the
+pipeline does them (``summarizer.stances.select_candidates`` / ``decide_label``), detection
+P/R/F1 against the gold stances (``match_stances``), label accuracy / macro-F1 on the matched
+ones and the F1 of stances found with the right label; ``tune`` searches the candidate cap,
+margin and label boosts, in-sample and leave-one-fixture-out.
+
+    flock /work/model.lock python evals/tools/stance_dev.py score --out ~/.cache/summarizer/stance-dev.json
+    python evals/tools/stance_dev.py report --scores ~/.cache/summarizer/stance-dev.json
+    python evals/tools/stance_dev.py tune --scores ~/.cache/summarizer/stance-dev.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+POOL_PER_HOLDER = 2
+POOL_MAX = 12
+
+
+def _attributed(claims: list[Any]) -> list[Any]:
+    from summarizer.pipeline import _Attributed
+
+    return [_Attributed(c.speaker, c.speaker_type, c.evidence) for c in claims if c.speaker_type != "outlet"]
+
+
+def score(args: argparse.Namespace) -> None:
+    from summarizer.analysis.summary import SummaryTask
+    from summarizer.document import Document
+    from summarizer.evals.fixtures import load_fixtures
+    from summarizer.language import language_name
+    from summarizer.pipeline import Summarizer
+    from summarizer.settings import Settings
+    from summarizer.stances import score_candidates, select_candidates, stance_candidates
+
+    out = Path(args.out).expanduser()
+    done: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
+    summarizer = Summarizer(settings=Settings(backend="local", model=args.model))
+    started, calls = time.perf_counter(), 0
+    for fx in load_fixtures(args.fixtures):
+        if args.only and fx.name not in args.only.split(","):
+            continue
+        key = f"{fx.name}@{args.prompt_version}"
+        if key in done:
+            continue
+        doc = summarizer.prepare(Document(fx.text, id=fx.name, title=fx.meta.title, outlet=fx.meta.outlet))
+        claims, parsed = summarizer.claims(doc)
+        if parsed is None:
+            print(f"{fx.name}: no parser, skipped", flush=True)
+            continue
+        pool = select_candidates(stance_candidates(_attributed(claims), parsed, doc, outlet=doc.outlet,
+                                                   per_holder=POOL_PER_HOLDER, max_candidates=60),
+                                 max_candidates=POOL_MAX, per_holder=POOL_PER_HOLDER)
+        language = language_name(doc.language) or "the article's language"
+        prefix = SummaryTask(summarizer.template, doc, language=language).rendered.messages[:1]
+        t0 = time.perf_counter()
+        scored = score_candidates(summarizer.backend, doc, pool, prefix=prefix, version=args.prompt_version)
+        calls += len(scored)
+        done[key] = {
+            "fixture": fx.name,
+            "language": doc.language,
+            "gold": [s.model_dump() for s in fx.stances],
+            "candidates": [
+                {"holder": c.holder, "holder_type": c.holder_type, "target": c.target,
+                 "sentence_ids": list(c.sentence_ids), "salience": c.salience,
+                 "spans": [[s.start, s.end] for s in sents], "texts": [s.text for s in sents],
+                 "probs": sc.probs}
+                for c, sents, sc in scored
+            ],
+        }
+        out.write_text(json.dumps(done, ensure_ascii=False, indent=1))
+        print(f"{fx.name}: {len(scored)} candidates in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"{calls} calls in {time.perf_counter() - started:.1f} s")
+
+
+def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any, dict[str, Any]]]]]:
+    from summarizer.evals.metrics import GoldStanceRef
+    from summarizer.stances import StanceCandidate, evaluative_score
+
+    data = json.loads(Path(path).expanduser().read_text())
+    out = []
+    for key, row in sorted(data.items()):
+        if not key.endswith(f"@{version}"):
+            continue
+        language = row.get("language") or ("fr" if row["fixture"].startswith("fr-") else "en")
+        gold = [GoldStanceRef(g["holder"], g["target"], g["label"], g["start"], g["end"], g["holder_type"])
+                for g in row["gold"]]
+        cands = [(StanceCandidate(c["holder"], c["holder_type"], c["target"], tuple(c["sentence_ids"]),
+                                  c.get("salience", 0.0), evaluative_score(c.get("texts", ()), language)), c)
+                 for c in row["candidates"]]
+        out.append((row["fixture"], gold, cands))
+    return out
+
+
+def _score(rows: list[Any], max_candidates: int, margin: float, boost: dict[str, float],
+           lines: list[str] | None = None) -> dict[str, float]:
+    """Detection P/R/F1, label accuracy and macro-F1 on matched stances, and the F1 of stances
+    found with the right label ("strict"), over ``rows``."""
+    from summarizer.evals.metrics import PredStance, classification_scores, match_stances, prf
+    from summarizer.stances import decide_label, select_candidates
+
+    tp = n_pred = n_gold = right = 0
+    gold_labels: list[str] = []
+    pred_labels: list[str] = []
+    for name, gold, cands in rows:
+        by_key = {(c.holder, c.target, c.sentence_ids): raw for c, raw in cands}
+        preds = []
+        for c in select_candidates([c for c, _ in cands], max_candidates=max_candidates):
+            raw = by_key[(c.holder, c.target, c.sentence_ids)]
+            label = decide_label(raw["probs"], margin, boost=boost)
+            if label is not None:
+                preds.append(PredStance(c.holder, c.target, label, c.holder_type, tuple((a, b) for a, b in raw["spans"])))
+        det, pairs = match_stances(preds, gold)
+        tp, n_pred, n_gold = tp + det.tp, n_pred + det.n_pred, n_gold + det.n_gold
+        gold_labels += [gold[j].label for _, j in pairs]
+        pred_labels += [preds[i].label for i, _ in pairs]
+        right += sum(preds[i].label == gold[j].label for i, j in pairs)
+        if lines is not None:
+            lines.append(f"  {name}: pred {det.n_pred} gold {det.n_gold} matched {det.tp}")
+            lines += [f"    {preds[i].holder} → {preds[i].target}: {preds[i].label} (gold {gold[j].label})"
+                      for i, j in pairs]
+    d = prf(tp=tp, n_pred=n_pred, n_gold=n_gold)
+    labels = classification_scores(gold_labels, pred_labels, labels=["favor", "against", "neutral", "mixed"])
+    strict = prf(tp=right, n_pred=n_pred, n_gold=n_gold)
+    return {"kept": n_pred, "matched": tp, "gold": n_gold, "P": d.precision, "R": d.recall, "F1": d.f1,
+            "label_acc": labels.accuracy, "label_macro_f1": labels.macro_f1, "strict_f1": strict.f1}
+
+
+def _boost(text: str) -> dict[str, float]:
+    return {k: float(v) for k, v in (kv.split("=") for kv in text.split(",") if kv)}
+
+
+def report(args: argparse.Namespace) -> None:
+    rows = _rows(args.scores, args.prompt_version)
+    for margin in [float(m) for m in args.margins.split(",")]:
+        lines: list[str] = []
+        fig = _score(rows, args.max_candidates, margin, _boost(args.boost), lines)
+        print(f"margin {margin}: " + "  ".join(f"{k} {v}" for k, v in fig.items()))
+        if args.verbose:
+            print("\n".join(lines))
+
+
+GRID = {"max_candidates": (6, 8), "margin": (0.0, 0.05, 0.1),
+        "against": (1.0, 1.5, 2.0), "mixed": (1.0, 2.0), "neutral": (1.0, 2.0, 4.0)}
+
+
+def tune(args: argparse.Namespace) -> None:
+    """The grid on all fixtures (in-sample) and leave-one-fixture-out: for each fixture, the
+    setting that maximises strict F1 on the others, and the pooled figures of those choices."""
+    import itertools
+
+    rows = _rows(args.scores, args.prompt_version)
+    settings = [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
+
+    def run(subset: list[Any], st: dict[str, Any]) -> dict[str, float]:
+        boost = {k: st[k] for k in ("against", "mixed", "neutral")}
+        return _score(subset, st["max_candidates"], st["margin"], boost)
+
+    ranked = sorted(settings, key=lambda st: -(run(rows, st)["strict_f1"] or 0))
+    for st in ranked[:5]:
+        print("in-sample", st, run(rows, st))
+    picks = []
+    for i in range(len(rows)):
+        rest = rows[:i] + rows[i + 1:]
+        picks.append(max(settings, key=lambda st: run(rest, st)["strict_f1"] or 0))
+    print("leave-one-fixture-out picks:")
+    for (name, _, _), st in zip(rows, picks, strict=True):
+        print(f"  {name}: {st}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("score", help="score the candidate pool with the real model (slow)")
+    s.add_argument("--fixtures", default="evals/fixtures")
+    s.add_argument("--model", default="qwen2.5-coder-1.5b")
+    s.add_argument("--out", default="~/.cache/summarizer/stance-dev.json")
+    s.add_argument("--only", default="", help="comma-separated fixture names")
+    s.add_argument("--prompt-version", default="3")
+    r = sub.add_parser("report", help="select, decide and score offline")
+    r.add_argument("--scores", default="~/.cache/summarizer/stance-dev.json")
+    r.add_argument("--prompt-version", default="3")
+    r.add_argument("--max-candidates", type=int, default=8)
+    r.add_argument("--margins", default="0,0.05,0.1,0.2")
+    r.add_argument("--boost", default="against=2,mixed=2", help="label prior correction, e.g. against=2,mixed=2")
+    r.add_argument("-v", "--verbose", action="store_true")
+    t = sub.add_parser("tune", help="grid search, in-sample and leave-one-fixture-out")
+    t.add_argument("--scores", default="~/.cache/summarizer/stance-dev.json")
+    t.add_argument("--prompt-version", default="3")
+    args = ap.parse_args()
+    {"score": score, "report": report, "tune": tune}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
