@@ -35,7 +35,10 @@ def test_every_briefing_call_reaches_the_call_log() -> None:
     asked = [r for r in backend.requests if r.response_model in (WireComparison, WireBluf)]
     assert asked and names.count("compare") + names.count("bluf") == len(asked)
     assert names.count("bluf") == 1 and all(r.outcome == "ok" for r in log)
-    assert note.methods.model_calls == len(backend.requests) == len(log)
+    written = [r for r in log if r.prompt.name != "stance_label"]
+    assert note.methods.model_calls == len(backend.requests) == len(written)
+    # the analyses' label-scoring calls (stances) are in the call log too
+    assert names.count("stance_label") == len(backend.choice_requests) > 0
 
 
 def test_a_rejected_comparison_is_logged_as_a_reask_and_not_echoed() -> None:
@@ -88,3 +91,22 @@ def test_verified_answers_are_reused_from_the_ask_cache(tmp_path: Path) -> None:
     assert [s.text for s in again.bottom_line] == [s.text for s in first.bottom_line]
     assert [g.relation for g in again.comparisons] == [g.relation for g in first.comparisons]
     assert any("reused from the cache" in n for n in again.methods.notes)
+
+
+def test_a_bottom_line_that_says_one_sentence_twice_is_sent_back() -> None:
+    from summarizer.briefing.models import Citation
+    from summarizer.briefing.tasks import BlufTask, WireBottomLine
+    from summarizer.prompts import load_prompt
+
+    text = "Hospital officials said at least 19 people died when the Tessel bridge fell."
+    cite = Citation(article="a", sentence=1, start=0, end=len(text), text=text)
+    other = "Engineers blamed corrosion of the main cables."
+    task = BlufTask(load_prompt("bluf"), topic="bridge", disputes=[],
+                    points={"D1": (text, [cite]), "D2": (other, [Citation(article="b", sentence=2, start=0,
+                                                                          end=len(other), text=other)])})
+    said = "Hospital officials said at least 19 people died when the bridge fell."
+    looped = WireBluf(b=[WireBottomLine(x=said, d=["D1"]), WireBottomLine(x=said + " ", d=["D1"])])
+    assert any("b[1] repeats b[0]" in p for p in task.problems(looped))
+    varied = WireBluf(b=[WireBottomLine(x=said, d=["D1"]),
+                         WireBottomLine(x="Engineers blamed corrosion of the main cables.", d=["D2"])])
+    assert not any("repeats" in p for p in task.problems(varied))

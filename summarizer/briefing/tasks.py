@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz
 
 from ..backends.base import Backend, Completion, CompletionRequest
 from ..errors import OutputValidationError, TruncatedOutputError
@@ -212,6 +213,11 @@ class CompareTask(_BriefingTask[WireComparison]):
         return problems
 
 
+REPEAT_RATIO = 90
+"""Two bottom-line sentences whose rapidfuzz ratio (normalised text, 0-100) reaches this
+are one sentence said twice."""
+
+
 class BlufTask(_BriefingTask[WireBluf]):
     """The bottom line (prompt ``bluf``): every sentence rests on listed points that support
     it, uses only their numbers, and the first disputes found by the parse are said."""
@@ -246,6 +252,13 @@ class BlufTask(_BriefingTask[WireBluf]):
             if extra:
                 problems.append(f"b[{i}]: the numbers {sorted(extra)} are not in points "
                                 f"{s.d}; use numbers exactly as the points give them")
+        said: list[str] = []
+        for i, s in enumerate(answer.b):  # a sentence said twice (small models loop) is not a bottom line
+            text = normalize(clean_text(s.x))
+            twin = next((j for j, t in enumerate(said) if fuzz.ratio(text, t) >= REPEAT_RATIO), None)
+            if twin is not None:
+                problems.append(f"b[{i}] repeats b[{twin}]; say something else or leave it out")
+            said.append(text)
         cited = {d for s in answer.b for d in s.d}
         missing = [g for g in self.disputes[:2] if g not in cited]
         if missing:
