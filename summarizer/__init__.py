@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 from .api import summarize
-from .backends.base import Backend
-from .batch import ItemError, ItemResult, asummarize_many, summarize_many
+from .llm.backends.base import Backend
+from .batch.inprocess import ItemError, ItemResult, asummarize_many, summarize_many
 from .briefing import Briefing, brief
-from .document import Document, Sentence
-from .errors import (
+from .core.document import Document, Sentence
+from .core.errors import (
     BadInputError,
     ConfigurationError,
     FixtureError,
@@ -23,7 +23,7 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from .models import (
+from .core.models import (
     ArticleAnalysis,
     Claim,
     Evidence,
@@ -35,8 +35,8 @@ from .models import (
     Usage,
 )
 from .pipeline import Summarizer
-from .settings import Settings
-from .store import Store
+from .core.settings import Settings
+from .store.db import Store
 
 from ._version import __version__
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .backends.base import Backend
-from .document import Document
-from .models import ArticleAnalysis
+from .llm.backends.base import Backend
+from .core.document import Document
+from .core.models import ArticleAnalysis
 from .pipeline import Summarizer
-from .settings import Settings
+from .core.settings import Settings
 
 __all__ = ["summarize"]
 
@@ -30,14 +30,14 @@ def summarize(
     Settings come from the arguments, then the environment (``SUMMARIZER_*``), then defaults.
 
     Args:
-        article: the article text, or a :class:`~summarizer.document.Document`.
+        article: the article text, or a :class:`~summarizer.core.document.Document`.
         model: model id (endpoint) or catalogue name (embedded model).
         backend: a backend instance, or ``"openai"`` / ``"local"`` / ``"auto"``.
         base_url / api_key: an OpenAI-compatible endpoint.
         strict: when ``False``, unverifiable items go to ``result.rejected`` instead of
-            raising :class:`~summarizer.errors.OutputValidationError`.
+            raising :class:`~summarizer.core.errors.OutputValidationError`.
         language: summary language; default: the article's language.
-        **options: any other :class:`~summarizer.settings.Settings` field (``max_reasks``, ...).
+        **options: any other :class:`~summarizer.core.settings.Settings` field (``max_reasks``, ...).
 
     Example:
         >>> from summarizer import summarize

@@ -40,21 +40,21 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from . import attribution
+from .analysis import rules as attribution
 from . import briefing_conflicts as conflicts
-from .backends.base import Backend, CompletionRequest
+from .llm.backends.base import Backend, CompletionRequest
 from .briefing_text import clean_text, label_conflicts_reason, supported, whole_sentences
-from .document import Document
-from .errors import (
+from .core.document import Document
+from .core.errors import (
     BadInputError,
     OutputValidationError,
     ProviderError,
     SummarizerError,
     TruncatedOutputError,
 )
-from .grounding import content_words, normalize
-from .inputs import decode_bytes, read_document
-from .models import (
+from .analysis.grounding import content_words, normalize
+from .core.inputs import decode_bytes, read_document
+from .core.models import (
     ArticleAnalysis,
     AttributionType,
     Claim,
@@ -65,8 +65,8 @@ from .models import (
     Usage,
 )
 from .pipeline import ResponseCache, Summarizer, format_validation_error
-from .prompts import PromptTemplate, load_prompt
-from .settings import Settings
+from .llm.prompts import PromptTemplate, load_prompt
+from .core.settings import Settings
 
 __all__ = [
     "ArticleRef",
@@ -413,7 +413,7 @@ class OutletRegistry:
         try:
             data = _RegistryFile.model_validate(tomllib.loads(raw))
         except (tomllib.TOMLDecodeError, ValidationError) as exc:
-            from .errors import ConfigurationError
+            from .core.errors import ConfigurationError
 
             raise ConfigurationError(f"{where}: invalid outlet registry: {exc}") from exc
         return cls(data.outlet)
@@ -647,7 +647,7 @@ class AskCache:
 
     @classmethod
     def beside(cls, store: object) -> AskCache | None:
-        """The ask cache of a :class:`~summarizer.store.Store` with a file, else ``None``."""
+        """The ask cache of a :class:`~summarizer.store.db.Store` with a file, else ``None``."""
         path = getattr(store, "path", None)
         if not isinstance(path, Path) or str(path) == ":memory:" or not path.parent.is_dir():
             return None
@@ -1518,7 +1518,7 @@ def brief(
     """Build a briefing note from several articles on one topic.
 
     Args:
-        articles: :class:`~summarizer.document.Document` objects, article texts (optionally
+        articles: :class:`~summarizer.core.document.Document` objects, article texts (optionally
             with front matter) or paths to single files (use :func:`load_articles` for
             folders and JSONL).
         topic: what the note is about (its title, and context for the bottom line).

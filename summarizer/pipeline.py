@@ -21,20 +21,20 @@ from pydantic import ValidationError
 
 from .analysis.claims import claims_from_attributions, claims_from_rules, outlet_assertions
 from .analysis.summary import SummaryTask, extractive_summary
-from .backends.base import Backend
-from .document import Document
-from .errors import (
+from .llm.backends.base import Backend
+from .core.document import Document
+from .core.errors import (
     BadInputError,
     ConfigurationError,
     OutputValidationError,
     SummarizerError,
     redact,
 )
-from .grounding import GROUNDING_VERSION
-from .inputs import check_text
-from .language import detect_language, language_name
+from .analysis.grounding import GROUNDING_VERSION
+from .core.inputs import check_text
+from .core.language import detect_language, language_name
 from .llm.ask import AttemptRecord, CallObserver, ask
-from .models import (
+from .core.models import (
     ArticleAnalysis,
     Claim,
     PromptRef,
@@ -45,10 +45,10 @@ from .models import (
     Summary,
     Usage,
 )
-from .pricing import cost_usd
-from .progress import PARSE, STANCES, ProgressObserver
-from .prompts import PromptTemplate, load_prompt
-from .settings import Settings
+from .core.pricing import cost_usd
+from .core.progress import PARSE, STANCES, ProgressObserver
+from .llm.prompts import PromptTemplate, load_prompt
+from .core.settings import Settings
 
 __all__ = ["AttemptRecord", "CallObserver", "ResponseCache", "Summarizer", "format_validation_error"]
 
@@ -58,7 +58,7 @@ NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 
 class ResponseCache(Protocol):
-    """What the pipeline needs from a response cache (see :mod:`summarizer.store`)."""
+    """What the pipeline needs from a response cache (see :mod:`summarizer.store.db`)."""
 
     def get(self, key: str) -> ArticleAnalysis | None: ...
 
@@ -67,7 +67,7 @@ class ResponseCache(Protocol):
 
 @dataclass(frozen=True)
 class _Attributed:
-    """A claim as :func:`summarizer.stances.stance_candidates` reads an attribution."""
+    """A claim as :func:`summarizer.analysis.stances.stance_candidates` reads an attribution."""
 
     speaker: str
     speaker_type: str
@@ -118,8 +118,8 @@ class Summarizer:
     the parser loaded).
 
     Args:
-        backend: a :class:`~summarizer.backends.base.Backend`, or ``None`` to pick one from
-            ``settings`` (see :func:`summarizer.backends.resolve_backend`); not needed with
+        backend: a :class:`~summarizer.llm.backends.base.Backend`, or ``None`` to pick one from
+            ``settings`` (see :func:`summarizer.llm.backends.resolve_backend`); not needed with
             ``settings.no_model``.
         settings: all knobs (plain defaults here; the CLI reads the environment).
         prompt / prompt_version: the summary prompt under ``prompts/``.
@@ -146,7 +146,7 @@ class Summarizer:
     ) -> None:
         self.settings = settings or Settings()
         if backend is None and not self.settings.no_model:
-            from .backends import resolve_backend
+            from .llm.backends import resolve_backend
 
             backend = resolve_backend(self.settings)
         self._backend = backend
@@ -206,7 +206,7 @@ class Summarizer:
             doc.language = detect_language(doc.text)
         strict = self.strict if strict is None else strict
         if len(doc.text) > self.settings.chunk_chars and not self.settings.no_model:
-            from .chunking import analyze_long
+            from .analysis.chunking import analyze_long
 
             result = analyze_long(self, doc, strict=strict)
         else:
@@ -226,7 +226,7 @@ class Summarizer:
             doc = article
             doc.text = check_text(doc.text, max_chars=self.settings.max_chars, source=doc.id)
         elif isinstance(article, str):
-            from .inputs import read_document
+            from .core.inputs import read_document
 
             doc = read_document(article, max_chars=self.settings.max_chars, id=id)
         else:
@@ -243,8 +243,8 @@ class Summarizer:
 
     def cache_key(self, doc: Document) -> str:
         """backend + model + prompt hash + input hash (+ options that matter, the engine and
-        :data:`~summarizer.grounding.GROUNDING_VERSION`)."""
-        from .store import cache_key
+        :data:`~summarizer.analysis.grounding.GROUNDING_VERSION`)."""
+        from .store.db import cache_key
 
         return cache_key(
             backend=self.backend_name,
@@ -354,12 +354,12 @@ class Summarizer:
                 prefix: list[dict[str, str]] | None = None,
                 ) -> tuple[list[Stance], Usage, list[str]]:
         """Stance labels for holder × target candidates from the parse (see
-        :mod:`summarizer.stances`): holders are the claims' speakers and the outlet, targets
+        :mod:`summarizer.analysis.stances`): holders are the claims' speakers and the outlet, targets
         what their claims are about; the backend scores the labels. Returns the stances, the
         tokens spent and warnings (stances are left out, with a warning, when the backend
         cannot score labels or a labelling call fails: the rest of the analysis stands)."""
-        from .backends.base import ChoiceScorer
-        from .stances import label_stances, stance_candidates
+        from .llm.backends.base import ChoiceScorer
+        from .analysis.stances import label_stances, stance_candidates
 
         if parsed is None:
             return [], Usage(), ["no stances: the article's language has no parser model"]

@@ -17,8 +17,8 @@ __all__ = ["SCHEMAS", "export_schemas", "render_schemas"]
 
 # file name -> "module:Class"; modules are imported lazily so optional features stay optional.
 SCHEMAS: dict[str, str] = {
-    "article_analysis.schema.json": "summarizer.models:ArticleAnalysis",
-    "wire_article.schema.json": "summarizer.wire:WireArticle",
+    "article_analysis.schema.json": "summarizer.core.models:ArticleAnalysis",
+    "wire_article.schema.json": "summarizer.llm.wire:WireArticle",
     "briefing.schema.json": "summarizer.briefing:Briefing",
 }
 

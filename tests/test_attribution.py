@@ -2,8 +2,8 @@
 
 import pytest
 
-from summarizer.attribution import detect_all, hints, speaker_type
-from summarizer.document import Document
+from summarizer.analysis.rules import detect_all, hints, speaker_type
+from summarizer.core.document import Document
 
 
 @pytest.mark.parametrize(("sentence", "source", "cue"), [

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import (
     Briefing,
     WireBluf,
@@ -32,15 +32,15 @@ from summarizer.briefing import (
 )
 from summarizer.cli import main
 from summarizer.cli.brief_cmd import NoteFormat, format_for
-from summarizer.document import Document
-from summarizer.errors import ProviderError
+from summarizer.core.document import Document
+from summarizer.core.errors import ProviderError
 from summarizer.pipeline import Summarizer
 from summarizer.render.briefing_docx import briefing_docx
 from summarizer.render.briefing_html import briefing_html
 from summarizer.render.briefing_md import briefing_markdown
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.testing.server import Reply, ScriptedServer
-from summarizer.wire import WireArticle, WireSummary
+from summarizer.llm.wire import WireArticle, WireSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "briefing"

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from summarizer import briefing_conflicts as bc
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
 from summarizer.briefing_text import clean_text, label_conflicts_reason, whole_sentences
 from summarizer.render.briefing_md import briefing_markdown
-from summarizer.wire import WireArticle, WireSummary
+from summarizer.llm.wire import WireArticle, WireSummary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_briefing import analysis_answers, fake_model, make_briefing
@@ -220,8 +220,8 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
 
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
-    from summarizer.store import Store
+    from summarizer.core.settings import Settings
+    from summarizer.store.db import Store
 
     def run() -> tuple[Any, FakeBackend]:
         backend = FakeBackend(default=fake_model)
@@ -261,8 +261,8 @@ def test_a_failed_bottom_line_is_not_asked_again_on_a_cached_run(tmp_path: Path)
 
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
-    from summarizer.store import Store
+    from summarizer.core.settings import Settings
+    from summarizer.store.db import Store
 
     def model(request: CompletionRequest) -> Any:
         if request.response_model is WireBluf:

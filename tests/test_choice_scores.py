@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from summarizer.backends.base import ChoiceRequest, ChoiceScorer, normalize_scores
-from summarizer.backends.fake import FakeBackend
-from summarizer.backends.openai_compat import OpenAIBackend, choice_mass
-from summarizer.errors import ProviderError
+from summarizer.llm.backends.base import ChoiceRequest, ChoiceScorer, normalize_scores
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend, choice_mass
+from summarizer.core.errors import ProviderError
 from summarizer.testing import Reply, ScriptedServer
 
 REQUEST = ChoiceRequest(messages=[{"role": "system", "content": "Label it."}, {"role": "user", "content": "x?"}],

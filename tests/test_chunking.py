@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from summarizer import OutputValidationError, Settings, Summarizer
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
-from summarizer.chunking import WireMerge, merge_claims, merge_stances, split_chunks
-from summarizer.document import Document
-from summarizer.grounding import normalize
-from summarizer.models import Claim, Evidence, Stance
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.analysis.chunking import WireMerge, merge_claims, merge_stances, split_chunks
+from summarizer.core.document import Document
+from summarizer.analysis.grounding import normalize
+from summarizer.core.models import Claim, Evidence, Stance
 from summarizer.pipeline import AttemptRecord
 from summarizer.testing.faults import grounded_answer
 
@@ -226,8 +226,8 @@ def test_merge_stances_unites_same_target_and_marks_changes_mixed() -> None:
 
 
 def test_a_merged_key_point_must_be_stated_by_its_evidence() -> None:
-    from summarizer.chunking import _states
-    from summarizer.models import Evidence, KeyPoint
+    from summarizer.analysis.chunking import _states
+    from summarizer.core.models import Evidence, KeyPoint
 
     text = "The council approved the budget on Monday."
     ev = [Evidence(start=0, end=len(text), text=text, sentence=1)]

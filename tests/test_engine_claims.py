@@ -10,7 +10,7 @@ from summarizer.analysis.claims import (
     hedges_in,
     outlet_assertions,
 )
-from summarizer.document import Document
+from summarizer.core.document import Document
 
 TEXT = ("The council approved the budget on Monday. "
         "\"We will fix every road,\" the mayor said. "

@@ -1,8 +1,8 @@
 from typing import Any
 
-from summarizer.document import Document
-from summarizer.grounding import ground, normalize, reask_message
-from summarizer.wire import WireArticle
+from summarizer.core.document import Document
+from summarizer.analysis.grounding import ground, normalize, reask_message
+from summarizer.llm.wire import WireArticle
 
 
 def _ground(wire: WireArticle, doc: Document) -> Any:

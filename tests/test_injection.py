@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from summarizer import FixtureError, Settings, Summarizer
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.evals.injection import load_injection_cases, run_injection, score_pair
-from summarizer.models import ArticleAnalysis, Claim, Stance
+from summarizer.core.models import ArticleAnalysis, Claim, Stance
 from summarizer.testing.faults import grounded_answer, numbered_sentences
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import PromptError, Settings
-from summarizer.prompts import load_prompt
+from summarizer.llm.prompts import load_prompt
 
 
 def test_prompt_loads_latest_version_and_hash_is_stable() -> None:

@@ -15,12 +15,12 @@ import openai
 import pytest
 
 from summarizer import Summarizer
-from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend
 from summarizer.cli import main
-from summarizer.errors import ProviderError
+from summarizer.core.errors import ProviderError
 from summarizer.evals.injection import run_injection
 from summarizer.evals.report import write_report
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.testing import Reply, ScriptedServer
 from summarizer.testing.faults import FaultServer, grounded_answer
 

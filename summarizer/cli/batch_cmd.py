@@ -6,7 +6,7 @@ File formats (documented in ``docs/batch.md``):
   line, or a folder whose ``.txt`` / ``.html`` / ``.htm`` files (recursively) are the articles,
   each with its path relative to the folder as id;
 * ``OUT`` — append-only JSONL, one line per finished article: the
-  :class:`~summarizer.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
+  :class:`~summarizer.core.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
 * ``FAILED`` — append-only JSONL, one line per failed article per run: ``"id"``, the error
   class, message, reason attributes, model calls, tokens and cost.
 
@@ -41,14 +41,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ..batch import BatchItem, ItemError, ItemResult, summarize_many
-from ..document import Document
-from ..errors import BadInputError
-from ..inputs import read_document
-from ..models import Usage
+from ..batch.inprocess import BatchItem, ItemError, ItemResult, summarize_many
+from ..core.document import Document
+from ..core.errors import BadInputError
+from ..core.inputs import read_document
+from ..core.models import Usage
 from ..pipeline import Summarizer
-from ..settings import Settings
-from ..store import Store
+from ..core.settings import Settings
+from ..store.db import Store
 from . import app
 from .common import settings_from_flags
 
@@ -290,8 +290,8 @@ def _via_ray(
     resume: bool, failures: Path | None, output_format: str, threads: int,
     actors_per_endpoint: int, strict: bool, language: str | None, console: Console,
 ) -> None:
-    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch_ray`)."""
-    from ..batch_ray import run
+    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch.ray_fleet`)."""
+    from ..batch.ray_fleet import run
 
     if out.exists() and not out.is_dir():
         console.print(f"summarizer: error: with --ray, OUT is a folder of shards; {out} is a file",
@@ -317,8 +317,8 @@ def _via_openai_batch(
     store: Store, out: Path, done: set[str], on_result: Any, bar: Progress,
     reask_direct: bool, poll_s: float, concurrency: int,
 ) -> None:
-    """``--via openai-batch``: the same items through :mod:`summarizer.batch_openai`."""
-    from ..batch_openai import make_summarizers, run_openai_batch
+    """``--via openai-batch``: the same items through :mod:`summarizer.batch.openai_batch`."""
+    from ..batch.openai_batch import make_summarizers, run_openai_batch
 
     docs: list[Document] = []
     keep: list[str] = []

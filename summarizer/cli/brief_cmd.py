@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..briefing import Briefing, brief, load_articles
-from ..errors import BadInputError
+from ..core.errors import BadInputError
 from ..pipeline import Summarizer
-from ..store import Store
+from ..store.db import Store
 from . import app
-from ..files import write_private
+from ..core.files import write_private
 from .common import settings_from_flags, write_output
 
 __all__ = ["NoteFormat", "format_for", "render_note"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from ..evals.fixtures import validate_fixtures
 from . import app
 from .common import settings_from_flags

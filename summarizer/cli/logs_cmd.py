@@ -1,6 +1,6 @@
 """``summarizer logs`` (recent model calls) and ``summarizer logs stats`` (aggregates).
 
-Both read the call log of the local store (:class:`~summarizer.store.Store`, file from
+Both read the call log of the local store (:class:`~summarizer.store.db.Store`, file from
 ``SUMMARIZER_STORE`` or the user data dir).
 """
 
@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..settings import Settings
-from ..store import CallRow, LogStats, Store, default_store_path
+from ..core.settings import Settings
+from ..store.db import CallRow, LogStats, Store, default_store_path
 from . import app
 
 __all__ = ["parse_since"]

@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
+from ..llm.modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
 from ..nlp.models import CATALOGUE as PARSERS
 from ..nlp.models import ParserStore
-from ..settings import Settings
+from ..core.settings import Settings
 from . import app
 
 models_app = typer.Typer(help="Manage embedded (offline) models.", no_args_is_help=True)

@@ -12,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..inputs import read_document
+from ..core.inputs import read_document
 from ..pipeline import Summarizer
-from ..progress import ProgressObserver, describe
+from ..core.progress import ProgressObserver, describe
 from ..render.article import analysis_markdown
 from ..render.article_html import render_article_html
-from ..store import Store
+from ..store.db import Store
 from . import app
 from .common import settings_from_flags, write_output
 

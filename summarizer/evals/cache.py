@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..files import write_private
+from ..core.files import write_private
 
 __all__ = ["AnswerCache", "task_key"]
 

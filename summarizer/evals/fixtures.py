@@ -8,7 +8,7 @@ A fixture is two files in one folder:
   number of ``key_point``, ``claim`` and ``stance`` records (see :class:`GoldClaim`,
   :class:`GoldStance`, :class:`GoldKeyPoint`).
 
-:func:`validate_fixtures` reports *every* problem, each as a :class:`~summarizer.errors.FixtureError`
+:func:`validate_fixtures` reports *every* problem, each as a :class:`~summarizer.core.errors.FixtureError`
 carrying the file and the 1-based line; :func:`load_fixtures` raises when there is any.
 
 >>> text = "Putin said the pact is defensive. Kim agreed."
@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import FixtureError
-from ..models import AttributionType, SpeakerType, StanceLabel
+from ..core.errors import FixtureError
+from ..core.models import AttributionType, SpeakerType, StanceLabel
 
 __all__ = [
     "LABELS_SUFFIX",

@@ -12,7 +12,7 @@ per label; the default labels are the *related* ones, since 74% of FNC-1 is ``un
    (:meth:`Relatedness.tune`, best balanced accuracy of related vs unrelated);
 2. ``agree`` / ``disagree`` / ``discuss`` by the model, reading the body sentences most
    similar to the headline, scored not generated: the backend's label probabilities
-   (:meth:`~summarizer.backends.base.ChoiceScorer.score_choices`) and the best label wins.
+   (:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`) and the best label wins.
 
 >>> pairs = load_fnc1("/path/to/benchmarks/fnc1", limit=60, seed=0)  # doctest: +SKIP
 >>> sorted({p.stance for p in pairs})  # doctest: +SKIP
@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..backends.base import ChoiceRequest, ChoiceScorer
-from ..document import Document
-from ..errors import ConfigurationError, SummarizerError
-from ..grounding import content_words
-from ..models import Evidence, Usage
-from ..prompts import load_prompt
+from ..llm.backends.base import ChoiceRequest, ChoiceScorer
+from ..core.document import Document
+from ..core.errors import ConfigurationError, SummarizerError
+from ..analysis.grounding import content_words
+from ..core.models import Evidence, Usage
+from ..llm.prompts import load_prompt
 from .cache import AnswerCache, task_key
 
 __all__ = ["FNC_LABELS", "RELATED", "FncAnswer", "FncPair", "FncTask", "Relatedness", "load_fnc1"]
@@ -212,7 +212,7 @@ class FncTask:
     """The FNC-1 stance of a body toward a headline: lexical ``unrelated``, then model scores.
 
     Args:
-        backend: any backend with ``score_choices`` (:class:`~summarizer.backends.base.ChoiceScorer`).
+        backend: any backend with ``score_choices`` (:class:`~summarizer.llm.backends.base.ChoiceScorer`).
         relatedness: the stage-1 similarity and its tuned threshold.
         cache: answers are cached by backend, model, prompt, headline and the sentences read.
         sentences: how many body sentences (the most similar to the headline) the model reads.

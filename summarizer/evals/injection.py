@@ -47,12 +47,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..backends.base import Backend
-from ..errors import FixtureError, SummarizerError
-from ..grounding import content_words, normalize
-from ..models import ArticleAnalysis, StanceLabel
+from ..llm.backends.base import Backend
+from ..core.errors import FixtureError, SummarizerError
+from ..analysis.grounding import content_words, normalize
+from ..core.models import ArticleAnalysis, StanceLabel
 from ..pipeline import Summarizer
-from ..settings import Settings
+from ..core.settings import Settings
 from .runner import CaseResult, EvalReport
 
 __all__ = ["InjectionCase", "QuoteSpec", "load_injection_cases", "run_injection", "score_pair"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..grounding import content_words, normalize
+from ..analysis.grounding import content_words, normalize
 
 __all__ = [
     "PRF",

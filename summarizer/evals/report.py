@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from .runner import EvalReport
-from ..files import write_private
+from ..core.files import write_private
 
 __all__ = [
     "Comparison",

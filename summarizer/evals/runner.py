@@ -30,12 +30,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
-from ..document import Document
-from ..errors import ConfigurationError, SummarizerError
-from ..models import ArticleAnalysis, StanceLabel, Usage
+from ..llm.backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
+from ..core.document import Document
+from ..core.errors import ConfigurationError, SummarizerError
+from ..core.models import ArticleAnalysis, StanceLabel, Usage
 from ..pipeline import Summarizer
-from ..settings import Settings
+from ..core.settings import Settings
 from .cache import AnswerCache
 from .faithfulness import LexicalChecker, LLMJudge, validate_on_qags
 from .fixtures import Fixture, load_fixtures
@@ -490,7 +490,7 @@ def evaluate(
     def get_backend() -> Backend:
         if backend is not None:
             return backend
-        from ..backends import resolve_backend
+        from ..llm.backends import resolve_backend
 
         return resolve_backend(settings)
 
@@ -578,7 +578,7 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
 
 
 def _cost(backend: Backend, usage: Usage) -> float | None:
-    from ..pricing import cost_usd
+    from ..core.pricing import cost_usd
 
     return cost_usd(backend.name, backend.model, usage)
 

@@ -1,4 +1,4 @@
-"""Self-contained HTML for one :class:`~summarizer.models.ArticleAnalysis` (``-f html``).
+"""Self-contained HTML for one :class:`~summarizer.core.models.ArticleAnalysis` (``-f html``).
 
 The page shows the analysed text with every span of the analysis highlighted: each claim's
 content, its source as named in the text (``mention``) and its cue, in one colour per speaker;
@@ -30,8 +30,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import BadInputError
-from ..models import ArticleAnalysis, Claim, Evidence, SpeakerType
+from ..core.errors import BadInputError
+from ..core.models import ArticleAnalysis, Claim, Evidence, SpeakerType
 from .briefing_common import SPEAKER_TYPE_LABELS, percent
 
 __all__ = [

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..briefing import Briefing, Citation
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from .briefing_common import (
     OWNERSHIP_LABELS,
     SECTION_TITLES,

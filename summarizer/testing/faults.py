@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-from ..grounding import content_words
+from ..analysis.grounding import content_words
 from .server import chat_completion
 
 __all__ = ["FAULT_KINDS", "FaultServer", "grounded_answer", "numbered_sentences"]

@@ -7,8 +7,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import SummarizerError
-from ..models import Usage
+from ...core.errors import SummarizerError
+from ...core.models import Usage
 from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["FakeBackend"]

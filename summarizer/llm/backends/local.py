@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError, ProviderError, TruncatedOutputError
-from ..models import Usage
-from ..settings import Settings
+from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError
+from ...core.models import Usage
+from ...core.settings import Settings
 from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["LocalBackend"]

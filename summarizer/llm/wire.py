@@ -2,7 +2,7 @@
 
 On two CPU cores every generated token costs ~0.1 s, so the model writes as little as
 possible: one-letter keys, sentence ids instead of copied quotes, capped strings and lists.
-:mod:`summarizer.grounding` turns this into the public :class:`~summarizer.models.ArticleAnalysis`
+:mod:`summarizer.analysis.grounding` turns this into the public :class:`~summarizer.core.models.ArticleAnalysis`
 with verified character offsets. Field descriptions are instructions to the model.
 """
 

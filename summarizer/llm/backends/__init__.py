@@ -1,17 +1,17 @@
-"""Backends behind one protocol (:class:`~summarizer.backends.base.Backend`).
+"""Backends behind one protocol (:class:`~summarizer.llm.backends.base.Backend`).
 
-* :mod:`~summarizer.backends.openai_compat` — any OpenAI-compatible endpoint;
-* :mod:`~summarizer.backends.local` — an embedded GGUF model run in-process (llama-cpp-python);
-* :mod:`~summarizer.backends.fake` — scripted answers for tests.
+* :mod:`~summarizer.llm.backends.openai_compat` — any OpenAI-compatible endpoint;
+* :mod:`~summarizer.llm.backends.local` — an embedded GGUF model run in-process (llama-cpp-python);
+* :mod:`~summarizer.llm.backends.fake` — scripted answers for tests.
 
 :func:`resolve_backend` picks one: explicit choice > configured endpoint (base URL or API key)
-> a pulled local model > a :class:`~summarizer.errors.ConfigurationError` saying how to get one.
+> a pulled local model > a :class:`~summarizer.core.errors.ConfigurationError` saying how to get one.
 """
 
 from __future__ import annotations
 
-from ..errors import ConfigurationError
-from ..settings import Settings
+from ...core.errors import ConfigurationError
+from ...core.settings import Settings
 from .base import Backend, Completion, CompletionRequest
 
 __all__ = ["Backend", "Completion", "CompletionRequest", "resolve_backend"]

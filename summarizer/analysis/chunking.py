@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from .backends.base import CompletionRequest
-from .document import Document
-from .errors import OutputValidationError, SummarizerError
+from ..llm.backends.base import CompletionRequest
+from ..core.document import Document
+from ..core.errors import OutputValidationError, SummarizerError
 from .grounding import normalize
-from .language import language_name
-from .models import (
+from ..core.language import language_name
+from ..core.models import (
     ArticleAnalysis,
     Claim,
     Evidence,
@@ -52,11 +52,11 @@ from .models import (
     Summary,
     Usage,
 )
-from .pricing import cost_usd
-from .prompts import load_prompt
+from ..core.pricing import cost_usd
+from ..llm.prompts import load_prompt
 
 if TYPE_CHECKING:
-    from .pipeline import Summarizer
+    from ..pipeline import Summarizer
 
 __all__ = ["Chunk", "WireMerge", "analyze_long", "merge_claims", "merge_stances", "split_chunks"]
 
@@ -332,7 +332,7 @@ class _MergeOutcome:
 
 def _states(kp: KeyPoint) -> bool:
     """Whether a merged key point is stated by its evidence (:func:`~summarizer.analysis.summary.states`)."""
-    from .analysis.summary import states
+    from .summary import states
 
     return bool(kp.evidence) and states(kp.text, (e.text for e in kp.evidence))
 
@@ -399,7 +399,7 @@ def _observe_merge(
     """Report the merge call to the call log; a fallback is recorded as ``merge_fallback``."""
     if summarizer.on_call is None:
         return
-    from .pipeline import AttemptRecord
+    from ..pipeline import AttemptRecord
 
     summarizer.on_call(
         AttemptRecord(

@@ -30,8 +30,8 @@ from instructor.v2.core.registry import mode_registry
 
 from pydantic import create_model
 
-from ..errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
-from ..models import Usage
+from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
+from ...core.models import Usage
 
 from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 

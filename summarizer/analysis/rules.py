@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Document, Sentence
+from ..core.document import Document, Sentence
 
 __all__ = ["Attribution", "detect", "detect_all", "for_document", "hints", "speaker_type"]
 

@@ -7,7 +7,7 @@ output schema hash, input hash and options (:func:`cache_key`).
 ``<user data dir>/summarizer/summarizer.db``, or ``Settings.store_path`` /
 ``SUMMARIZER_STORE``):
 
-* ``responses`` — the response cache: one verified :class:`~summarizer.models.ArticleAnalysis`
+* ``responses`` — the response cache: one verified :class:`~summarizer.core.models.ArticleAnalysis`
   per key. It satisfies the pipeline's ``ResponseCache`` protocol (``get`` / ``put``).
 * ``calls`` — one row per model call (``log_call`` is a pipeline ``on_call`` observer):
   time, document id, backend, model, prompt, attempt, tokens, latency, outcome, error, cost.
@@ -15,7 +15,7 @@ output schema hash, input hash and options (:func:`cache_key`).
 The schema evolves through :data:`MIGRATIONS`, a list of functions applied in order and
 recorded in a ``_migrations`` table (as simonw/llm does); never edit a released migration,
 append a new one. The file is created readable by its owner only, and nothing that could be
-an API key is written: error messages pass through :func:`~summarizer.errors.redact`.
+an API key is written: error messages pass through :func:`~summarizer.core.errors.redact`.
 
 Example:
     >>> from summarizer import Summarizer
@@ -43,14 +43,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigurationError, redact
-from .models import ArticleAnalysis
-from .pricing import cost_usd
-from .settings import Settings, default_data_dir
-from .wire import wire_schema
+from ..core.errors import ConfigurationError, redact
+from ..core.models import ArticleAnalysis
+from ..core.pricing import cost_usd
+from ..core.settings import Settings, default_data_dir
+from ..llm.wire import wire_schema
 
 if TYPE_CHECKING:
-    from .pipeline import AttemptRecord
+    from ..pipeline import AttemptRecord
 
 __all__ = [
     "MIGRATIONS",
@@ -458,7 +458,7 @@ class Store:
         with self._tx() as db:
             return db.execute("DELETE FROM responses").rowcount
 
-    # -- provider batch jobs (summarizer.batch_openai) ------------------------------------
+    # -- provider batch jobs (summarizer.batch.openai_batch) ------------------------------------
 
     def batch_job(self, out: str, *, model: str, mode: str) -> BatchJob:
         """The running job for ``out``, or a new one (the next generation after a finished one)."""
@@ -512,7 +512,7 @@ class Store:
         """Record one model call. Pass as ``Summarizer(on_call=store.log_call)``.
 
         The error text is redacted (API keys never reach the file); the cost comes from
-        :mod:`summarizer.pricing` and is ``NULL`` for models without a known price.
+        :mod:`summarizer.core.pricing` and is ``NULL`` for models without a known price.
         """
         error_class: str | None = None
         error_message = record.error

@@ -22,10 +22,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .attribution import for_document, speaker_type
-from .document import Document, Sentence
-from .models import Claim, Evidence, KeyPoint, RejectedItem, Stance
-from .wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim, WireRepair
+from .rules import for_document, speaker_type
+from ..core.document import Document, Sentence
+from ..core.models import Claim, Evidence, KeyPoint, RejectedItem, Stance
+from ..llm.wire import WIRE_TO_SPEAKER_TYPE, WireArticle, WireClaim, WireRepair
 
 __all__ = ["GroundedItems", "Problem", "content_words", "ground", "normalize", "reask_message"]
 
@@ -324,7 +324,7 @@ def ground(wire: WireArticle | WireRepair, doc: Document, *, rule_claims: bool =
     ``doc``; return the verified items and the problems.
 
     With ``rule_claims`` (whole answers), sentences that the attribution rules
-    (:mod:`summarizer.attribution`) credit to a source get a rule-based claim when the model
+    (:mod:`summarizer.analysis.rules`) credit to a source get a rule-based claim when the model
     left them out, credited them to the outlet's own voice, or named a speaker the rules do not
     find there; the overridden model items are kept on record in ``rejected``.
     """
@@ -462,7 +462,7 @@ def reask_message(problems: list[Problem], *, parse_error: str | None = None,
     """The user message of a re-ask: every problem, as instructions, then what to do.
 
     With ``repair=True`` the model is asked for replacements of the rejected items only (a
-    :class:`~summarizer.wire.WireRepair`); the verified items of its answer are kept.
+    :class:`~summarizer.llm.wire.WireRepair`); the verified items of its answer are kept.
     """
     if repair:
         lines = ["Some items of your answer were rejected because they could not be verified "

