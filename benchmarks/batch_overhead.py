@@ -37,7 +37,7 @@ import openai
 
 from summarizer import Document, Settings, Summarizer, summarize_many
 from summarizer.llm.backends.openai_compat import OpenAIBackend
-from summarizer.store.db import Store
+from summarizer.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "global-times-2024-06-19-russia-dprk-treaty.txt"

@@ -36,7 +36,7 @@ from .core.models import (
 )
 from .pipeline import Summarizer
 from .core.settings import Settings
-from .store.db import Store
+from .store import Store
 
 from ._version import __version__
 

@@ -64,7 +64,8 @@ from .core.models import (
     StanceLabel,
     Usage,
 )
-from .pipeline import ResponseCache, Summarizer, format_validation_error
+from .pipeline import Summarizer, format_validation_error
+from .store.cache import ResponseCache
 from .llm.prompts import PromptTemplate, load_prompt
 from .core.settings import Settings
 

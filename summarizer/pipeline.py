@@ -15,13 +15,15 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
+from .analysis.chunking import analyze_long
 from .analysis.claims import claims_from_attributions, claims_from_rules, outlet_assertions
+from .analysis.grounding import GROUNDING_VERSION
+from .analysis.stances import label_stances, stance_candidates
 from .analysis.summary import SummaryTask, extractive_summary
-from .llm.backends.base import Backend
 from .core.document import Document
 from .core.errors import (
     BadInputError,
@@ -30,10 +32,8 @@ from .core.errors import (
     SummarizerError,
     redact,
 )
-from .analysis.grounding import GROUNDING_VERSION
-from .core.inputs import check_text
+from .core.inputs import check_text, read_document
 from .core.language import detect_language, language_name
-from .llm.ask import AttemptRecord, CallObserver, ask
 from .core.models import (
     ArticleAnalysis,
     Claim,
@@ -47,22 +47,22 @@ from .core.models import (
 )
 from .core.pricing import cost_usd
 from .core.progress import PARSE, STANCES, ProgressObserver
-from .llm.prompts import PromptTemplate, load_prompt
 from .core.settings import Settings
+from .llm.ask import CallObserver, ask
+from .llm.backends import resolve_backend
+from .llm.backends.base import Backend, ChoiceScorer
+from .llm.prompts import PromptTemplate, load_prompt
+from .nlp.attribution import extract_attributions
+from .nlp.models import entry_for_language
+from .nlp.parse import has_parser, parse_text
+from .nlp.resolve import resolve
+from .store.cache import ResponseCache, cache_key
 
-__all__ = ["AttemptRecord", "CallObserver", "ResponseCache", "Summarizer", "format_validation_error"]
+__all__ = ["Summarizer", "format_validation_error"]
 
 ENGINE = "parser-1"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`)."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
-
-
-class ResponseCache(Protocol):
-    """What the pipeline needs from a response cache (see :mod:`summarizer.store.db`)."""
-
-    def get(self, key: str) -> ArticleAnalysis | None: ...
-
-    def put(self, key: str, analysis: ArticleAnalysis) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,6 @@ class Summarizer:
     ) -> None:
         self.settings = settings or Settings()
         if backend is None and not self.settings.no_model:
-            from .llm.backends import resolve_backend
-
             backend = resolve_backend(self.settings)
         self._backend = backend
         self.template: PromptTemplate = load_prompt(prompt, prompt_version)
@@ -206,8 +204,6 @@ class Summarizer:
             doc.language = detect_language(doc.text)
         strict = self.strict if strict is None else strict
         if len(doc.text) > self.settings.chunk_chars and not self.settings.no_model:
-            from .analysis.chunking import analyze_long
-
             result = analyze_long(self, doc, strict=strict)
         else:
             result = self.analyze_document(doc, strict=strict)
@@ -226,8 +222,6 @@ class Summarizer:
             doc = article
             doc.text = check_text(doc.text, max_chars=self.settings.max_chars, source=doc.id)
         elif isinstance(article, str):
-            from .core.inputs import read_document
-
             doc = read_document(article, max_chars=self.settings.max_chars, id=id)
         else:
             raise BadInputError(
@@ -244,8 +238,6 @@ class Summarizer:
     def cache_key(self, doc: Document) -> str:
         """backend + model + prompt hash + input hash (+ options that matter, the engine and
         :data:`~summarizer.analysis.grounding.GROUNDING_VERSION`)."""
-        from .store.db import cache_key
-
         return cache_key(
             backend=self.backend_name,
             model=self.model_name,
@@ -266,9 +258,6 @@ class Summarizer:
         """Who said what in ``doc``: parsed attributions (or the regex rules where the language
         has no parser model) plus the outlet's own assertions. Returns the claims and the
         spaCy parse (``None`` when the rules were used)."""
-        from .nlp.models import entry_for_language
-        from .nlp.parse import has_parser, parse_text
-
         entry = entry_for_language(doc.language)
         parsers = self.settings.parser_models_dir
         use_parser = self.settings.parser == "auto" and entry is not None
@@ -278,9 +267,6 @@ class Summarizer:
             claims = claims_from_rules(doc)
             return sorted([*claims, *outlet_assertions(doc, claims, origin="rules")],
                           key=lambda c: c.evidence[0].start), None
-        from .nlp.attribution import extract_attributions
-        from .nlp.resolve import resolve
-
         parsed = parse_text(doc.text, doc.language, parsers)
         found = resolve(parsed, extract_attributions(parsed, language=doc.language or "en"))
         claims = claims_from_attributions(doc, found)
@@ -358,9 +344,6 @@ class Summarizer:
         what their claims are about; the backend scores the labels. Returns the stances, the
         tokens spent and warnings (stances are left out, with a warning, when the backend
         cannot score labels or a labelling call fails: the rest of the analysis stands)."""
-        from .llm.backends.base import ChoiceScorer
-        from .analysis.stances import label_stances, stance_candidates
-
         if parsed is None:
             return [], Usage(), ["no stances: the article's language has no parser model"]
         if not isinstance(self.backend, ChoiceScorer):

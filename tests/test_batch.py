@@ -14,9 +14,9 @@ from summarizer import Document, Summarizer, asummarize_many, summarize_many
 from summarizer.llm.backends.base import CompletionRequest
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.core.errors import ProviderError
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.ask import AttemptRecord
 from summarizer.core.settings import Settings
-from summarizer.store.db import Store
+from summarizer.store import Store
 
 
 def _articles(seed_text: str, n: int) -> list[Document]:

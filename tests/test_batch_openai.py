@@ -19,7 +19,7 @@ import pytest
 from summarizer.cli import main
 from summarizer.core.models import Usage
 from summarizer.core.pricing import cost_usd
-from summarizer.store.db import Store
+from summarizer.store import Store
 from summarizer.testing import Reply, ScriptedServer
 from summarizer.testing.batch_server import BatchPlan, BatchServer
 

@@ -10,7 +10,7 @@ import pytest
 from summarizer import Summarizer
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.core.language import _clear_latin_language, detect_language
-from summarizer.store.db import Store
+from summarizer.store import Store
 
 FR = (
     "Le gouvernement a annoncé mardi une nouvelle réforme des retraites. Les syndicats ont "

@@ -221,7 +221,7 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
     from summarizer.core.settings import Settings
-    from summarizer.store.db import Store
+    from summarizer.store import Store
 
     def run() -> tuple[Any, FakeBackend]:
         backend = FakeBackend(default=fake_model)
@@ -262,7 +262,7 @@ def test_a_failed_bottom_line_is_not_asked_again_on_a_cached_run(tmp_path: Path)
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
     from summarizer.core.settings import Settings
-    from summarizer.store.db import Store
+    from summarizer.store import Store
 
     def model(request: CompletionRequest) -> Any:
         if request.response_model is WireBluf:

@@ -15,7 +15,7 @@ from summarizer.analysis.chunking import WireMerge, merge_claims, merge_stances,
 from summarizer.core.document import Document
 from summarizer.analysis.grounding import normalize
 from summarizer.core.models import Claim, Evidence, Stance
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.ask import AttemptRecord
 from summarizer.testing.faults import grounded_answer
 
 SPEAKERS = ["Ana Ruiz", "Tomas Berg", "Lena Okafor", "Piet Vermeer", "Mira Sato", "Omar Haddad"]

@@ -188,9 +188,7 @@ def test_reports_compare_and_gate(tmp_path: Path) -> None:
 def test_cli_eval_compare_and_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     # The CLI builds its backend from settings: route it to the oracle fake.
-    from summarizer.llm import backends
-
-    monkeypatch.setattr(backends, "resolve_backend", lambda settings: _oracle())
+    monkeypatch.setattr("summarizer.evals.runner.resolve_backend", lambda settings: _oracle())
     out = tmp_path / "run1"
     assert main(["eval", "--suite", "fixtures", "--data", str(FIXTURES), "--out", str(out),
                  "--cache-dir", str(out / "cache")]) == 0

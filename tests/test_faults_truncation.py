@@ -10,7 +10,7 @@ import pytest
 
 from summarizer import Settings, Summarizer, TruncatedOutputError
 from summarizer.llm.backends.openai_compat import OpenAIBackend
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.ask import AttemptRecord
 from summarizer.testing import Reply, ScriptedServer
 
 

@@ -15,7 +15,7 @@ from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
 from summarizer.cli.logs_cmd import parse_since
 from summarizer.core.errors import ProviderError
-from summarizer.store.db import Store
+from summarizer.store import Store
 
 
 @pytest.fixture

@@ -177,7 +177,7 @@ def test_grounded_answer_helper_is_deterministic() -> None:
 
 def test_eval_reports_and_cache_are_private(tmp_path: Path) -> None:
     from summarizer.evals.cache import AnswerCache
-    from summarizer.evals.runner import EvalReport
+    from summarizer.evals.results import EvalReport
     from summarizer.evals.report import write_report
 
     report = EvalReport(suite="fixtures", created_at=__import__("datetime").datetime.now())

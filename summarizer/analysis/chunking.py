@@ -29,12 +29,12 @@ import bisect
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..llm.backends.base import CompletionRequest
+from ..llm.backends.base import Backend, CompletionRequest
 from ..core.document import Document
 from ..core.errors import OutputValidationError, SummarizerError
 from .grounding import normalize
@@ -54,9 +54,23 @@ from ..core.models import (
 )
 from ..core.pricing import cost_usd
 from ..llm.prompts import load_prompt
+from ..core.settings import Settings
+from ..llm.ask import AttemptRecord, CallObserver
+from .summary import states
 
-if TYPE_CHECKING:
-    from ..pipeline import Summarizer
+
+class Summarizer(Protocol):
+    """What the chunked analysis needs from the :class:`summarizer.pipeline.Summarizer` that
+    drives it (a protocol, so the arrow goes one way: the pipeline calls into chunking)."""
+
+    settings: Settings
+    language: str | None
+    on_call: CallObserver | None
+
+    @property
+    def backend(self) -> Backend: ...
+
+    def analyze_document(self, doc: Document, *, strict: bool) -> ArticleAnalysis: ...
 
 __all__ = ["Chunk", "WireMerge", "analyze_long", "merge_claims", "merge_stances", "split_chunks"]
 
@@ -332,8 +346,6 @@ class _MergeOutcome:
 
 def _states(kp: KeyPoint) -> bool:
     """Whether a merged key point is stated by its evidence (:func:`~summarizer.analysis.summary.states`)."""
-    from .summary import states
-
     return bool(kp.evidence) and states(kp.text, (e.text for e in kp.evidence))
 
 
@@ -399,8 +411,6 @@ def _observe_merge(
     """Report the merge call to the call log; a fallback is recorded as ``merge_fallback``."""
     if summarizer.on_call is None:
         return
-    from ..pipeline import AttemptRecord
-
     summarizer.on_call(
         AttemptRecord(
             backend=summarizer.backend.name,

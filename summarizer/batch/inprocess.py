@@ -38,7 +38,8 @@ from ..core.document import Document
 from ..core.errors import describe
 from ..core.inputs import read_document
 from ..core.models import ArticleAnalysis, Usage
-from ..pipeline import AttemptRecord, CallObserver, Summarizer
+from ..llm.ask import AttemptRecord, CallObserver
+from ..pipeline import Summarizer
 from ..core.pricing import cost_usd
 from ..core.settings import Settings
 

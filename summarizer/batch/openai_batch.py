@@ -22,7 +22,7 @@ its collected labels go into the next batch together, the provisional result dis
 
 Replaying is deterministic (the same answers give the same next request), so no loop state
 is stored: the job (one per ``OUT`` file and generation) and each round's custom ids, input
-file id, batch id and status live in the store (:class:`~summarizer.store.db.BatchRound`),
+file id, batch id and status live in the store (:class:`~summarizer.store.records.BatchRound`),
 each written *before* the next step that creates something at the provider. A rerun picks
 up the same batches and never submits a round twice (a batch created just before a crash is
 found again by its ``metadata``); calls answered in rounds already processed are not logged
@@ -53,15 +53,16 @@ from ..llm.backends.base import (
     normalize_scores,
 )
 from ..llm.backends.openai_compat import OpenAIBackend, _top_logprobs, _usage, choice_mass
-from .inprocess import ItemError, ItemResult
+from .inprocess import ItemError, ItemResult, summarize_many
 from ..core.document import Document
 from ..core.errors import ConfigurationError, ProviderError, TruncatedOutputError
 from ..core.language import detect_language
 from ..core.models import ArticleAnalysis, Usage
-from ..pipeline import AttemptRecord, Summarizer
+from ..llm.ask import AttemptRecord
+from ..pipeline import Summarizer
 from ..core.pricing import cost_usd
 from ..core.settings import Settings
-from ..store.db import BatchRound, Store
+from ..store import BatchRound, Store
 
 __all__ = [
     "BATCH_ENDPOINT",
@@ -588,8 +589,6 @@ def _run_direct_long(
     long_docs: list[tuple[int, str, Document]], direct: Summarizer | None,
     on_result: Callable[[ItemResult], object], done: set[str], concurrency: int,
 ) -> None:
-    from .inprocess import summarize_many
-
     if direct is None:
         for index, item_id, _ in long_docs:
             on_result(ItemResult(index=index, id=item_id, error=ItemError(

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..llm.backends.base import Backend
+from ..llm.backends import resolve_backend
 from .inprocess import ItemError, ItemResult, summarize_many
 from ..core.document import Document
 from ..core.errors import BadInputError, ConfigurationError
@@ -131,8 +132,6 @@ class _Analyser:
         self.settings = settings.model_copy(update=update)
         backend: Backend | None = None
         if not self.settings.no_model:
-            from ..llm.backends import resolve_backend
-
             backend = resolve_backend(self.settings)
             if wrap_backend is not None:
                 backend = wrap_backend(backend)

@@ -42,15 +42,16 @@ from rich.progress import (
 )
 
 from ..batch.inprocess import BatchItem, ItemError, ItemResult, summarize_many
+from ..batch.ray_fleet import run
 from ..core.document import Document
 from ..core.errors import BadInputError
 from ..core.inputs import read_document
 from ..core.models import Usage
 from ..pipeline import Summarizer
 from ..core.settings import Settings
-from ..store.db import Store
-from . import app
+from ..store import Store
 from .common import settings_from_flags
+from .options import BackendName, BaseUrl, Lenient, MaxReasks, Mode, Model, ModelPath, NoCache, NoModel, ShowProgress
 
 __all__ = ["JsonlAppender", "finished_ids", "load_items", "recover_jsonl"]
 
@@ -291,8 +292,6 @@ def _via_ray(
     actors_per_endpoint: int, strict: bool, language: str | None, console: Console,
 ) -> None:
     """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch.ray_fleet`)."""
-    from ..batch.ray_fleet import run
-
     if out.exists() and not out.is_dir():
         console.print(f"summarizer: error: with --ray, OUT is a folder of shards; {out} is a file",
                       highlight=False, soft_wrap=True)
@@ -318,6 +317,7 @@ def _via_openai_batch(
     reask_direct: bool, poll_s: float, concurrency: int,
 ) -> None:
     """``--via openai-batch``: the same items through :mod:`summarizer.batch.openai_batch`."""
+    # instructor and openai take ~1.4 s to import: not on every CLI start.
     from ..batch.openai_batch import make_summarizers, run_openai_batch
 
     docs: list[Document] = []
@@ -354,24 +354,23 @@ def _via_openai_batch(
     )
 
 
-@app.command()
 def batch(
     source: Path = typer.Argument(..., help="IN.jsonl ({\"id\",\"text\",...} per line) or a folder of .txt/.html."),
     out: Path = typer.Option(..., "--out", "-o", help="Results, one JSON line per finished article."),
     concurrency: int = typer.Option(8, "--concurrency", "-c", min=1, help="Model calls in flight."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT; retry the rest."),
     failures: Path | None = typer.Option(None, "--failures", help="Failure lines (default OUT.failed.jsonl)."),
-    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
-    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
-    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    backend: BackendName = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    model_path: ModelPath = None,
+    max_reasks: MaxReasks = None,
     language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
-    lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    no_model: bool = typer.Option(False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
+    lenient: Lenient = False,
+    no_cache: NoCache = False,
+    progress: ShowProgress = None,
+    no_model: NoModel = False,
     via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
     reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),

@@ -16,13 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from ..core.settings import Settings
-from ..store.db import CallRow, LogStats, Store, default_store_path
-from . import app
+from ..store import CallRow, LogStats, Store, default_store_path
 
 __all__ = ["parse_since"]
 
 logs_app = typer.Typer(help="The log of model calls: recent calls, or aggregate stats.")
-app.add_typer(logs_app, name="logs")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

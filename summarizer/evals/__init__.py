@@ -19,7 +19,8 @@ from .fixtures import (
 )
 from .neus import NeusEvent, load_neus
 from .report import compare, gate, load_results, write_report
-from .runner import SUITES, CaseResult, EvalReport, evaluate
+from .results import CaseResult, EvalReport
+from .runner import SUITES, evaluate
 
 __all__ = [
     "SUITES",

@@ -38,6 +38,7 @@ from ..analysis.grounding import content_words
 from ..core.models import Evidence, Usage
 from ..llm.prompts import load_prompt
 from .cache import AnswerCache, task_key
+from .metrics import classification_scores
 
 __all__ = ["FNC_LABELS", "RELATED", "FncAnswer", "FncPair", "FncTask", "Relatedness", "load_fnc1"]
 
@@ -266,8 +267,6 @@ class FncTask:
         ``-span`` to ``span`` by ``step``) is searched for the best macro-F1 over the three
         labels, ties to the smallest correction. Sets and returns ``bias``.
         """
-        from .metrics import classification_scores
-
         dev = [(p.stance, self.scores(p.headline, self.evidence(p.headline, p.body))[0])
                for p in pairs if p.stance in RELATED]
         if not dev:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
-from .runner import EvalReport
+from .results import EvalReport
 from ..core.files import write_private
 
 __all__ = [

@@ -28,17 +28,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from ..llm.backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
 from ..core.document import Document
 from ..core.errors import ConfigurationError, SummarizerError
 from ..core.models import ArticleAnalysis, StanceLabel, Usage
+from ..analysis.summary import states
+from ..core.pricing import cost_usd
+from ..llm.backends import resolve_backend
 from ..pipeline import Summarizer
 from ..core.settings import Settings
 from .cache import AnswerCache
 from .faithfulness import LexicalChecker, LLMJudge, validate_on_qags
 from .fixtures import Fixture, load_fixtures
+from .fnc1 import FNC_LABELS, RELATED, FncTask, Relatedness, load_fnc1
+from .injection import run_injection
 from .metrics import (
     GoldClaimRef,
     GoldStanceRef,
@@ -52,6 +57,9 @@ from .metrics import (
     match_stances,
     prf,
 )
+from .polnear import load_polnear
+from .qags import load_qags
+from .results import CaseResult, Confusion, EvalReport
 
 __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 
@@ -64,47 +72,6 @@ label prior correction is fitted before the sample is scored (0: no correction).
 DEFAULT_DATA: dict[str, str] = {"fixtures": "evals/fixtures", "injection": "evals/injection"}
 DEFAULT_LIMIT: dict[str, int | None] = {"fixtures": None, "polnear": 40, "fnc1": 80, "qags": None,
                                         "injection": None}
-
-
-class CaseResult(BaseModel):
-    """One scored case (an article, a pair): scores, the counts behind them, run figures."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    error: str | None = None
-    scores: dict[str, float | None] = Field(default_factory=dict)
-    counts: dict[str, int] = Field(default_factory=dict)
-    labels: list[tuple[str, str]] = Field(
-        default_factory=list, description="(gold, predicted) label pairs for classification metrics."
-    )
-    details: dict[str, Any] = Field(default_factory=dict)
-    usage: Usage = Field(default_factory=Usage)
-    latency_s: float = 0.0
-    calls: int = 0
-    reasks: int = 0
-    first_valid: bool | None = None
-    cached: bool = False
-    cost_usd: float | None = None
-
-
-class Confusion(BaseModel):
-    labels: list[str]
-    matrix: list[list[int]]
-
-
-class EvalReport(BaseModel):
-    """Everything one eval run produced (this is ``results.json``)."""
-
-    model_config = ConfigDict(extra="forbid")
-    suite: str
-    created_at: datetime
-    duration_s: float = 0.0
-    config: dict[str, Any] = Field(default_factory=dict)
-    skipped: str | None = None
-    metrics: dict[str, float | None] = Field(default_factory=dict)
-    per_class: dict[str, dict[str, float | None]] = Field(default_factory=dict)
-    confusion: Confusion | None = None
-    cases: list[CaseResult] = Field(default_factory=list)
 
 
 # -- recording backend ----------------------------------------------------------------------
@@ -210,8 +177,6 @@ def _analyse(summarizer: Summarizer, rec: _RecordingBackend | None, cache: Answe
 def _key_point_supported(text: str, evidence: Sequence[Any]) -> bool:
     """The harness's own check that a key point's cited text states it (recomputed from the
     output with the library's one content check, not taken from the library's verdict)."""
-    from ..analysis.summary import states
-
     return bool(evidence) and states(text, (e.text for e in evidence))
 
 
@@ -323,8 +288,6 @@ def _fixture_articles(fixtures: Sequence[Fixture]) -> list[_Article]:
 
 
 def _polnear_articles(path: Path, limit: int | None, seed: int) -> list[_Article]:
-    from .polnear import load_polnear
-
     out = []
     for a in load_polnear(path, limit=limit, seed=seed):
         doc = Document(a.text, id=a.id, title=a.title, outlet=a.outlet)
@@ -490,13 +453,9 @@ def evaluate(
     def get_backend() -> Backend:
         if backend is not None:
             return backend
-        from ..llm.backends import resolve_backend
-
         return resolve_backend(settings)
 
     if suite == "injection":
-        from .injection import run_injection
-
         injection = run_injection(data_path, backend=get_backend(), settings=settings, limit=limit)
         injection.config.update(report.config)
         return injection
@@ -533,8 +492,6 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
     """FNC-1: a label-stratified sample of all four classes (``limit=80``: 20 of each; the
     related 60 are the same pairs as a related-only sample of 60 with the same seed); the
     ``unrelated`` threshold is tuned on every other pair of the data."""
-    from .fnc1 import FNC_LABELS, RELATED, FncTask, Relatedness, load_fnc1
-
     pairs = load_fnc1(path, limit=limit, seed=seed, labels=FNC_LABELS)
     sampled = {p.id for p in pairs}
     every = load_fnc1(path, labels=FNC_LABELS)
@@ -578,15 +535,11 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
 
 
 def _cost(backend: Backend, usage: Usage) -> float | None:
-    from ..core.pricing import cost_usd
-
     return cost_usd(backend.name, backend.model, usage)
 
 
 def _run_qags(report: EvalReport, path: Path, limit: int | None, seed: int, judge: bool, judge_limit: int,
               get_backend: Callable[[], Backend], cache: AnswerCache | None, progress: bool) -> None:
-    from .qags import load_qags
-
     pairs = load_qags(path, limit=limit, seed=seed)
     with _progress(progress, len(pairs), "qags (lexical)") as advance:
         lexical = validate_on_qags(LexicalChecker(), pairs, on_item=advance)
@@ -604,10 +557,8 @@ def _run_qags(report: EvalReport, path: Path, limit: int | None, seed: int, judg
     _classification(report, [lp for c in report.cases for lp in c.labels], ["consistent", "inconsistent"],
                     prefix="lexical_")
     if judge:
-        from .qags import load_qags as _load
-
         backend = get_backend()
-        sample = _load(path, limit=judge_limit, seed=seed)
+        sample = load_qags(path, limit=judge_limit, seed=seed)
         llm = LLMJudge(backend=backend, cache=cache)
         report.config.update(backend=backend.name, model=backend.model, judge_prompt=str(llm.template.ref),
                              judge_limit=judge_limit)

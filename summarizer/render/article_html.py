@@ -30,6 +30,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .._version import __version__
 from ..core.errors import BadInputError
 from ..core.models import ArticleAnalysis, Claim, Evidence, SpeakerType
 from .briefing_common import SPEAKER_TYPE_LABELS, percent
@@ -383,8 +384,6 @@ def render_article_html(analysis: ArticleAnalysis, text: str, *, locate: bool = 
         >>> 'class="claim"' in html  # doctest: +SKIP
         True
     """
-    from .._version import __version__
-
     spans = analysis_spans(analysis, text, locate=locate)
     speakers = _speakers(analysis)
     shown = {s.ref for s in spans}

@@ -15,6 +15,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
+from .._version import __version__
 from ..briefing import Briefing, Citation, StanceCell, StanceMatrix
 from .briefing_common import (
     OWNERSHIP_LABELS,
@@ -98,8 +99,6 @@ def briefing_html(note: Briefing) -> str:
         >>> "stance-table" in html  # doctest: +SKIP
         True
     """
-    from .._version import __version__
-
     env = _environment()
     env.filters["label"] = lambda article_id: article_label(note, article_id)
     idx = CitationIndex()

@@ -1,21 +1,18 @@
 """The local store (SQLite): response cache, call log and batch-job state.
 
->>> from summarizer.store import Store  # the names below are re-exported from :mod:`.db`
+:mod:`.cache` (the cache key, the ``ResponseCache`` protocol), :mod:`.migrations` (the schema
+as a list of migrations), :mod:`.records` (rows read back: calls, stats, batch jobs) and
+:mod:`.db` (:class:`Store`, the SQLite file). The public names are re-exported here:
+
+>>> from summarizer.store import Store
 """
 
 from __future__ import annotations
 
-from .db import (
-    MIGRATIONS,
-    BatchJob,
-    BatchRound,
-    CallRow,
-    LogStats,
-    Store,
-    cache_key,
-    default_store_path,
-    schema_sha256,
-)
+from .cache import ResponseCache, cache_key, schema_sha256
+from .db import Store, default_store_path
+from .migrations import MIGRATIONS, migrate
+from .records import BatchJob, BatchRound, CallRow, LogStats
 
 __all__ = [
     "MIGRATIONS",
@@ -23,8 +20,10 @@ __all__ = [
     "BatchRound",
     "CallRow",
     "LogStats",
+    "ResponseCache",
     "Store",
     "cache_key",
     "default_store_path",
+    "migrate",
     "schema_sha256",
 ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from ...core.errors import ConfigurationError
 from ...core.settings import Settings
+from ..modelstore import DEFAULT_MODEL, ModelStore
 from .base import Backend, Completion, CompletionRequest
+from .local import LocalBackend
 
 __all__ = ["Backend", "Completion", "CompletionRequest", "resolve_backend"]
 
@@ -20,6 +22,7 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 def _openai(settings: Settings) -> Backend:
+    # instructor and openai take ~1.4 s to import: only when an endpoint is used.
     from .openai_compat import OpenAIBackend
 
     return OpenAIBackend(
@@ -33,8 +36,6 @@ def _openai(settings: Settings) -> Backend:
 
 
 def _local(settings: Settings) -> Backend:
-    from .local import LocalBackend
-
     return LocalBackend.from_settings(settings)
 
 
@@ -51,8 +52,6 @@ def resolve_backend(settings: Settings) -> Backend:
         return _openai(settings)
     if settings.model_path is not None:
         return _local(settings)
-    from ..modelstore import DEFAULT_MODEL, ModelStore
-
     store = ModelStore(settings.models_dir)
     name = settings.model or DEFAULT_MODEL
     if store.is_pulled(name):

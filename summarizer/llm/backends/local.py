@@ -19,6 +19,7 @@ from typing import Any
 from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError
 from ...core.models import Usage
 from ...core.settings import Settings
+from ..modelstore import DEFAULT_MODEL, ModelStore
 from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
 
 __all__ = ["LocalBackend"]
@@ -105,8 +106,6 @@ class LocalBackend:
     def from_settings(cls, settings: Settings) -> LocalBackend:
         if settings.model_path is not None:
             return cls(settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
-        from ..modelstore import DEFAULT_MODEL, ModelStore
-
         name = settings.model or DEFAULT_MODEL
         store = ModelStore(settings.models_dir)
         entry = store.entry(name)
