@@ -15,13 +15,13 @@ from pydantic import BaseModel
 
 from .briefing import Briefing
 from .core.models import ArticleAnalysis
-from .llm.wire import WireArticle
+from .llm.wire import WireSummary
 
 __all__ = ["SCHEMAS", "export_schemas", "render_schemas"]
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "article_analysis.schema.json": ArticleAnalysis,
-    "wire_article.schema.json": WireArticle,
+    "wire_summary.schema.json": WireSummary,
     "briefing.schema.json": Briefing,
 }
 """File name → the model whose JSON Schema it holds."""

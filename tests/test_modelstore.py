@@ -93,11 +93,20 @@ def test_pulled_default_model_is_used_without_configuration(tmp_path: Path) -> N
 
 
 def test_grammar_schema_keeps_only_required_properties() -> None:
-    from summarizer.llm.backends.local import grammar_schema
-    from summarizer.llm.wire import WireArticle
+    from pydantic import BaseModel, Field
 
-    schema = grammar_schema(WireArticle.model_json_schema())
-    claim = schema["$defs"]["WireClaim"]
-    assert list(claim["properties"]) == ["e", "s", "t", "a", "v"]  # optional "x" dropped, id first
-    assert "description" not in claim["properties"]["s"] and claim["properties"]["s"]["maxLength"] == 60
+    from summarizer.llm.backends.local import grammar_schema
+
+    class Item(BaseModel):
+        e: list[int]
+        s: str = Field(max_length=60, description="Speaker.")
+        x: str | None = None  # optional: never emitted under a grammar
+
+    class Answer(BaseModel):
+        c: list[Item] = Field(max_length=12)
+
+    schema = grammar_schema(Answer.model_json_schema())
+    item = schema["$defs"]["Item"]
+    assert list(item["properties"]) == ["e", "s"]  # optional "x" dropped, order kept
+    assert "description" not in item["properties"]["s"] and item["properties"]["s"]["maxLength"] == 60
     assert schema["properties"]["c"]["maxItems"] == 12

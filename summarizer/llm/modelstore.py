@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -164,14 +163,3 @@ class ModelStore:
         if digest != entry.sha256:
             return False, f"sha256 mismatch (got {digest[:16]}…)"
         return True, "ok"
-
-    def remove(self, name: str) -> None:
-        p = self.path(name)
-        if p.exists():
-            p.unlink()
-
-
-def cleanup_stale(directory: Path) -> None:
-    """Remove leftovers of interrupted pulls."""
-    for stale in Path(directory).glob("summarizer-pull-*"):
-        shutil.rmtree(stale, ignore_errors=True)

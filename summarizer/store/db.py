@@ -188,11 +188,6 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM responses").fetchone()[0])
 
-    def clear_cache(self) -> int:
-        """Delete every cached response; return how many there were."""
-        with self._tx() as db:
-            return db.execute("DELETE FROM responses").rowcount
-
     # -- provider batch jobs (summarizer.batch.openai_batch) ------------------------------------
 
     def batch_job(self, out: str, *, model: str, mode: str) -> BatchJob:

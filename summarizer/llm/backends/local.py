@@ -121,9 +121,6 @@ class LocalBackend:
     def llama(self) -> Any:
         return _load_llama(self.model_path, self.n_ctx, self.n_threads)
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
-
     def complete(self, request: CompletionRequest) -> Completion:
         schema = self._schemas.get(request.response_model)
         if schema is None:
