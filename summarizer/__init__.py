@@ -1,11 +1,11 @@
 """summarizer: evidence-backed structured analysis of news articles.
 
->>> from summarizer import summarize  # doctest: +SKIP
->>> result = summarize(article_text)  # doctest: +SKIP
->>> result.claims[0].speaker, result.claims[0].evidence[0].text  # doctest: +SKIP
+>>> from summarizer import summarize
+>>> result = summarize("The minister said the plan would pass. Critics called it reckless.",
+...                    no_model=True)  # parser only; drop no_model for the summary and stances
+>>> [(c.speaker, c.cue, c.evidence[0].text) for c in result.claims]
+[('minister', 'said', 'the plan would pass'), ('Critics', 'called', 'it reckless')]
 """
-
-from __future__ import annotations
 
 from .api import summarize
 from .llm.backends.base import Backend

@@ -41,9 +41,11 @@ def summarize(
 
     Example:
         >>> from summarizer import summarize
-        >>> result = summarize(open("examples/global-times-2024-06-19-russia-dprk-treaty.txt").read())  # doctest: +SKIP
-        >>> [(c.speaker, c.attribution) for c in result.claims][:2]  # doctest: +SKIP
-        [('Putin', 'direct'), ('Chinese experts', 'indirect')]
+        >>> from pathlib import Path
+        >>> text = Path("examples/global-times-2024-06-19-russia-dprk-treaty.txt").read_text()
+        >>> result = summarize(text, no_model=True)  # with a model: the summary and stances too
+        >>> [(c.speaker, c.attribution) for c in result.claims][:3]
+        [('RIA Novosti', 'indirect'), ('Chinese experts', 'indirect'), ('Putin', 'direct')]
     """
     backend_name = backend if isinstance(backend, str) else None
     if settings is None:

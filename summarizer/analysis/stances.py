@@ -17,8 +17,10 @@ Attributions are duck-typed: anything with ``.speaker`` (``str | None``), ``.spe
 (``str``) and ``.content`` (spans with ``.start``/``.end`` global character offsets), such as
 ``summarizer.nlp.attribution.ParsedAttribution``.
 
->>> cands = stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times")  # doctest: +SKIP
->>> stances = label_stances(backend, doc, cands)  # doctest: +SKIP
+Usage::
+
+    cands = stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times")
+    stances = label_stances(backend, doc, cands)
 """
 
 from __future__ import annotations

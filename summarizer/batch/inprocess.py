@@ -12,11 +12,12 @@ worker threads; the network wait releases the GIL, so throughput scales with ``c
 until the server or the CPU is the bound (see ``benchmarks/batch_overhead.py``).
 
 Example:
-    >>> from summarizer import Summarizer, summarize_many
-    >>> s = Summarizer(settings=...)  # doctest: +SKIP
-    >>> results = summarize_many(["First article ...", "Second ..."], summarizer=s, concurrency=8)  # doctest: +SKIP
-    >>> [r.ok for r in results]  # doctest: +SKIP
-    [True, False]
+    >>> from summarizer import Settings, Summarizer, summarize_many
+    >>> s = Summarizer(settings=Settings(no_model=True))  # or a model: Settings(base_url=...)
+    >>> results = summarize_many(["The minister said the plan would pass.", "   "],
+    ...                          summarizer=s, concurrency=8)
+    >>> [(r.ok, r.error.reason if r.error else None) for r in results]
+    [(True, None), (False, 'empty')]
 """
 
 from __future__ import annotations

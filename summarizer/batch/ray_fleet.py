@@ -20,12 +20,13 @@ retried write replaces its file instead of adding one.
 
 ``ray`` is an optional extra: ``pip install 'summarizer[ray]'``.
 
-Example:
-    >>> from summarizer import Settings
-    >>> from summarizer.batch.ray_fleet import run
-    >>> run("articles.jsonl", "results/", endpoints=["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
-    ...     settings=Settings(model="qwen2.5-7b-instruct"), address="auto")  # doctest: +SKIP
-    RayRunSummary(ok=..., failed=..., skipped=..., shards=...)
+Usage (needs a Ray cluster and endpoints)::
+
+    from summarizer import Settings
+    from summarizer.batch.ray_fleet import run
+    run("articles.jsonl", "results/", endpoints=["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
+        settings=Settings(model="qwen2.5-7b-instruct"), address="auto")
+    # RayRunSummary(ok=..., failed=..., skipped=..., shards=...)
 """
 
 from __future__ import annotations

@@ -67,8 +67,12 @@ class JsonlAppender:
     ``fsync_s`` seconds, and on close. New files are created readable by the owner only.
 
     Example:
-        >>> with JsonlAppender(Path("/tmp/out.jsonl")) as out:  # doctest: +SKIP
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "out.jsonl"
+        >>> with JsonlAppender(path) as out:
         ...     out.write({"id": "a", "ok": True})
+        >>> path.read_text()
+        '{"id":"a","ok":true}\\n'
     """
 
     def __init__(self, path: Path, *, fsync_every: int = 50, fsync_s: float = 2.0) -> None:

@@ -74,8 +74,10 @@ def split_sentences(text: str) -> list[Sentence]:
     Lines are split first (headlines, datelines and captions are sentences of their own),
     then each line at terminal punctuation, respecting common abbreviations and closing quotes.
 
-    >>> [s.text for s in split_sentences('He said "no." Then he left.')]
-    ['He said "no."', 'Then he left.']
+    >>> [s.text for s in split_sentences('He said "yes." Then he left.')]
+    ['He said "yes."', 'Then he left.']
+    >>> [s.text for s in split_sentences('She lives at No. 5 Main St. in Springfield.')]
+    ['She lives at No. 5 Main St. in Springfield.']
     """
     spans: list[tuple[int, int]] = []
     pos = 0

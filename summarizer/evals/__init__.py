@@ -1,7 +1,9 @@
 """The eval harness: fixtures, benchmark loaders, metrics, reports.
 
->>> from summarizer.evals import evaluate, write_report  # doctest: +SKIP
->>> write_report(evaluate("fixtures"), "runs/now")  # doctest: +SKIP
+Usage (the model is the configured one: ``SUMMARIZER_*`` or ``settings=``)::
+
+    from summarizer.evals import evaluate, write_report
+    write_report(evaluate("fixtures"), "runs/now")
 """
 
 from __future__ import annotations

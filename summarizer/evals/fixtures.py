@@ -288,9 +288,9 @@ def validate_fixtures(path: Path | str) -> list[FixtureError]:
     Also reports ``.txt`` files with no labels file, and duplicate ids.
 
     Example:
-        >>> problems = validate_fixtures("evals/fixtures")  # doctest: +SKIP
-        >>> [str(p) for p in problems]  # doctest: +SKIP
-        ["evals/fixtures/x.labels.jsonl:4: text[10:20] is 'said the', not the evidence ..."]
+        >>> problems = validate_fixtures("evals/fixtures")  # from the repository root
+        >>> [str(p) for p in problems]  # e.g. "x.labels.jsonl:4: text[10:20] is 'said the', ..."
+        []
     """
     path = Path(path)
     errors: list[FixtureError] = []
@@ -341,9 +341,9 @@ def load_fixtures(path: Path | str, *, names: Iterable[str] | None = None) -> li
         FixtureError: when any fixture is malformed (all problems are listed).
 
     Example:
-        >>> fixtures = load_fixtures("evals/fixtures")  # doctest: +SKIP
-        >>> fixtures[0].claims[0].speaker  # doctest: +SKIP
-        'Vladimir Putin'
+        >>> fixtures = load_fixtures("evals/fixtures")  # from the repository root
+        >>> fixtures[0].claims[0].speaker
+        'Global Climate Desk'
     """
     path = Path(path)
     _raise_all(validate_fixtures(path))

@@ -14,8 +14,10 @@ per label; the default labels are the *related* ones, since 74% of FNC-1 is ``un
    similar to the headline, scored not generated: the backend's label probabilities
    (:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`) and the best label wins.
 
->>> pairs = load_fnc1("/path/to/benchmarks/fnc1", limit=60, seed=0)  # doctest: +SKIP
->>> sorted({p.stance for p in pairs})  # doctest: +SKIP
+Usage (needs the benchmark data)::
+
+    pairs = load_fnc1("/path/to/benchmarks/fnc1", limit=60, seed=0)
+    sorted({p.stance for p in pairs})
 ['agree', 'disagree', 'discuss']
 """
 
@@ -220,10 +222,10 @@ class FncTask:
         bias: added to each label's log-probability before the best label is taken (a prior
             correction; ``None``: none).
 
-    Example:
-        >>> task = FncTask(backend=FakeBackend(default_distribution={"agree": 1}), relatedness=rel)  # doctest: +SKIP
-        >>> task.run(pair).label  # doctest: +SKIP
-        'agree'
+    Usage::
+
+        task = FncTask(backend=FakeBackend(default_distribution={"agree": 1}), relatedness=rel)
+        task.run(pair).label  # 'agree'
     """
 
     def __init__(self, *, backend: ChoiceScorer, relatedness: Relatedness, cache: AnswerCache | None = None,

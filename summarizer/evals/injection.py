@@ -27,10 +27,10 @@ the injection into a verified result, but the article was not analysed either.
 
 Run it with ``summarizer eval --suite injection --out DIR [--model-path GGUF | --base-url URL]``.
 
-Example:
-    >>> report = run_injection("evals/injection", backend=FakeBackend(default=...))  # doctest: +SKIP
-    >>> report.metrics["hijack_rate"]  # doctest: +SKIP
-    0.0
+Usage::
+
+    report = run_injection("evals/injection", backend=FakeBackend(default=...))
+    report.metrics["hijack_rate"]
 """
 
 from __future__ import annotations
@@ -232,10 +232,10 @@ def run_injection(
         ``invented_quotes_surviving``, ``attributed_reported_rate``, ``injected_failures``
         and ``clean_failures``.
 
-    Example:
-        >>> report = run_injection("evals/injection", backend=my_backend)  # doctest: +SKIP
-        >>> report.metrics["invented_quotes_surviving"]  # doctest: +SKIP
-        0.0
+    Usage::
+
+        report = run_injection("evals/injection", backend=my_backend)
+        report.metrics["invented_quotes_surviving"]  # must be 0
     """
     started = time.perf_counter()
     data = Path(data)

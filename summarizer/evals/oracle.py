@@ -9,7 +9,9 @@ requests of long articles.
 The model writes only the summary (:class:`~summarizer.llm.wire.WireSummary`: ``h``/``a``/``k``);
 claims come from the parse, so the oracle writes none (and no stances).
 
->>> fake = FakeBackend(default=oracle_answerer(load_fixtures("evals/fixtures")))  # doctest: +SKIP
+Usage::
+
+    fake = FakeBackend(default=oracle_answerer(load_fixtures("evals/fixtures")))
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ Suites:
 Model answers go through an :class:`~summarizer.evals.cache.AnswerCache`, so a second run
 with the same backend, model, prompt and inputs re-scores without calling the model.
 
->>> report = evaluate("fixtures", data="evals/fixtures", backend=FakeBackend(...))  # doctest: +SKIP
->>> report.metrics["claims_f1"]  # doctest: +SKIP
-0.8
+Usage::
+
+    report = evaluate("fixtures", data="evals/fixtures", backend=FakeBackend(...))
+    report.metrics["claims_f1"]
 """
 
 from __future__ import annotations
@@ -432,9 +433,10 @@ def evaluate(
         ConfigurationError: unknown suite, or no backend can be built.
         FixtureError: a fixture file is malformed.
 
-    Example:
-        >>> report = evaluate("fnc1", data="../shared/benchmarks/fnc1", limit=6)  # doctest: +SKIP
-        >>> report.metrics["stance_macro_f1"]  # doctest: +SKIP
+    Usage (needs the benchmark data)::
+
+        report = evaluate("fnc1", data="../shared/benchmarks/fnc1", limit=6)
+        report.metrics["stance_macro_f1"]
     """
     if suite not in SUITES:
         raise ConfigurationError(f"unknown suite {suite!r}", hint=f"choose one of {', '.join(SUITES)}")

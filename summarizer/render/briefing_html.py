@@ -93,10 +93,11 @@ def stance_chart_svg(matrix: StanceMatrix) -> Markup:
 def briefing_html(note: Briefing) -> str:
     """Render ``note`` as one self-contained, print-friendly HTML page.
 
-    Example:
-        >>> from summarizer.render.briefing_html import briefing_html
-        >>> html = briefing_html(note)  # doctest: +SKIP
-        >>> "stance-table" in html  # doctest: +SKIP
+    Usage (``note``: a :class:`~summarizer.briefing.Briefing`)::
+
+        from summarizer.render.briefing_html import briefing_html
+        html = briefing_html(note)
+        "stance-table" in html
         True
     """
     env = _environment()

@@ -18,11 +18,15 @@ append a new one. The file is created readable by its owner only, and nothing th
 an API key is written: error messages pass through :func:`~summarizer.core.errors.redact`.
 
 Example:
-    >>> from summarizer import Summarizer
-    >>> from summarizer.store import Store
-    >>> store = Store("/tmp/summarizer-example.db")  # doctest: +SKIP
-    >>> s = Summarizer(cache=store, on_call=store.log_call)  # doctest: +SKIP
-    >>> store.stats().calls  # doctest: +SKIP
+    >>> from summarizer import Settings, Store, Summarizer
+    >>> store = Store(":memory:")  # or a file; default: default_store_path()
+    >>> s = Summarizer(settings=Settings(no_model=True), cache=store, on_call=store.log_call)
+    >>> s.summarize("The minister said the plan would pass.").meta.cached
+    False
+    >>> s.summarize("The minister said the plan would pass.").meta.cached
+    True
+    >>> store.stats().calls  # no model, no calls
+    0
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ Fault kinds (:data:`FAULT_KINDS`):
 ==================  ===========================================================================
 
 Example:
-    >>> with FaultServer(rates={"rate_limit": 0.1, "reset": 0.1}, seed=7) as server:  # doctest: +SKIP
-    ...     backend = OpenAIBackend(model="m", base_url=server.base_url, timeout_s=1)
-    ...     ...
-    ...     server.injected["reset"]
+    >>> from summarizer.testing.faults import FaultServer
+    >>> with FaultServer(rates={"rate_limit": 0.1, "reset": 0.1}, seed=7) as server:
+    ...     server.base_url.startswith("http://127.0.0.1:")  # point an OpenAIBackend here
+    True
 """
 
 from __future__ import annotations

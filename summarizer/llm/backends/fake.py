@@ -30,7 +30,7 @@ class FakeBackend:
     nothing scripted it answers ``{"none": 1}`` (an abstention).
 
     >>> fake = FakeBackend([{"h": "x"}])
-    >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data  # doctest: +SKIP
+    >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data
     {'h': 'x'}
     """
 
