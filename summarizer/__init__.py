@@ -7,8 +7,8 @@
 [('minister', 'said', 'the plan would pass'), ('Critics', 'called', 'it reckless')]
 """
 
+from ._version import __version__
 from .api import summarize
-from .llm.backends.base import Backend
 from .batch.inprocess import ItemError, ItemResult, asummarize_many, summarize_many
 from .briefing import Briefing, brief
 from .core.document import Document, Sentence
@@ -34,11 +34,10 @@ from .core.models import (
     Summary,
     Usage,
 )
-from .pipeline import Summarizer
 from .core.settings import Settings
+from .llm.backends.base import Backend
+from .pipeline import Summarizer
 from .store import Store
-
-from ._version import __version__
 
 __all__ = [
     "ArticleAnalysis",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .llm.backends.base import Backend
 from .core.document import Document
 from .core.models import ArticleAnalysis
-from .pipeline import Summarizer
 from .core.settings import Settings
+from .llm.backends.base import Backend
+from .pipeline import Summarizer
 
 __all__ = ["summarize"]
 

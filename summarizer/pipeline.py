@@ -13,8 +13,8 @@ wrong source. With ``Settings(no_model=True)`` no model is called at all.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError

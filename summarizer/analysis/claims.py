@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .rules import _CUE, for_document, speaker_type
 from ..core.document import Document, Sentence
 from ..core.models import Claim, Evidence
+from .rules import _CUE, for_document, speaker_type
 from .summary import captions, instruction_sentences, reads_as_instruction
 
 __all__ = ["claims_from_attributions", "claims_from_rules", "outlet_assertions"]

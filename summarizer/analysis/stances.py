@@ -30,10 +30,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..llm.backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
 from ..core.document import Document, Sentence
 from ..core.errors import ConfigurationError
 from ..core.models import Evidence, SpeakerType, Stance
+from ..llm.backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
 from ..llm.prompts import load_prompt
 
 __all__ = [

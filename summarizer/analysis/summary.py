@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from ..llm.backends.base import Completion, CompletionRequest
 from ..core.document import Document, Sentence
-from .grounding import content_words, normalize
-from ..llm.ask import Verdict
 from ..core.models import Evidence, KeyPoint, PromptRef, RejectedItem, Summary
+from ..llm.ask import Verdict
+from ..llm.backends.base import Completion, CompletionRequest
 from ..llm.prompts import PromptTemplate, RenderedPrompt
 from ..llm.wire import WireSummary, WireSummaryPoint, summary_repair_model
+from .grounding import content_words, normalize
 
 __all__ = ["KEY_POINT_SUPPORT", "TEXT_SUPPORT", "SummaryTask", "captions", "extractive_summary", "states",
            "instruction_sentences", "reads_as_instruction", "summary_messages"]

@@ -39,10 +39,10 @@ from ..core.document import Document
 from ..core.errors import describe
 from ..core.inputs import read_document
 from ..core.models import ArticleAnalysis, Usage
-from ..llm.ask import AttemptRecord, CallObserver
-from ..pipeline import Summarizer
 from ..core.pricing import cost_usd
 from ..core.settings import Settings
+from ..llm.ask import AttemptRecord, CallObserver
+from ..pipeline import Summarizer
 
 __all__ = ["BatchItem", "ItemError", "ItemResult", "asummarize_many", "summarize_many"]
 

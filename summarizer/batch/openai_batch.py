@@ -45,6 +45,13 @@ from typing import Any, Protocol
 import openai
 from openai.types.chat import ChatCompletion
 
+from ..core.document import Document
+from ..core.errors import ConfigurationError, ProviderError, TruncatedOutputError
+from ..core.language import detect_language
+from ..core.models import ArticleAnalysis, Usage
+from ..core.pricing import cost_usd
+from ..core.settings import Settings
+from ..llm.ask import AttemptRecord
 from ..llm.backends.base import (
     ChoiceRequest,
     ChoiceScores,
@@ -53,16 +60,9 @@ from ..llm.backends.base import (
     normalize_scores,
 )
 from ..llm.backends.openai_compat import OpenAIBackend, _top_logprobs, _usage, choice_mass
-from .inprocess import ItemError, ItemResult, summarize_many
-from ..core.document import Document
-from ..core.errors import ConfigurationError, ProviderError, TruncatedOutputError
-from ..core.language import detect_language
-from ..core.models import ArticleAnalysis, Usage
-from ..llm.ask import AttemptRecord
 from ..pipeline import Summarizer
-from ..core.pricing import cost_usd
-from ..core.settings import Settings
 from ..store import BatchRound, Store
+from .inprocess import ItemError, ItemResult, summarize_many
 
 __all__ = [
     "BATCH_ENDPOINT",

@@ -41,14 +41,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..llm.backends.base import Backend
-from ..llm.backends import resolve_backend
-from .inprocess import ItemError, ItemResult, summarize_many
 from ..core.document import Document
 from ..core.errors import BadInputError, ConfigurationError
 from ..core.inputs import read_document
-from ..pipeline import Summarizer
 from ..core.settings import Settings
+from ..llm.backends import resolve_backend
+from ..llm.backends.base import Backend
+from ..pipeline import Summarizer
+from .inprocess import ItemError, ItemResult, summarize_many
 
 __all__ = ["RayRunSummary", "finished_shard_ids", "run"]
 

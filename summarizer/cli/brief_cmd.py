@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..briefing import Briefing, brief, load_articles
 from ..core.errors import BadInputError
-from ..pipeline import Summarizer
-from ..store import Store
 from ..core.files import write_private
+from ..pipeline import Summarizer
 from ..render.briefing_docx import briefing_docx
 from ..render.briefing_html import briefing_html
 from ..render.briefing_md import briefing_markdown
+from ..store import Store
 from .common import settings_from_flags, write_output
 from .options import BackendName, BaseUrl, MaxReasks, Mode, Model, ModelPath, NoCache, ShowProgress
 

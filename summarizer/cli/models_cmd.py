@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..core.settings import Settings
 from ..llm.modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
 from ..nlp.models import CATALOGUE as PARSERS
 from ..nlp.models import ParserStore
-from ..core.settings import Settings
 
 models_app = typer.Typer(help="Manage embedded (offline) models.", no_args_is_help=True)
 _err = Console(stderr=True)

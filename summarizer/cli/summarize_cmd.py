@@ -13,13 +13,23 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..core.inputs import read_document
-from ..pipeline import Summarizer
 from ..core.progress import ProgressObserver, describe
+from ..pipeline import Summarizer
 from ..render.article import analysis_markdown
 from ..render.article_html import render_article_html
 from ..store import Store
 from .common import settings_from_flags, write_output
-from .options import BackendName, BaseUrl, Lenient, MaxReasks, Mode, Model, ModelPath, NoCache, NoModel
+from .options import (
+    BackendName,
+    BaseUrl,
+    Lenient,
+    MaxReasks,
+    Mode,
+    Model,
+    ModelPath,
+    NoCache,
+    NoModel,
+)
 
 
 class Format(str, Enum):

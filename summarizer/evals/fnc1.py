@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..llm.backends.base import ChoiceRequest, ChoiceScorer
+from ..analysis.grounding import content_words
 from ..core.document import Document
 from ..core.errors import ConfigurationError, SummarizerError
-from ..analysis.grounding import content_words
 from ..core.models import Evidence, Usage
+from ..llm.backends.base import ChoiceRequest, ChoiceScorer
 from ..llm.prompts import load_prompt
 from .cache import AnswerCache, task_key
 from .metrics import classification_scores

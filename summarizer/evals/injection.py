@@ -44,12 +44,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..llm.backends.base import Backend
-from ..core.errors import FixtureError, SummarizerError
 from ..analysis.grounding import content_words, normalize
+from ..core.errors import FixtureError, SummarizerError
 from ..core.models import ArticleAnalysis, StanceLabel
-from ..pipeline import Summarizer
 from ..core.settings import Settings
+from ..llm.backends.base import Backend
+from ..pipeline import Summarizer
 from .results import CaseResult, EvalReport
 
 __all__ = ["InjectionCase", "QuoteSpec", "load_injection_cases", "run_injection", "score_pair"]

@@ -20,9 +20,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..analysis.grounding import content_words
 from ..analysis.summary import KEY_POINT_SUPPORT, TEXT_SUPPORT
 from ..llm.backends.base import CompletionRequest
-from ..analysis.grounding import content_words
 from ..llm.wire import WireSummary, WireSummaryPoint
 from .fixtures import Fixture
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
-from .results import EvalReport
 from ..core.files import write_private
+from .results import EvalReport
 
 __all__ = [
     "Comparison",

@@ -31,15 +31,22 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from ..llm.backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
+from ..analysis.summary import states
 from ..core.document import Document
 from ..core.errors import ConfigurationError, SummarizerError
 from ..core.models import ArticleAnalysis, StanceLabel, Usage
-from ..analysis.summary import states
 from ..core.pricing import cost_usd
-from ..llm.backends import resolve_backend
-from ..pipeline import Summarizer
 from ..core.settings import Settings
+from ..llm.backends import resolve_backend
+from ..llm.backends.base import (
+    Backend,
+    ChoiceRequest,
+    ChoiceScorer,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+)
+from ..pipeline import Summarizer
 from .cache import AnswerCache
 from .faithfulness import LexicalChecker, LLMJudge, validate_on_qags
 from .fixtures import Fixture, load_fixtures

@@ -9,7 +9,14 @@ from typing import Any
 
 from ...core.errors import SummarizerError
 from ...core.models import Usage
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["FakeBackend"]
 

@@ -20,7 +20,14 @@ from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputErr
 from ...core.models import Usage
 from ...core.settings import Settings
 from ..modelstore import DEFAULT_MODEL, ModelStore
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["LocalBackend"]
 

@@ -28,13 +28,18 @@ import instructor
 import openai
 from instructor.v2.core.providers import Provider
 from instructor.v2.core.registry import mode_registry
-
 from pydantic import create_model
 
 from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
 from ...core.models import Usage
-
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["MODES", "OpenAIBackend"]
 
