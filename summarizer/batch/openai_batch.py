@@ -30,6 +30,10 @@ again. Costs are logged at batch prices (backend ``openai-batch``, :mod:`summari
 
 Articles longer than ``Settings.chunk_chars`` take the chunked path: they go through the
 direct path.
+
+(About 600 lines, on purpose: the provider protocol — upload, submit, poll, download, replay —
+and the crash-safe bookkeeping around it are one state machine; split, each half would need
+the other's invariants to be read.)
 """
 
 from __future__ import annotations
