@@ -8,7 +8,7 @@ output schema hash, input hash and options (:func:`~summarizer.store.cache.cache
 ``SUMMARIZER_STORE``):
 
 * ``responses`` — the response cache: one verified :class:`~summarizer.core.models.ArticleAnalysis`
-  per key. It satisfies the pipeline's ``ResponseCache`` protocol (``get`` / ``put``).
+  per key. It satisfies :class:`~summarizer.store.cache.ResponseCache` (``get`` / ``put``).
 * ``calls`` — one row per model call (``log_call`` is a pipeline ``on_call`` observer):
   time, document id, backend, model, prompt, attempt, tokens, latency, outcome, error, cost.
 
