@@ -36,7 +36,7 @@ from typing import Any
 import openai
 
 from summarizer import Document, Settings, Summarizer, summarize_many
-from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend
 from summarizer.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -41,7 +41,7 @@ def _rss_mb() -> float:
 
 def run_ours(model: str, paths: list[Path]) -> list[dict[str, Any]]:
     from summarizer import Settings, Summarizer
-    from summarizer.errors import SummarizerError
+    from summarizer.core.errors import SummarizerError
 
     t_load = time.perf_counter()
     stages: list[tuple[str, float]] = []
@@ -99,9 +99,9 @@ def run_baseline(model: str, paths: list[Path]) -> list[dict[str, Any]]:
     import instructor
     from pydantic import BaseModel
 
-    from summarizer.backends.local import LocalBackend
-    from summarizer.grounding import normalize
-    from summarizer.settings import Settings
+    from summarizer.llm.backends.local import LocalBackend
+    from summarizer.analysis.grounding import normalize
+    from summarizer.core.settings import Settings
 
     class Claim(BaseModel):
         speaker: str
@@ -153,9 +153,9 @@ def run_baseline(model: str, paths: list[Path]) -> list[dict[str, Any]]:
 
 def run_floor(model: str, paths: list[Path]) -> dict[str, Any]:
     """Prompt-processing time of each article alone, and the unconstrained generation rate."""
-    from summarizer.backends.local import LocalBackend
-    from summarizer.document import Document
-    from summarizer.settings import Settings
+    from summarizer.llm.backends.local import LocalBackend
+    from summarizer.core.document import Document
+    from summarizer.core.settings import Settings
 
     backend = LocalBackend.from_settings(Settings(backend="local", model=model))
     llm = backend.llama

@@ -12,7 +12,7 @@ measure:
   ``KEYPOINT_MIN_RECALL`` of its content words);
 * ``citation_support`` — share of note sentences (bottom line + key developments) whose cited
   sentences contain at least ``MIN_SUPPORT`` of their content words (as in
-  :mod:`summarizer.grounding`);
+  :mod:`summarizer.analysis.grounding`);
 * time per note, model calls, failed articles, and whether the bottom line came from the
   model or was extracted.
 
@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.briefing import Briefing, Citation, brief
-from summarizer.document import Document, split_sentences
+from summarizer.core.document import Document, split_sentences
 from summarizer.evals.metrics import KEYPOINT_MIN_RECALL, keypoint_coverage
 from summarizer.evals.neus import NeusEvent, load_neus
-from summarizer.grounding import MIN_SUPPORT, content_words
+from summarizer.analysis.grounding import MIN_SUPPORT, content_words
 from summarizer.pipeline import Summarizer
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLETS = ("left-leaning outlet", "centre outlet", "right-leaning outlet")

@@ -5,7 +5,7 @@ Run:  python benchmarks/ray_scaling.py [--articles 240] [--latency 0.2] [--threa
 Each endpoint is a loopback chat-completions server (``summarizer.testing.ScriptedServer``)
 that answers every request with a valid, grounded answer after ``--latency`` seconds, at
 most ``--capacity`` requests at once, as a busy vLLM replica would. One local Ray (``--cpus`` CPUs, no dashboard) runs both arms, one
-after the other, on the same articles: ``summarizer.batch_ray.run`` with one actor per
+after the other, on the same articles: ``summarizer.batch.ray_fleet.run`` with one actor per
 endpoint and ``--threads`` articles in flight per actor, so the fleet has ``endpoints x
 threads`` requests in flight and the ideal ratio is 2.0. Each arm writes to a fresh output
 folder. A control arm runs two actors on one endpoint: on a small machine each actor's CPU
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("needs ray: pip install 'summarizer[ray]'", file=sys.stderr)
         return 2
-    from summarizer.batch_ray import run
-    from summarizer.settings import Settings
+    from summarizer.batch.ray_fleet import run
+    from summarizer.core.settings import Settings
     from summarizer.testing import Reply, ScriptedServer
 
     work = Path(tempfile.mkdtemp(prefix="ray-scaling-"))  # left for inspection

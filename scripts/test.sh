@@ -24,5 +24,8 @@ SUMMARIZER_MODELS_DIR=$SUMMARIZER_TEST_MODELS_DIR .venv/bin/summarizer models pu
 echo "==> validating the hand-labelled fixtures"
 .venv/bin/summarizer eval validate evals/fixtures
 
+echo "==> checking the layers (import-linter contracts in pyproject.toml)"
+.venv/bin/lint-imports
+
 echo "==> running the tests"
 .venv/bin/python -m pytest -q "$@"

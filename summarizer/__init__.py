@@ -1,18 +1,18 @@
 """summarizer: evidence-backed structured analysis of news articles.
 
->>> from summarizer import summarize  # doctest: +SKIP
->>> result = summarize(article_text)  # doctest: +SKIP
->>> result.claims[0].speaker, result.claims[0].evidence[0].text  # doctest: +SKIP
+>>> from summarizer import summarize
+>>> result = summarize("The minister said the plan would pass. Critics called it reckless.",
+...                    no_model=True)  # parser only; drop no_model for the summary and stances
+>>> [(c.speaker, c.cue, c.evidence[0].text) for c in result.claims]
+[('minister', 'said', 'the plan would pass'), ('Critics', 'called', 'it reckless')]
 """
 
-from __future__ import annotations
-
+from ._version import __version__
 from .api import summarize
-from .backends.base import Backend
-from .batch import ItemError, ItemResult, asummarize_many, summarize_many
+from .batch.inprocess import ItemError, ItemResult, asummarize_many, summarize_many
 from .briefing import Briefing, brief
-from .document import Document, Sentence
-from .errors import (
+from .core.document import Document, Sentence
+from .core.errors import (
     BadInputError,
     ConfigurationError,
     FixtureError,
@@ -23,7 +23,7 @@ from .errors import (
     SummarizerError,
     TruncatedOutputError,
 )
-from .models import (
+from .core.models import (
     ArticleAnalysis,
     Claim,
     Evidence,
@@ -34,11 +34,10 @@ from .models import (
     Summary,
     Usage,
 )
+from .core.settings import Settings
+from .llm.backends.base import Backend
 from .pipeline import Summarizer
-from .settings import Settings
 from .store import Store
-
-from ._version import __version__
 
 __all__ = [
     "ArticleAnalysis",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .backends.base import Backend
-from .document import Document
-from .models import ArticleAnalysis
+from .core.document import Document
+from .core.models import ArticleAnalysis
+from .core.settings import Settings
+from .llm.backends.base import Backend
 from .pipeline import Summarizer
-from .settings import Settings
 
 __all__ = ["summarize"]
 
@@ -30,20 +30,22 @@ def summarize(
     Settings come from the arguments, then the environment (``SUMMARIZER_*``), then defaults.
 
     Args:
-        article: the article text, or a :class:`~summarizer.document.Document`.
+        article: the article text, or a :class:`~summarizer.core.document.Document`.
         model: model id (endpoint) or catalogue name (embedded model).
         backend: a backend instance, or ``"openai"`` / ``"local"`` / ``"auto"``.
         base_url / api_key: an OpenAI-compatible endpoint.
         strict: when ``False``, unverifiable items go to ``result.rejected`` instead of
-            raising :class:`~summarizer.errors.OutputValidationError`.
+            raising :class:`~summarizer.core.errors.OutputValidationError`.
         language: summary language; default: the article's language.
-        **options: any other :class:`~summarizer.settings.Settings` field (``max_reasks``, ...).
+        **options: any other :class:`~summarizer.core.settings.Settings` field (``max_reasks``, ...).
 
     Example:
         >>> from summarizer import summarize
-        >>> result = summarize(open("examples/global-times-2024-06-19-russia-dprk-treaty.txt").read())  # doctest: +SKIP
-        >>> [(c.speaker, c.attribution) for c in result.claims][:2]  # doctest: +SKIP
-        [('Putin', 'direct'), ('Chinese experts', 'indirect')]
+        >>> from pathlib import Path
+        >>> text = Path("examples/global-times-2024-06-19-russia-dprk-treaty.txt").read_text()
+        >>> result = summarize(text, no_model=True)  # with a model: the summary and stances too
+        >>> [(c.speaker, c.attribution) for c in result.claims][:3]
+        [('RIA Novosti', 'indirect'), ('Chinese experts', 'indirect'), ('Putin', 'direct')]
     """
     backend_name = backend if isinstance(backend, str) else None
     if settings is None:

@@ -13,28 +13,28 @@ wrong source. With ``Settings(no_model=True)`` no model is called at all.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
+from .analysis.chunking import analyze_long
 from .analysis.claims import claims_from_attributions, claims_from_rules, outlet_assertions
+from .analysis.grounding import GROUNDING_VERSION
+from .analysis.stances import label_stances, label_template, select_candidates, stance_candidates
 from .analysis.summary import SummaryTask, extractive_summary
-from .backends.base import Backend
-from .document import Document
-from .errors import (
+from .core.document import Document
+from .core.errors import (
     BadInputError,
     ConfigurationError,
     OutputValidationError,
     SummarizerError,
     redact,
 )
-from .grounding import GROUNDING_VERSION
-from .inputs import check_text
-from .language import detect_language, language_name
-from .llm.ask import AttemptRecord, CallObserver, ask
-from .models import (
+from .core.inputs import check_text, read_document
+from .core.language import detect_language, language_name
+from .core.models import (
     ArticleAnalysis,
     Claim,
     PromptRef,
@@ -45,29 +45,29 @@ from .models import (
     Summary,
     Usage,
 )
-from .pricing import cost_usd
-from .progress import PARSE, STANCES, ProgressObserver
-from .prompts import PromptTemplate, load_prompt
-from .settings import Settings
+from .core.pricing import cost_usd
+from .core.progress import PARSE, STANCES, ProgressObserver
+from .core.settings import Settings
+from .llm.ask import AttemptRecord, CallObserver, ask
+from .llm.backends import resolve_backend
+from .llm.backends.base import Backend, ChoiceScorer
+from .llm.prompts import PromptTemplate, load_prompt
+from .nlp.attribution import extract_attributions
+from .nlp.models import entry_for_language
+from .nlp.parse import has_parser, parse_text
+from .nlp.resolve import resolve
+from .store.cache import ResponseCache, cache_key
 
-__all__ = ["AttemptRecord", "CallObserver", "ResponseCache", "Summarizer", "format_validation_error"]
+__all__ = ["Summarizer", "format_validation_error"]
 
 ENGINE = "parser-1"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`)."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 
-class ResponseCache(Protocol):
-    """What the pipeline needs from a response cache (see :mod:`summarizer.store`)."""
-
-    def get(self, key: str) -> ArticleAnalysis | None: ...
-
-    def put(self, key: str, analysis: ArticleAnalysis) -> None: ...
-
-
 @dataclass(frozen=True)
 class _Attributed:
-    """A claim as :func:`summarizer.stances.stance_candidates` reads an attribution."""
+    """A claim as :func:`summarizer.analysis.stances.stance_candidates` reads an attribution."""
 
     speaker: str
     speaker_type: str
@@ -135,8 +135,8 @@ class Summarizer:
     the parser loaded).
 
     Args:
-        backend: a :class:`~summarizer.backends.base.Backend`, or ``None`` to pick one from
-            ``settings`` (see :func:`summarizer.backends.resolve_backend`); not needed with
+        backend: a :class:`~summarizer.llm.backends.base.Backend`, or ``None`` to pick one from
+            ``settings`` (see :func:`summarizer.llm.backends.resolve_backend`); not needed with
             ``settings.no_model``.
         settings: all knobs (plain defaults here; the CLI reads the environment).
         prompt / prompt_version: the summary prompt under ``prompts/``.
@@ -163,8 +163,6 @@ class Summarizer:
     ) -> None:
         self.settings = settings or Settings()
         if backend is None and not self.settings.no_model:
-            from .backends import resolve_backend
-
             backend = resolve_backend(self.settings)
         self._backend = backend
         self.template: PromptTemplate = load_prompt(prompt, prompt_version)
@@ -223,8 +221,6 @@ class Summarizer:
             doc.language = detect_language(doc.text)
         strict = self.strict if strict is None else strict
         if len(doc.text) > self.settings.chunk_chars and not self.settings.no_model:
-            from .chunking import analyze_long
-
             result = analyze_long(self, doc, strict=strict)
         else:
             result = self.analyze_document(doc, strict=strict)
@@ -243,8 +239,6 @@ class Summarizer:
             doc = article
             doc.text = check_text(doc.text, max_chars=self.settings.max_chars, source=doc.id)
         elif isinstance(article, str):
-            from .inputs import read_document
-
             doc = read_document(article, max_chars=self.settings.max_chars, id=id)
         else:
             raise BadInputError(
@@ -260,9 +254,7 @@ class Summarizer:
 
     def cache_key(self, doc: Document) -> str:
         """backend + model + prompt hash + input hash (+ options that matter, the engine and
-        :data:`~summarizer.grounding.GROUNDING_VERSION`)."""
-        from .store import cache_key
-
+        :data:`~summarizer.analysis.grounding.GROUNDING_VERSION`)."""
         return cache_key(
             backend=self.backend_name,
             model=self.model_name,
@@ -283,9 +275,6 @@ class Summarizer:
         """Who said what in ``doc``: parsed attributions (or the regex rules where the language
         has no parser model) plus the outlet's own assertions. Returns the claims and the
         spaCy parse (``None`` when the rules were used)."""
-        from .nlp.models import entry_for_language
-        from .nlp.parse import has_parser, parse_text
-
         entry = entry_for_language(doc.language)
         parsers = self.settings.parser_models_dir
         use_parser = self.settings.parser == "auto" and entry is not None
@@ -295,9 +284,6 @@ class Summarizer:
             claims = claims_from_rules(doc)
             return sorted([*claims, *outlet_assertions(doc, claims, origin="rules")],
                           key=lambda c: c.evidence[0].start), None
-        from .nlp.attribution import extract_attributions
-        from .nlp.resolve import resolve
-
         parsed = parse_text(doc.text, doc.language, parsers)
         found = resolve(parsed, extract_attributions(parsed, language=doc.language or "en"))
         claims = claims_from_attributions(doc, found)
@@ -371,13 +357,10 @@ class Summarizer:
                 prefix: list[dict[str, str]] | None = None,
                 ) -> tuple[list[Stance], Usage, list[str]]:
         """Stance labels for holder × target candidates from the parse (see
-        :mod:`summarizer.stances`): holders are the claims' speakers and the outlet, targets
+        :mod:`summarizer.analysis.stances`): holders are the claims' speakers and the outlet, targets
         what their claims are about; the backend scores the labels. Returns the stances, the
         tokens spent and warnings (stances are left out, with a warning, when the backend
         cannot score labels or a labelling call fails: the rest of the analysis stands)."""
-        from .backends.base import ChoiceScorer
-        from .stances import label_stances, select_candidates, stance_candidates
-
         if parsed is None:
             return [], Usage(), ["no stances: the article's language has no parser model"]
         if not isinstance(self.backend, ChoiceScorer):
@@ -387,8 +370,6 @@ class Summarizer:
                       for c in claims if c.speaker_type != "outlet"]
         candidates = select_candidates(stance_candidates(attributed, parsed, doc, outlet=doc.outlet, max_candidates=60),
                                        max_candidates=self.settings.max_stance_candidates)
-        from .stances import label_template
-
         meter = _UsageMeter(self.backend, self.on_call, doc.id, label_template(prefix).ref)
         try:
             stances = label_stances(meter, doc, candidates, margin=self.settings.stance_margin,

@@ -7,32 +7,31 @@ Regenerate after changing a model::
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+
+from pydantic import BaseModel
+
+from .briefing import Briefing
+from .core.models import ArticleAnalysis
+from .llm.wire import WireSummary
 
 __all__ = ["SCHEMAS", "export_schemas", "render_schemas"]
 
-# file name -> "module:Class"; modules are imported lazily so optional features stay optional.
-SCHEMAS: dict[str, str] = {
-    "article_analysis.schema.json": "summarizer.models:ArticleAnalysis",
-    "wire_article.schema.json": "summarizer.wire:WireArticle",
-    "briefing.schema.json": "summarizer.briefing:Briefing",
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "article_analysis.schema.json": ArticleAnalysis,
+    "wire_summary.schema.json": WireSummary,
+    "briefing.schema.json": Briefing,
 }
-
-
-def _load(ref: str) -> Any:
-    module, _, name = ref.partition(":")
-    return getattr(importlib.import_module(module), name)
+"""File name → the model whose JSON Schema it holds."""
 
 
 def render_schemas() -> dict[str, str]:
     """File name → schema JSON text (stable formatting) for every exported model."""
     out = {}
-    for filename, ref in SCHEMAS.items():
-        schema = _load(ref).model_json_schema()
+    for filename, model in SCHEMAS.items():
+        schema = model.model_json_schema()
         out[filename] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return out
 

@@ -25,7 +25,7 @@ def _no_provider_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_STORE", str(tmp_path / "store.db"))
     # Parser models are small data: tests use the ones pulled into the default folder.
-    from summarizer.settings import default_models_dir
+    from summarizer.core.settings import default_models_dir
 
     monkeypatch.setenv("SUMMARIZER_PARSERS_DIR", __import__("os").environ.get(
         "SUMMARIZER_PARSERS_DIR", str(default_models_dir() / "parsers")))

@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 
 import pytest
 
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
-from summarizer.errors import BadInputError
-from summarizer.models import ArticleAnalysis, Claim, Evidence, Stance
+from summarizer.core.errors import BadInputError
+from summarizer.core.models import ArticleAnalysis, Claim, Evidence, Stance
 from summarizer.pipeline import Summarizer
 from summarizer.render.article_html import (
     PALETTE,

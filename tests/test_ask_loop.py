@@ -8,10 +8,10 @@ import pytest
 from pydantic import BaseModel
 
 from summarizer import ProviderError, TruncatedOutputError
-from summarizer.backends.base import Completion, CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import Completion, CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.llm.ask import AttemptRecord, Verdict, ask
-from summarizer.models import PromptRef
+from summarizer.core.models import PromptRef
 
 
 class Answer(BaseModel):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from summarizer.attribution import detect_all, hints, speaker_type
-from summarizer.document import Document
+from summarizer.analysis.rules import detect_all, for_document, speaker_type
+from summarizer.core.document import Document
 
 
 @pytest.mark.parametrize(("sentence", "source", "cue"), [
@@ -80,11 +80,13 @@ def test_speaker_type_heuristic(source: str, kind: str) -> None:
     assert speaker_type(source, "") == kind
 
 
-def test_hints_only_for_languages_with_a_cue_list() -> None:
-    assert hints(Document("Analysts said prices would rise.", language="en")) == {1: "source: Analysts"}
-    assert hints(Document("Los analistas dijeron que subirán.", language="es")) == {
-        1: "source: Los analistas"}
-    assert hints(Document("Die Analysten sagten, die Preise steigen.", language="de")) == {}
+def test_rules_only_for_languages_with_a_cue_list() -> None:
+    def sources(doc: Document) -> dict[int, str]:
+        return {i: a.source for i, a in for_document(doc).items()}
+
+    assert sources(Document("Analysts said prices would rise.", language="en")) == {1: "Analysts"}
+    assert sources(Document("Los analistas dijeron que subirán.", language="es")) == {1: "Los analistas"}
+    assert sources(Document("Die Analysten sagten, die Preise steigen.", language="de")) == {}
 
 
 # Spanish and French: sentences written for these tests (not taken from the fixtures).

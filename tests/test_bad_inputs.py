@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from summarizer import ArticleAnalysis, BadInputError, Document, Settings, Summarizer
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
-from summarizer.inputs import read_document
+from summarizer.core.inputs import read_document
 from summarizer.testing.faults import FaultServer, grounded_answer
 
 TIMEOUT_S = 30.0

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from summarizer import Document, Summarizer, asummarize_many, summarize_many
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
-from summarizer.errors import ProviderError
-from summarizer.pipeline import AttemptRecord
-from summarizer.settings import Settings
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.errors import ProviderError
+from summarizer.llm.ask import AttemptRecord
+from summarizer.core.settings import Settings
 from summarizer.store import Store
 
 

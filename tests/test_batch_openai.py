@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from summarizer.cli import main
-from summarizer.models import Usage
-from summarizer.pricing import cost_usd
+from summarizer.core.models import Usage
+from summarizer.core.pricing import cost_usd
 from summarizer.store import Store
 from summarizer.testing import Reply, ScriptedServer
 from summarizer.testing.batch_server import BatchPlan, BatchServer

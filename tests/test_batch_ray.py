@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from summarizer.errors import ConfigurationError
-from summarizer.models import ArticleAnalysis
-from summarizer.settings import Settings
+from summarizer.core.errors import ConfigurationError
+from summarizer.core.models import ArticleAnalysis
+from summarizer.core.settings import Settings
 from summarizer.testing import Reply, ScriptedServer
 
 def _good(n: int) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def _shard_ids(out: Path) -> list[str]:
 
 
 def test_missing_ray_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from summarizer import batch_ray
+    from summarizer.batch import ray_fleet as batch_ray
 
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(ConfigurationError, match=r"pip install 'summarizer\[ray\]'"):
@@ -79,7 +79,7 @@ def local_ray() -> Iterator[Any]:
 
 @pytest.mark.slow
 def test_fleet_kills_an_actor_and_still_writes_each_id_once(local_ray: Any, tmp_path: Path) -> None:
-    from summarizer.batch_ray import run
+    from summarizer.batch.ray_fleet import run
     from summarizer.testing.crash import exit_on_marker
 
     src = _write_jsonl(tmp_path / "in.jsonl", [*_records(24), {"id": "blank", "text": "   "}])
@@ -136,7 +136,7 @@ def test_cli_parquet_in_and_out(local_ray: Any, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_parser_only_fleet_needs_no_endpoint(local_ray: Any, tmp_path: Path) -> None:
-    from summarizer.batch_ray import run
+    from summarizer.batch.ray_fleet import run
 
     src = _write_jsonl(tmp_path / "in.jsonl", _records(4))
     summary = run(src, tmp_path / "out", settings=Settings(no_model=True))

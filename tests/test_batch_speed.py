@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from summarizer import Summarizer
-from summarizer.backends.fake import FakeBackend
-from summarizer.language import _clear_latin_language, detect_language
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.language import _clear_latin_language, detect_language
 from summarizer.store import Store
 
 FR = (
@@ -32,7 +32,7 @@ def test_clear_texts_skip_langdetect(seed_text: str, monkeypatch: pytest.MonkeyP
     def refuse(text: str) -> Any:
         raise AssertionError("langdetect should not run for a clear-cut text")
 
-    monkeypatch.setattr("summarizer.language.detect_langs", refuse)
+    monkeypatch.setattr("summarizer.core.language.detect_langs", refuse)
     assert detect_language(seed_text) == "en"
     assert detect_language(DE) == "de"
 
@@ -86,7 +86,7 @@ def test_answer_is_grounded_once_per_attempt(
 
 
 def test_prompt_templates_are_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from summarizer import prompts
+    from summarizer.llm import prompts
 
     s = Summarizer(backend=FakeBackend())
     s.template.render(article="[1] A.", title=None, outlet=None, language="English")

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import (
     Briefing,
     WireBluf,
@@ -32,15 +32,15 @@ from summarizer.briefing import (
 )
 from summarizer.cli import main
 from summarizer.cli.brief_cmd import NoteFormat, format_for
-from summarizer.document import Document
-from summarizer.errors import ProviderError
+from summarizer.core.document import Document
+from summarizer.core.errors import ProviderError
 from summarizer.pipeline import Summarizer
 from summarizer.render.briefing_docx import briefing_docx
 from summarizer.render.briefing_html import briefing_html
 from summarizer.render.briefing_md import briefing_markdown
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.testing.server import Reply, ScriptedServer
-from summarizer.wire import WireArticle, WireSummary
+from summarizer.llm.wire import WireSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "briefing"
@@ -208,7 +208,7 @@ def bluf_answer(request: CompletionRequest) -> dict[str, Any]:
 
 def fake_model(request: CompletionRequest) -> dict[str, Any]:
     """Dispatch on what is asked: an article analysis, a comparison or a bottom line."""
-    if request.response_model in (WireArticle, WireSummary):
+    if request.response_model is WireSummary:
         outlet = re.search(r'outlet="([^"]+)"', " ".join(m["content"] for m in request.messages))
         assert outlet is not None  # the article's tag names its outlet
         answer = analysis_answers()[outlet.group(1)]
@@ -388,7 +388,7 @@ def test_failed_articles_are_listed_not_dropped(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
 
     def model(request: CompletionRequest) -> dict[str, Any]:
-        if request.response_model in (WireArticle, WireSummary) and \
+        if request.response_model is WireSummary and \
                 "Northern Broadcasting" in " ".join(m["content"] for m in request.messages):
             raise ProviderError("HTTP 503 from the provider", backend="fake", cause="server_error")
         return fake_model(request)
@@ -568,7 +568,7 @@ def test_format_is_taken_from_the_extension() -> None:
 
 def _server_handler(body: dict[str, Any]) -> Reply:
     system = body["messages"][0]["content"]
-    model: type = WireArticle
+    model: type = WireSummary
     if system.startswith("You compare"):
         model = WireComparison
     elif "bottom line" in system:
@@ -659,7 +659,7 @@ def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None
         encoding="utf-8")
 
     def model(request: CompletionRequest) -> dict[str, Any]:
-        if request.response_model in (WireArticle, WireSummary):
+        if request.response_model is WireSummary:
             content = " ".join(m["content"] for m in request.messages)
             lines = re.findall(r"^\[(\d+)\] (.*)$", content, re.MULTILINE)
             assert lines

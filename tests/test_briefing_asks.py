@@ -10,13 +10,13 @@ from typing import Any
 
 from test_briefing import EXAMPLES, fake_model
 
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison, brief, load_articles
-from summarizer.errors import TruncatedOutputError
+from summarizer.core.errors import TruncatedOutputError
 from summarizer.llm.ask import AttemptRecord
 from summarizer.pipeline import Summarizer
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.store import Store
 
 
@@ -96,7 +96,7 @@ def test_verified_answers_are_reused_from_the_ask_cache(tmp_path: Path) -> None:
 def test_a_bottom_line_that_says_one_sentence_twice_is_sent_back() -> None:
     from summarizer.briefing.models import Citation
     from summarizer.briefing.tasks import BlufTask, WireBottomLine
-    from summarizer.prompts import load_prompt
+    from summarizer.llm.prompts import load_prompt
 
     text = "Hospital officials said at least 19 people died when the Tessel bridge fell."
     cite = Citation(article="a", sentence=1, start=0, end=len(text), text=text)

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from summarizer.briefing import conflicts as bc
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
 from summarizer.briefing.text import clean_text, label_conflicts_reason, whole_sentences
 from summarizer.render.briefing_md import briefing_markdown
-from summarizer.wire import WireArticle, WireSummary
+from summarizer.llm.wire import WireSummary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_briefing import analysis_answers, fake_model, make_briefing
@@ -150,7 +150,7 @@ def test_no_id_leaks_and_no_cut_sentences_in_the_rendered_note() -> None:
     nbs["k"][0]["x"] = "At least 19 people died, according to hospital officials. The"
 
     def model(request: CompletionRequest) -> Any:
-        if request.response_model in (WireArticle, WireSummary):
+        if request.response_model is WireSummary:
             outlet = re.search(r'outlet="([^"]+)"', " ".join(m["content"] for m in request.messages))
             assert outlet is not None
             answer = answers[outlet.group(1)]
@@ -198,7 +198,7 @@ def test_an_editorial_sentence_is_the_outlets_voice() -> None:
             c["s"], c["t"], c["a"], c["v"] = "Elena Marsh", "person", "indirect", "promised"
 
     def model(request: CompletionRequest) -> Any:
-        if request.response_model in (WireArticle, WireSummary):
+        if request.response_model is WireSummary:
             outlet = re.search(r'outlet="([^"]+)"', " ".join(m["content"] for m in request.messages))
             assert outlet is not None
             answer = answers[outlet.group(1)]
@@ -220,7 +220,7 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
 
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
+    from summarizer.core.settings import Settings
     from summarizer.store import Store
 
     def run() -> tuple[Any, FakeBackend]:
@@ -261,7 +261,7 @@ def test_a_failed_bottom_line_is_not_asked_again_on_a_cached_run(tmp_path: Path)
 
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
+    from summarizer.core.settings import Settings
     from summarizer.store import Store
 
     def model(request: CompletionRequest) -> Any:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.briefing import OutletRegistry
-from summarizer.errors import ConfigurationError
-from summarizer.grounding import normalize
+from summarizer.core.errors import ConfigurationError
+from summarizer.analysis.grounding import normalize
 
 
 def test_registry_file_is_valid_and_every_entry_has_a_basis() -> None:

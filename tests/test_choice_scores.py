@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from summarizer.backends.base import ChoiceRequest, ChoiceScorer, normalize_scores
-from summarizer.backends.fake import FakeBackend
-from summarizer.backends.openai_compat import OpenAIBackend, choice_mass
-from summarizer.errors import ProviderError
+from summarizer.core.errors import ProviderError
+from summarizer.llm.backends.base import ChoiceRequest, ChoiceScorer, normalize_scores
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend, choice_mass
 from summarizer.testing import Reply, ScriptedServer
 
 REQUEST = ChoiceRequest(messages=[{"role": "system", "content": "Label it."}, {"role": "user", "content": "x?"}],
@@ -81,8 +81,8 @@ def test_fake_backend_scripted_distributions() -> None:
 
 
 def test_the_eval_recorder_passes_label_scoring_through() -> None:
-    from summarizer.evals.runner import _RecordingBackend
+    from summarizer.evals.articles import RecordingBackend
 
-    rec = _RecordingBackend(FakeBackend(default_distribution={"discuss": 1.0}))
+    rec = RecordingBackend(FakeBackend(default_distribution={"discuss": 1.0}))
     assert isinstance(rec, ChoiceScorer) and rec.score_choices(REQUEST).best == "discuss"
     assert len(rec.calls) == 1 and rec.calls[0].schema_valid

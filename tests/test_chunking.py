@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from summarizer import OutputValidationError, Settings, Summarizer
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
-from summarizer.chunking import WireMerge, merge_claims, merge_stances, split_chunks
-from summarizer.document import Document
-from summarizer.grounding import normalize
-from summarizer.models import Claim, Evidence, Stance
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.analysis.chunking import WireMerge, merge_claims, merge_stances, split_chunks
+from summarizer.core.document import Document
+from summarizer.analysis.grounding import normalize
+from summarizer.core.models import Claim, Evidence, Stance
+from summarizer.llm.ask import AttemptRecord
 from summarizer.testing.faults import grounded_answer
 
 SPEAKERS = ["Ana Ruiz", "Tomas Berg", "Lena Okafor", "Piet Vermeer", "Mira Sato", "Omar Haddad"]
@@ -226,8 +226,8 @@ def test_merge_stances_unites_same_target_and_marks_changes_mixed() -> None:
 
 
 def test_a_merged_key_point_must_be_stated_by_its_evidence() -> None:
-    from summarizer.chunking import _states
-    from summarizer.models import Evidence, KeyPoint
+    from summarizer.analysis.chunking import _states
+    from summarizer.core.models import Evidence, KeyPoint
 
     text = "The council approved the budget on Monday."
     ev = [Evidence(start=0, end=len(text), text=text, sentence=1)]
@@ -237,7 +237,7 @@ def test_a_merged_key_point_must_be_stated_by_its_evidence() -> None:
 
 
 def _parts() -> list[Any]:
-    from summarizer.models import KeyPoint, Summary
+    from summarizer.core.models import KeyPoint, Summary
 
     a = "The council approved the harbour budget on Monday."
     b = "The mayor said the bridge will reopen in May."
@@ -255,7 +255,7 @@ GOOD_MERGE = {"h": "Budget approved, bridge to reopen", "a": "The council approv
 
 
 def test_a_bad_merge_is_reasked_once_without_echoing_it() -> None:
-    from summarizer.chunking import merge_summaries
+    from summarizer.analysis.chunking import merge_summaries
 
     unstated = {"h": "H", "a": "A.", "k": [{"x": "A wind farm was cancelled after protests", "p": [1]}]}
     calls: list[AttemptRecord] = []
@@ -273,7 +273,7 @@ def test_a_bad_merge_is_reasked_once_without_echoing_it() -> None:
 
 
 def test_a_merge_still_bad_after_the_reask_falls_back_and_is_logged_as_such() -> None:
-    from summarizer.chunking import deterministic_summary, merge_summaries
+    from summarizer.analysis.chunking import deterministic_summary, merge_summaries
 
     bad = {"h": "Bad", "a": "Bad.", "k": [{"x": "Nope.", "p": [999]}]}
     calls: list[AttemptRecord] = []
@@ -286,7 +286,7 @@ def test_a_merge_still_bad_after_the_reask_falls_back_and_is_logged_as_such() ->
 
 
 def test_no_reask_budget_means_one_merge_call() -> None:
-    from summarizer.chunking import merge_summaries
+    from summarizer.analysis.chunking import merge_summaries
 
     fake = FakeBackend(default={"h": "Bad", "a": "Bad.", "k": [{"x": "Nope.", "p": [999]}]})
     merged = merge_summaries(Summarizer(backend=fake, settings=Settings(max_reasks=0)), _parts(),

@@ -1,4 +1,4 @@
-from summarizer.document import Document, split_sentences
+from summarizer.core.document import Document, split_sentences
 
 
 def test_offsets_slice_source_exactly(seed_text: str) -> None:

@@ -10,7 +10,8 @@ from summarizer.analysis.claims import (
     hedges_in,
     outlet_assertions,
 )
-from summarizer.document import Document
+from summarizer.analysis.grounding import content_words, normalize
+from summarizer.core.document import Document
 
 TEXT = ("The council approved the budget on Monday. "
         "\"We will fix every road,\" the mayor said. "
@@ -79,3 +80,26 @@ def test_rules_give_sentence_level_claims_where_there_is_no_parser() -> None:
 def test_hedges() -> None:
     assert hedges_in("The plan is expected to pass, but it may reportedly fail.") == [
         "is expected to", "may", "reportedly"]
+
+
+def test_rules_credit_the_seed_articles_sources(seed_text: str) -> None:
+    # the no-parser fallback (what grounding's rule pass did for the legacy engine)
+    doc = Document(seed_text)
+    by_sentence = {c.evidence[0].sentence: c for c in claims_from_rules(doc)}
+    assert by_sentence[14].speaker == "Chinese analysts" and by_sentence[14].speaker_type == "group"
+    assert by_sentence[16].speaker_type == "anonymous"  # "... who asked for anonymity"
+    assert by_sentence[20].speaker == "Cui Heng" and by_sentence[21].speaker == "Cui Heng"  # "he said"
+    assert by_sentence[10].attribution == "direct"  # the sentence carries a quotation
+    assert all(doc.text[e.start:e.end] == e.text for c in by_sentence.values() for e in c.evidence)
+
+
+def test_rules_in_spanish_and_none_for_a_language_without_cues() -> None:
+    doc = Document("El ministro dijo que el plan fracasará.", language="es")
+    assert [(c.speaker, c.speaker_type, c.cue, c.origin) for c in claims_from_rules(doc)] == [
+        ("El ministro", "anonymous", "dijo", "rules")]
+    assert claims_from_rules(Document("Der Minister sagte, der Plan werde scheitern.", language="de")) == []
+
+
+def test_normalize_unifies_quotes_dashes_and_space() -> None:
+    assert normalize("“Hello”  —  ‘world’\n") == "\"hello\" - 'world'"
+    assert content_words("The minister said: “Prices rise!”") == {"minis", "price", "rise"}

@@ -12,10 +12,10 @@ from summarizer.analysis.summary import (
     extractive_summary,
     instruction_sentences,
 )
-from summarizer.backends.fake import FakeBackend
-from summarizer.document import Document
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.document import Document
 from summarizer.llm.ask import ask
-from summarizer.prompts import load_prompt
+from summarizer.llm.prompts import load_prompt
 
 ARTICLE = (
     "Riverton council approves water price rise\n\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.cli import main
-from summarizer.errors import FixtureError
+from summarizer.core.errors import FixtureError
 from summarizer.evals.fixtures import load_fixture, load_fixtures, locate_span, validate_fixtures
 
 DATA = Path(__file__).parent / "data" / "eval_fixtures"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.backends.fake import FakeBackend
-from summarizer.errors import ConfigurationError
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.errors import ConfigurationError
 from summarizer.evals.fnc1 import FNC_LABELS, FncPair, FncTask, Relatedness, load_fnc1
 from summarizer.evals.neus import load_neus
 from summarizer.evals.polnear import load_polnear, parse_brat
@@ -102,7 +102,7 @@ def test_calibration_corrects_a_label_prior_on_dev_pairs() -> None:
 
 
 def _req(task: FncTask, pair: FncPair) -> object:
-    from summarizer.backends.base import ChoiceRequest
+    from summarizer.llm.backends.base import ChoiceRequest
 
     excerpt = "\n".join(e.text for e in task.evidence(pair.headline, pair.body))
     return ChoiceRequest(messages=task.template.render(claim=pair.headline, excerpt=excerpt).messages,
@@ -110,7 +110,7 @@ def _req(task: FncTask, pair: FncPair) -> object:
 
 
 def test_fnc_task_needs_a_label_scorer_and_reports_provider_failures() -> None:
-    from summarizer.errors import ProviderError
+    from summarizer.core.errors import ProviderError
 
     rel = Relatedness(["a b"], threshold=0.0)
 

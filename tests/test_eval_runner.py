@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
 from summarizer.evals.fixtures import load_fixtures
 from summarizer.evals.oracle import oracle_answerer
 from summarizer.evals.report import compare, gate, load_results, load_thresholds, write_report
 from summarizer.evals.runner import evaluate
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 
 FIXTURES = Path(__file__).parent / "data" / "eval_fixtures"
 BENCH = Path(__file__).parent / "data" / "eval_benchmarks"
@@ -188,9 +188,7 @@ def test_reports_compare_and_gate(tmp_path: Path) -> None:
 def test_cli_eval_compare_and_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     # The CLI builds its backend from settings: route it to the oracle fake.
-    from summarizer import backends
-
-    monkeypatch.setattr(backends, "resolve_backend", lambda settings: _oracle())
+    monkeypatch.setattr("summarizer.evals.runner.resolve_backend", lambda settings: _oracle())
     out = tmp_path / "run1"
     assert main(["eval", "--suite", "fixtures", "--data", str(FIXTURES), "--out", str(out),
                  "--cache-dir", str(out / "cache")]) == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarizer.backends.fake import FakeBackend
-from summarizer.errors import TruncatedOutputError
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.errors import TruncatedOutputError
 from summarizer.evals.cache import AnswerCache
 from summarizer.evals.faithfulness import LLMJudge
 from summarizer.llm.ask import AttemptRecord

@@ -13,12 +13,12 @@ import pytest
 
 from summarizer import Settings, Summarizer, SummarizerError
 from summarizer.analysis.summary import SummaryTask
-from summarizer.backends.base import Completion, parse_json_object
-from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.document import Document
+from summarizer.llm.backends.base import Completion, parse_json_object
+from summarizer.llm.backends.openai_compat import OpenAIBackend
+from summarizer.core.document import Document
 from summarizer.llm.ask import Verdict
-from summarizer.models import Summary
-from summarizer.prompts import load_prompt
+from summarizer.core.models import Summary
+from summarizer.llm.prompts import load_prompt
 from summarizer.testing.faults import FAULT_KINDS, FaultServer, grounded_answer
 
 

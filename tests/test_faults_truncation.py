@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, Summarizer, TruncatedOutputError
-from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.backends.openai_compat import OpenAIBackend
+from summarizer.llm.ask import AttemptRecord
 from summarizer.testing import Reply, ScriptedServer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from summarizer.evals.fnc1 import FncPair, FncTask, Relatedness
 from summarizer.evals.fnc1_lexical import LexicalStance
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.fake import FakeBackend
 
 
 def _pairs() -> list[FncPair]:

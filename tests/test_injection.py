@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from summarizer import FixtureError, Settings, Summarizer
-from summarizer.backends.base import CompletionRequest
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.base import CompletionRequest
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.evals.injection import load_injection_cases, run_injection, score_pair
-from summarizer.models import ArticleAnalysis, Claim, Stance
+from summarizer.core.models import ArticleAnalysis, Claim, Stance
 from summarizer.testing.faults import grounded_answer, numbered_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,11 +209,11 @@ def test_malformed_fixture_folder(tmp_path: Path) -> None:
     assert re.search("skipped", run_injection(tmp_path / "absent", backend=FakeBackend()).skipped or "")
 
 
-def test_main_writes_a_partial_report_after_every_case(tmp_path: Path) -> None:
+def test_on_case_sees_every_case_and_the_cli_runs_the_suite(tmp_path: Path) -> None:
     import gc
     import warnings
 
-    from summarizer.evals.injection import main
+    from summarizer.cli import main
     from summarizer.testing.faults import FaultServer
 
     seen: list[int] = []
@@ -221,7 +221,8 @@ def test_main_writes_a_partial_report_after_every_case(tmp_path: Path) -> None:
                            on_case=lambda partial, case: seen.append(len(partial.cases)))
     assert seen == [1, 2, 3] and report.metrics["cases"] == 3
     with FaultServer() as srv, warnings.catch_warnings():
-        code = main(["--base-url", srv.base_url, "--model", "m", "--limit", "1", "--out", str(tmp_path)])
+        code = main(["eval", "--suite", "injection", "--data", str(DATA), "--base-url", srv.base_url,
+                     "--model", "m", "--limit", "1", "--no-cache", "--out", str(tmp_path)])
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
     assert code == 0

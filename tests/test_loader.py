@@ -1,4 +1,4 @@
-"""The one article loader (summarizer.loader): one test per rule of its docstring, and the
+"""The one article loader (summarizer.core.loader): one test per rule of its docstring, and the
 batch and the briefing reading a folder the same way."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 
 from summarizer.briefing import load_articles
 from summarizer.cli.batch_cmd import load_items
-from summarizer.errors import BadInputError
-from summarizer.loader import read_articles
-from summarizer.settings import Settings
+from summarizer.core.errors import BadInputError
+from summarizer.core.loader import read_articles
+from summarizer.core.settings import Settings
 
 TEXT = "Officials said the port reopened on Monday after the storm."
 

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, Summarizer
-from summarizer.backends.base import Completion, CompletionRequest
-from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.modelstore import ModelStore
-from summarizer.wire import WireSummary
+from summarizer.llm.backends.base import Completion, CompletionRequest
+from summarizer.llm.backends.openai_compat import OpenAIBackend
+from summarizer.llm.modelstore import ModelStore
+from summarizer.llm.wire import WireSummary
 
 pytestmark = pytest.mark.local_model
 
@@ -48,7 +48,7 @@ def _model(name: str) -> Path:
 
 
 def _local(name: str) -> Any:
-    from summarizer.backends.local import LocalBackend
+    from summarizer.llm.backends.local import LocalBackend
 
     return LocalBackend(_model(name), model=name, n_ctx=4096)
 
@@ -83,7 +83,7 @@ def test_process_exits_without_a_teardown_traceback() -> None:
     # gc.freeze() keeps the model alive until interpreter teardown, as a long pytest session
     # or CLI run does; that is when llama_cpp's globals are already gone.
     code = (
-        "import gc, sys; from pathlib import Path; from summarizer.backends.local import LocalBackend; "
+        "import gc, sys; from pathlib import Path; from summarizer.llm.backends.local import LocalBackend; "
         "backend = LocalBackend(Path(sys.argv[1]), model='smollm2-135m', n_ctx=512); "
         "backend.llama; gc.freeze()"
     )
@@ -191,7 +191,7 @@ def test_llama_cpp_server_over_real_http(llama_server: str) -> None:
 
 def test_label_scoring_reads_next_token_probabilities_on_a_real_model() -> None:
     """score_choices on llama.cpp: a distribution over the choices from one forward pass."""
-    from summarizer.backends.base import ChoiceRequest
+    from summarizer.llm.backends.base import ChoiceRequest
 
     backend = _local("smollm2-135m")
     messages = [{"role": "system", "content": "Answer with one word: yes or no."},

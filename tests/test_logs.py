@@ -11,10 +11,10 @@ import pytest
 import typer
 
 from summarizer import Summarizer
-from summarizer.backends.fake import FakeBackend
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
 from summarizer.cli.logs_cmd import parse_since
-from summarizer.errors import ProviderError
+from summarizer.core.errors import ProviderError
 from summarizer.store import Store
 
 

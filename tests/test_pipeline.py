@@ -13,8 +13,8 @@ from summarizer import (
     Summarizer,
     TruncatedOutputError,
 )
-from summarizer.backends.fake import FakeBackend
-from summarizer.wire import WireSummary
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.llm.wire import WireSummary
 
 
 def _summary(answer: dict[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,14 @@ from typing import Any
 from rich.console import Console
 from typer.testing import CliRunner
 
-from summarizer import progress
-from summarizer.backends.fake import FakeBackend
+from summarizer.core import progress
+from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import app
 from summarizer.cli.summarize_cmd import stage_display
-from summarizer.errors import TruncatedOutputError
-from summarizer.models import Usage
+from summarizer.core.errors import TruncatedOutputError
+from summarizer.core.models import Usage
 from summarizer.pipeline import Summarizer
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.testing import Reply, ScriptedServer
 from tests.conftest import SEED_PATH
 

@@ -3,25 +3,25 @@ from pathlib import Path
 import pytest
 
 from summarizer import PromptError, Settings
-from summarizer.prompts import load_prompt
+from summarizer.llm.prompts import load_prompt
 
 
 def test_prompt_loads_latest_version_and_hash_is_stable() -> None:
-    t = load_prompt("analyze")
-    assert t.version == "3" and t.ref.sha256 == load_prompt("analyze", "3").sha256
-    assert load_prompt("analyze", "2").sha256 != t.ref.sha256  # released versions stay loadable
+    t = load_prompt("stance_label")
+    assert t.version == "2" and t.ref.sha256 == load_prompt("stance_label", "2").sha256
+    assert load_prompt("stance_label", "1").sha256 != t.ref.sha256  # released versions stay loadable
 
 
 def test_missing_variable_is_an_error() -> None:
     with pytest.raises(PromptError, match="undefined"):
-        load_prompt("analyze").render(article="x")
+        load_prompt("stance_label").render(article="x")
 
 
 def test_unknown_prompt_and_version() -> None:
     with pytest.raises(PromptError):
         load_prompt("nope")
     with pytest.raises(PromptError):
-        load_prompt("analyze", "999")
+        load_prompt("summary", "999")
 
 
 def test_sandbox_blocks_unsafe_templates(tmp_path: Path) -> None:

@@ -15,12 +15,12 @@ import openai
 import pytest
 
 from summarizer import Summarizer
-from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend
 from summarizer.cli import main
-from summarizer.errors import ProviderError
+from summarizer.core.errors import ProviderError
 from summarizer.evals.injection import run_injection
 from summarizer.evals.report import write_report
-from summarizer.settings import Settings
+from summarizer.core.settings import Settings
 from summarizer.testing import Reply, ScriptedServer
 from summarizer.testing.faults import FaultServer, grounded_answer
 
@@ -177,7 +177,7 @@ def test_grounded_answer_helper_is_deterministic() -> None:
 
 def test_eval_reports_and_cache_are_private(tmp_path: Path) -> None:
     from summarizer.evals.cache import AnswerCache
-    from summarizer.evals.runner import EvalReport
+    from summarizer.evals.results import EvalReport
     from summarizer.evals.report import write_report
 
     report = EvalReport(suite="fixtures", created_at=__import__("datetime").datetime.now())

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from summarizer.backends.fake import FakeBackend
-from summarizer.document import Document
-from summarizer.errors import ConfigurationError
-from summarizer.stances import (
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.core.document import Document
+from summarizer.core.errors import ConfigurationError
+from summarizer.analysis.stances import (
     STANCE_CHOICES,
     StanceCandidate,
     evaluative_score,

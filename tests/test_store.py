@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, Summarizer
-from summarizer.backends.fake import FakeBackend
-from summarizer.backends.openai_compat import OpenAIBackend
-from summarizer.errors import ProviderError
-from summarizer.models import PromptRef, Usage
-from summarizer.pipeline import AttemptRecord
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend
+from summarizer.core.errors import ProviderError
+from summarizer.core.models import PromptRef, Usage
+from summarizer.llm.ask import AttemptRecord
 from summarizer.store import MIGRATIONS, Store, default_store_path
 from summarizer.testing import Reply, ScriptedServer
 
@@ -63,7 +63,7 @@ def test_new_migration_is_applied_once(tmp_path: Path, monkeypatch: pytest.Monke
         runs.append(1)
         db.execute("ALTER TABLE calls ADD COLUMN note TEXT")
 
-    monkeypatch.setattr("summarizer.store.MIGRATIONS", [*MIGRATIONS, m002_add_note])
+    monkeypatch.setattr("summarizer.store.migrations.MIGRATIONS", [*MIGRATIONS, m002_add_note])
     Store(path).close()
     Store(path).close()
     assert runs == [1]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from summarizer import OutputValidationError, ProviderError, Settings, Summarizer
-from summarizer.backends.openai_compat import OpenAIBackend
+from summarizer.llm.backends.openai_compat import OpenAIBackend
 from summarizer.testing import Reply, ScriptedServer
 
 

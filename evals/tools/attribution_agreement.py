@@ -1,4 +1,4 @@
-"""How often do the attribution rules (summarizer/attribution.py) find the gold speaker?
+"""How often do the attribution rules (summarizer/analysis/rules.py) find the gold speaker?
 
 For every attributed gold claim (speaker type not ``outlet``) of the fixtures in a language
 with a cue list (English, Spanish, French; one line per language), the rule source of the claim's sentences is compared with the gold speaker by the eval harness's own
@@ -13,8 +13,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from summarizer.attribution import LANGUAGES, detect_all
-from summarizer.document import Document
+from summarizer.analysis.rules import LANGUAGES, detect_all
+from summarizer.core.document import Document
 from summarizer.evals.fixtures import load_fixtures
 from summarizer.evals.metrics import speakers_match
 

@@ -70,7 +70,7 @@ def _deterministic(folder: Path) -> list[Predicted]:
 def _from_note(folder: Path, args: argparse.Namespace) -> tuple[list[Predicted], dict[str, Any]]:
     from summarizer.briefing import brief, load_articles
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
+    from summarizer.core.settings import Settings
 
     settings = Settings.from_env()
     overrides = {k: v for k, v in (("model", args.model), ("base_url", args.base_url)) if v}

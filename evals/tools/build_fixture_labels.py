@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from summarizer.evals.fixtures import locate_span as locate
-from summarizer.models import AttributionType, SpeakerType, StanceLabel
+from summarizer.core.models import AttributionType, SpeakerType, StanceLabel
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SRC_SUFFIX = ".labels.src.jsonl"

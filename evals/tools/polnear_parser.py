@@ -6,7 +6,7 @@ article and scores it against the gold attributions with the harness's own match
 content place or wording; a pronoun or missing speaker is a wildcard) and **who-said-what
 F1** with ``strict_speakers=True`` (the speaker must be right too: the source mention
 overlaps the gold Source span, or both are names that match). The regex rules
-(:func:`summarizer.attribution.detect_all`, one claim per sentence, the sentence as content)
+(:func:`summarizer.analysis.rules.detect_all`, one claim per sentence, the sentence as content)
 are scored in the same run as a baseline. PolNeAR output is ids and numbers only (the
 articles are copyrighted research data).
 
@@ -28,9 +28,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from summarizer.attribution import LANGUAGES as RULE_LANGUAGES
-from summarizer.attribution import detect_all
-from summarizer.document import Document
+from summarizer.analysis.rules import LANGUAGES as RULE_LANGUAGES
+from summarizer.analysis.rules import detect_all
+from summarizer.core.document import Document
 from summarizer.evals.metrics import GoldClaimRef, PredClaim, match_claims, prf
 from summarizer.nlp.attribution import ParsedAttribution, extract_attributions
 

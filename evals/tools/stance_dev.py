@@ -37,12 +37,12 @@ def _attributed(claims: list[Any]) -> list[Any]:
 
 def score(args: argparse.Namespace) -> None:
     from summarizer.analysis.summary import SummaryTask
-    from summarizer.document import Document
+    from summarizer.core.document import Document
     from summarizer.evals.fixtures import load_fixtures
-    from summarizer.language import language_name
+    from summarizer.core.language import language_name
     from summarizer.pipeline import Summarizer
-    from summarizer.settings import Settings
-    from summarizer.stances import score_candidates, select_candidates, stance_candidates
+    from summarizer.core.settings import Settings
+    from summarizer.analysis.stances import score_candidates, select_candidates, stance_candidates
 
     out = Path(args.out).expanduser()
     done: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
@@ -86,7 +86,7 @@ def score(args: argparse.Namespace) -> None:
 
 def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any, dict[str, Any]]]]]:
     from summarizer.evals.metrics import GoldStanceRef
-    from summarizer.stances import StanceCandidate, evaluative_score
+    from summarizer.analysis.stances import StanceCandidate, evaluative_score
 
     data = json.loads(Path(path).expanduser().read_text())
     out = []
@@ -108,7 +108,7 @@ def _score(rows: list[Any], max_candidates: int, margin: float, boost: dict[str,
     """Detection P/R/F1, label accuracy and macro-F1 on matched stances, and the F1 of stances
     found with the right label ("strict"), over ``rows``."""
     from summarizer.evals.metrics import PredStance, classification_scores, match_stances, prf
-    from summarizer.stances import decide_label, select_candidates
+    from summarizer.analysis.stances import decide_label, select_candidates
 
     tp = n_pred = n_gold = right = 0
     gold_labels: list[str] = []

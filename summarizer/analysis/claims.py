@@ -3,7 +3,7 @@
 For a language with a parser model the claims come from
 :func:`summarizer.nlp.attribution.extract_attributions` (source mention, cue and content as
 character spans; pronouns resolved). Elsewhere the regex rules of
-:mod:`summarizer.attribution` credit whole sentences. Sentences that no attribution covers
+:mod:`summarizer.analysis.rules` credit whole sentences. Sentences that no attribution covers
 and that carry no reporting cue are the outlet's own assertions.
 """
 
@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..attribution import _CUE, for_document, speaker_type
-from ..document import Document, Sentence
-from ..models import Claim, Evidence
+from ..core.document import Document, Sentence
+from ..core.models import Claim, Evidence
+from .rules import _CUE, for_document, speaker_type
 from .summary import captions, instruction_sentences, reads_as_instruction
 
 __all__ = ["claims_from_attributions", "claims_from_rules", "outlet_assertions"]

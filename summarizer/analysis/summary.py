@@ -1,7 +1,7 @@
 """The summary: a model task whose every part is verified by content, or an extractive one.
 
 The model writes a headline, an abstract and key points citing sentence ids
-(:class:`~summarizer.wire.WireSummary`). Nothing of it is trusted:
+(:class:`~summarizer.llm.wire.WireSummary`). Nothing of it is trusted:
 
 * a key point's cited sentences must exist, be shown, and state it: at least
   :data:`KEY_POINT_SUPPORT` of its content words occur in them (a key point whose cited line
@@ -16,7 +16,7 @@ The model writes a headline, an abstract and key points citing sentence ids
 * at least :data:`MIN_KEY_POINTS` key points must verify (the prompt asks for three).
 
 A failure becomes an instruction; the re-ask asks only for the failed parts
-(:func:`~summarizer.wire.summary_repair_model`).
+(:func:`~summarizer.llm.wire.summary_repair_model`).
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.base import Completion, CompletionRequest
-from ..document import Document, Sentence
-from ..grounding import content_words, normalize
+from ..core.document import Document, Sentence
+from ..core.models import Evidence, KeyPoint, PromptRef, RejectedItem, Summary
 from ..llm.ask import Verdict
-from ..models import Evidence, KeyPoint, PromptRef, RejectedItem, Summary
-from ..prompts import PromptTemplate, RenderedPrompt
-from ..wire import WireSummary, WireSummaryPoint, summary_repair_model
+from ..llm.backends.base import Completion, CompletionRequest
+from ..llm.prompts import PromptTemplate, RenderedPrompt
+from ..llm.wire import WireSummary, WireSummaryPoint, summary_repair_model
+from .grounding import content_words, normalize
 
 __all__ = ["KEY_POINT_SUPPORT", "TEXT_SUPPORT", "SummaryTask", "captions", "extractive_summary", "states",
            "instruction_sentences", "reads_as_instruction", "summary_messages"]

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ..document import Document
-from ..errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
-from ..grounding import normalize
-from ..models import PromptRef, SpeakerType, StanceLabel
+from ..core.document import Document
+from ..core.errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
+from ..analysis.grounding import normalize
+from ..core.models import PromptRef, SpeakerType, StanceLabel
 from ..pipeline import ResponseCache, Summarizer
-from ..prompts import load_prompt
-from ..settings import Settings
+from ..llm.prompts import load_prompt
+from ..core.settings import Settings
 from . import conflicts
 from .clustering import (
     CLAIM_OVERLAP,

@@ -13,10 +13,10 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .. import attribution
-from ..document import Document
-from ..grounding import content_words, normalize
-from ..models import ArticleAnalysis, Claim, Evidence, SpeakerType
+from ..analysis import rules as attribution
+from ..core.document import Document
+from ..analysis.grounding import content_words, normalize
+from ..core.models import ArticleAnalysis, Claim, Evidence, SpeakerType
 from . import conflicts
 from .models import SPEAKER_TYPES, Citation, Comparison, ComparisonMember
 from .tasks import _numbers

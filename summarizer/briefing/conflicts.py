@@ -57,7 +57,7 @@ FactKind = Literal["count", "money", "percent", "date", "ordinal", "outcome"]
 def _engine_dir() -> Path | None:
     """The engine's pulled English parser folder (``summarizer models pull en-core-web-sm``)."""
     from ..nlp.parse import has_parser
-    from ..settings import Settings
+    from ..core.settings import Settings
 
     parsers = Settings.from_env().parser_models_dir
     return parsers if has_parser("en", parsers) else None

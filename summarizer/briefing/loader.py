@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..document import Document
-from ..errors import BadInputError
-from ..loader import document_from_text, read_articles, split_front_matter
+from ..core.document import Document
+from ..core.errors import BadInputError
+from ..core.loader import document_from_text, read_articles, split_front_matter
 from .models import FailedArticle
 
 __all__ = ["load_articles", "split_front_matter"]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import AttributionType, Evidence, PromptRef, SpeakerType, StanceLabel, Usage
+from ..core.models import AttributionType, Evidence, PromptRef, SpeakerType, StanceLabel, Usage
 
 __all__ = [
     "BRIEFING_SCHEMA_VERSION", "SPEAKER_TYPES", "ArticleRef", "BottomLineSentence", "Briefing",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..grounding import normalize
+from ..analysis.grounding import normalize
 from .models import OutletInfo, _Model
 
 __all__ = ["OutletRegistry"]
@@ -46,7 +46,7 @@ class OutletRegistry:
         try:
             data = _RegistryFile.model_validate(tomllib.loads(raw))
         except (tomllib.TOMLDecodeError, ValidationError) as exc:
-            from ..errors import ConfigurationError
+            from ..core.errors import ConfigurationError
 
             raise ConfigurationError(f"{where}: invalid outlet registry: {exc}") from exc
         return cls(data.outlet)

@@ -16,13 +16,13 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..backends.base import Backend, Completion, CompletionRequest
-from ..errors import OutputValidationError, TruncatedOutputError
-from ..grounding import normalize
+from ..llm.backends.base import Backend, Completion, CompletionRequest
+from ..core.errors import OutputValidationError, TruncatedOutputError
+from ..analysis.grounding import normalize
 from ..llm.ask import AttemptRecord, CallObserver, Verdict, ask
-from ..models import PromptRef, Usage
+from ..core.models import PromptRef, Usage
 from ..pipeline import format_validation_error
-from ..prompts import PromptTemplate, RenderedPrompt
+from ..llm.prompts import PromptTemplate, RenderedPrompt
 from .models import Citation
 from .text import clean_text, label_conflicts_reason, supported
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..grounding import MIN_SUPPORT, content_words
+from ..analysis.grounding import MIN_SUPPORT, content_words
 
 __all__ = ["clean_text", "label_conflicts_reason", "supported", "whole_sentences"]
 

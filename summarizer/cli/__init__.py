@@ -1,7 +1,9 @@
 """Command-line interface: ``summarizer summarize|models|eval|brief|batch|logs``.
 
-Each subcommand lives in its own module and registers itself on :data:`app`. Errors print
-one line on stderr and exit non-zero; ``--debug`` shows the traceback.
+Each subcommand lives in its own module (a function, or a typer group) and knows nothing of
+:data:`app`; this module registers them, so the imports go one way (``cli`` → ``*_cmd``).
+Options shared by several commands are declared once in :mod:`.options`. Errors print one
+line on stderr and exit non-zero; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import traceback
 
 import typer
 
-from ..errors import BadInputError, ConfigurationError, SummarizerError, redact
+from ..core.errors import BadInputError, ConfigurationError, SummarizerError, redact
+from . import batch_cmd, brief_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cmd
 from .common import state
 
 app = typer.Typer(
@@ -30,8 +33,12 @@ def _root(
     state.debug = debug
 
 
-# Subcommands register themselves on import.
-from . import batch_cmd, brief_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cmd  # noqa: E402,F401
+app.command("batch")(batch_cmd.batch)
+app.command("brief")(brief_cmd.brief_command)
+app.command("summarize")(summarize_cmd.summarize)
+app.add_typer(eval_cmd.eval_app, name="eval")
+app.add_typer(logs_cmd.logs_app, name="logs")
+app.add_typer(models_cmd.models_app, name="models")
 
 EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 

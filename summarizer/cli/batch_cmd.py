@@ -6,10 +6,10 @@ File formats (documented in ``docs/batch.md``):
   line, or a folder whose ``.txt`` / ``.text`` / ``.md`` / ``.html`` / ``.htm`` files are the
   articles (and whose ``.jsonl`` files are read line by line; subfolders with
   ``--recursive``), each with its path relative to the folder, without the suffix, as id; or
-  one article file. Read by the one article loader, :mod:`summarizer.loader` (its docstring
+  one article file. Read by the one article loader, :mod:`summarizer.core.loader` (its docstring
   has the rules: derived ids, duplicate ids an error, front matter, error reasons);
 * ``OUT`` — append-only JSONL, one line per finished article: the
-  :class:`~summarizer.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
+  :class:`~summarizer.core.models.ArticleAnalysis` JSON with an extra top-level ``"id"``;
 * ``FAILED`` — append-only JSONL, one line per failed article per run: ``"id"``, the error
   class, message, reason attributes, model calls, tokens and cost.
 
@@ -43,16 +43,16 @@ from rich.progress import (
 )
 
 from ..batch import BatchItem, ItemError, ItemResult, summarize_many
-from ..document import Document
-from ..errors import BadInputError
-from ..inputs import read_document
-from ..loader import read_articles
-from ..models import Usage
+from ..core.document import Document
+from ..core.errors import BadInputError
+from ..core.inputs import read_document
+from ..core.loader import read_articles
+from ..core.models import Usage
 from ..pipeline import Summarizer
-from ..settings import Settings
+from ..core.settings import Settings
 from ..store import Store
-from . import app
 from .common import settings_from_flags
+from .options import BackendName, BaseUrl, Lenient, MaxReasks, Mode, Model, ModelPath, NoCache, NoModel, ShowProgress
 
 __all__ = ["JsonlAppender", "finished_ids", "load_items", "recover_jsonl"]
 
@@ -66,8 +66,12 @@ class JsonlAppender:
     ``fsync_s`` seconds, and on close. New files are created readable by the owner only.
 
     Example:
-        >>> with JsonlAppender(Path("/tmp/out.jsonl")) as out:  # doctest: +SKIP
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "out.jsonl"
+        >>> with JsonlAppender(path) as out:
         ...     out.write({"id": "a", "ok": True})
+        >>> path.read_text()
+        '{"id":"a","ok":true}\\n'
     """
 
     def __init__(self, path: Path, *, fsync_every: int = 50, fsync_s: float = 2.0) -> None:
@@ -170,7 +174,7 @@ class LoadedItems:
 
 def load_items(source: Path, *, settings: Settings, recursive: bool = False) -> LoadedItems:
     """Read a JSONL file, a folder of articles or one article file with the one article loader
-    (:mod:`summarizer.loader`: its rules for ids, duplicates, folders, suffixes and errors).
+    (:mod:`summarizer.core.loader`: its rules for ids, duplicates, folders, suffixes and errors).
 
     An article that cannot be read is a failed item (written to the failures file, never
     sent); a problem with ``source`` itself, or a duplicate id, fails the whole batch up front.
@@ -259,9 +263,7 @@ def _via_ray(
     resume: bool, failures: Path | None, output_format: str, threads: int,
     actors_per_endpoint: int, strict: bool, language: str | None, console: Console,
 ) -> None:
-    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch_ray`)."""
-    from ..batch_ray import run
-
+    """``--ray ADDRESS``: the same analysis on a Ray Data actor pool (:mod:`summarizer.batch.ray_fleet`)."""
     if out.exists() and not out.is_dir():
         console.print(f"summarizer: error: with --ray, OUT is a folder of shards; {out} is a file",
                       highlight=False, soft_wrap=True)
@@ -286,8 +288,9 @@ def _via_openai_batch(
     store: Store, out: Path, done: set[str], on_result: Any, bar: Progress,
     reask_direct: bool, poll_s: float, concurrency: int,
 ) -> None:
-    """``--via openai-batch``: the same items through :mod:`summarizer.batch_openai`."""
-    from ..batch_openai import make_summarizers, run_openai_batch
+    """``--via openai-batch``: the same items through :mod:`summarizer.batch.openai_batch`."""
+    # instructor and openai take ~1.4 s to import: not on every CLI start.
+    from ..batch.openai_batch import make_summarizers, run_openai_batch
 
     docs: list[Document] = []
     keep: list[str] = []
@@ -323,7 +326,6 @@ def _via_openai_batch(
     )
 
 
-@app.command()
 def batch(
     source: Path = typer.Argument(..., help="IN.jsonl ({\"text\",\"id\"?,...} per line), a folder of .txt/.md/.html/.jsonl files, or one article file."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read the folder's subfolders (ids are relative paths)."),
@@ -331,17 +333,17 @@ def batch(
     concurrency: int = typer.Option(8, "--concurrency", "-c", min=1, help="Model calls in flight."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT; retry the rest."),
     failures: Path | None = typer.Option(None, "--failures", help="Failure lines (default OUT.failed.jsonl)."),
-    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
-    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
-    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    backend: BackendName = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    mode: Mode = None,
+    model_path: ModelPath = None,
+    max_reasks: MaxReasks = None,
     language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
-    lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    no_model: bool = typer.Option(False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
+    lenient: Lenient = False,
+    no_cache: NoCache = False,
+    progress: ShowProgress = None,
+    no_model: NoModel = False,
     via: str = typer.Option("direct", "--via", help="direct (one call per attempt) | openai-batch (the OpenAI Batch API, half price)."),
     reask_direct: bool = typer.Option(False, "--reask-direct", help="openai-batch: send re-asks through the direct path instead of another batch."),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0.0, help="openai-batch: seconds between status polls."),

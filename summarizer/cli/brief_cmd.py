@@ -11,12 +11,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..briefing import Briefing, brief, load_articles
-from ..errors import BadInputError
+from ..core.errors import BadInputError
+from ..core.files import write_private
 from ..pipeline import Summarizer
+from ..render.briefing_docx import briefing_docx
+from ..render.briefing_html import briefing_html
+from ..render.briefing_md import briefing_markdown
 from ..store import Store
-from . import app
-from ..files import write_private
 from .common import settings_from_flags, write_output
+from .options import BackendName, BaseUrl, MaxReasks, Mode, Model, ModelPath, NoCache, ShowProgress
 
 __all__ = ["NoteFormat", "format_for", "render_note"]
 
@@ -50,37 +53,30 @@ def format_for(out: Path | None, explicit: NoteFormat | None) -> NoteFormat:
 def render_note(note: Briefing, fmt: NoteFormat) -> str | bytes:
     """Render ``note`` in ``fmt`` (text for md/html/json, bytes for docx)."""
     if fmt is NoteFormat.md:
-        from ..render.briefing_md import briefing_markdown
-
         return briefing_markdown(note)
     if fmt is NoteFormat.html:
-        from ..render.briefing_html import briefing_html
-
         return briefing_html(note)
     if fmt is NoteFormat.docx:
-        from ..render.briefing_docx import briefing_docx
-
         return briefing_docx(note)
     return note.model_dump_json(indent=2)
 
 
-@app.command("brief")
 def brief_command(
     paths: list[Path] = typer.Argument(..., help="Article files, folders or JSONL files."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read the folders' subfolders."),
     topic: str | None = typer.Option(None, "--topic", "-t", help="What the note is about (its title)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="note.md | note.html | note.docx | note.json."),
     format: NoteFormat | None = typer.Option(None, "--format", "-f", help="Override the format from -o."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
-    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
-    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
-    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: BackendName = None,
+    model_path: ModelPath = None,
+    mode: Mode = None,
+    max_reasks: MaxReasks = None,
     language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
     max_comparisons: int = typer.Option(3, "--max-comparisons", min=0, help="Claim groups sent to the model."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    no_cache: NoCache = False,
+    progress: ShowProgress = None,
 ) -> None:
     """Many articles on one topic → one evidence-backed briefing note."""
     fmt = format_for(out, format)

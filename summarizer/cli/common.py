@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..files import write_private
-from ..settings import Settings
+from ..core.files import write_private
+from ..core.settings import Settings
 
 __all__ = ["settings_from_flags", "state", "write_output"]
 

@@ -6,12 +6,15 @@ import sys
 from enum import Enum
 from pathlib import Path
 
+import platformdirs
 import typer
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from ..evals.fixtures import validate_fixtures
-from . import app
+from ..evals.report import compare, gate, load_results, load_thresholds, write_report
+from ..evals.runner import evaluate
 from .common import settings_from_flags
+from .options import BackendName, BaseUrl, MaxReasks, Mode, Model, ModelPath, NoModel
 
 eval_app = typer.Typer(
     name="eval",
@@ -19,15 +22,12 @@ eval_app = typer.Typer(
     no_args_is_help=False,
     invoke_without_command=True,
 )
-app.add_typer(eval_app, name="eval")
 
 DEFAULT_FIXTURES = Path("evals/fixtures")
 
 
 def default_cache_dir() -> Path:
     """Model answers hold benchmark text: keep them in the user cache, out of any repo."""
-    import platformdirs
-
     return platformdirs.user_cache_path("summarizer") / "evals"
 
 
@@ -47,18 +47,17 @@ def run(
     out: Path | None = typer.Option(None, "--out", help="Folder for results.json, report.md, report.html."),
     limit: int | None = typer.Option(None, "--limit", help="Cases to run (polnear 40, fnc1 80 by default)."),
     seed: int = typer.Option(0, "--seed", help="Seed of every sample."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
-    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
-    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
-    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: BackendName = None,
+    model_path: ModelPath = None,
+    mode: Mode = None,
+    max_reasks: MaxReasks = None,
     cache_dir: Path | None = typer.Option(
         None, "--cache-dir", help="Answer cache (default: the user cache folder, never the repo)."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Always call the model."),
-    no_model: bool = typer.Option(
-        False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
+    no_model: NoModel = False,
     judge: bool = typer.Option(False, "--judge", help="qags: also validate the LLM judge on a sample."),
     judge_limit: int = typer.Option(20, "--judge-limit", help="qags: pairs for the LLM judge."),
     compare_to: Path | None = typer.Option(None, "--compare", help="An earlier results.json to diff against."),
@@ -67,9 +66,6 @@ def run(
     """Run a suite and write results.json, report.md and report.html into --out."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..evals.report import compare, gate, load_results, load_thresholds, write_report
-    from ..evals.runner import evaluate
-
     if out is None:
         raise ConfigurationError("--out DIR is required", hint="e.g. summarizer eval --suite fixtures --out runs/x")
     thresholds = load_thresholds(gate_file) if gate_file is not None else None

@@ -1,6 +1,6 @@
 """``summarizer logs`` (recent model calls) and ``summarizer logs stats`` (aggregates).
 
-Both read the call log of the local store (:class:`~summarizer.store.Store`, file from
+Both read the call log of the local store (:class:`~summarizer.store.db.Store`, file from
 ``SUMMARIZER_STORE`` or the user data dir).
 """
 
@@ -15,14 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..settings import Settings
+from ..core.settings import Settings
 from ..store import CallRow, LogStats, Store, default_store_path
-from . import app
 
 __all__ = ["parse_since"]
 
 logs_app = typer.Typer(help="The log of model calls: recent calls, or aggregate stats.")
-app.add_typer(logs_app, name="logs")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

@@ -6,14 +6,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
+from ..core.settings import Settings
+from ..llm.modelstore import CATALOGUE, DEFAULT_MODEL, ModelStore
 from ..nlp.models import CATALOGUE as PARSERS
 from ..nlp.models import ParserStore
-from ..settings import Settings
-from . import app
 
 models_app = typer.Typer(help="Manage embedded (offline) models.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
 _err = Console(stderr=True)
 
 

@@ -12,14 +12,24 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..inputs import read_document
+from ..core.inputs import read_document
+from ..core.progress import ProgressObserver, describe
 from ..pipeline import Summarizer
-from ..progress import ProgressObserver, describe
 from ..render.article import analysis_markdown
 from ..render.article_html import render_article_html
 from ..store import Store
-from . import app
 from .common import settings_from_flags, write_output
+from .options import (
+    BackendName,
+    BaseUrl,
+    Lenient,
+    MaxReasks,
+    Mode,
+    Model,
+    ModelPath,
+    NoCache,
+    NoModel,
+)
 
 
 class Format(str, Enum):
@@ -49,24 +59,22 @@ def stage_display(console: Console | None) -> Iterator[ProgressObserver | None]:
         yield show
 
 
-@app.command()
 def summarize(
     file: str = typer.Argument(..., help="Article file (text or HTML), or - for stdin."),
     format: Format = typer.Option(Format.md, "--format", "-f", help="md for humans, json for the contract, html for the article view."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model id, or local catalogue name."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    backend: str | None = typer.Option(None, "--backend", help="auto | openai | local."),
-    model_path: Path | None = typer.Option(None, "--model-path", help="Any GGUF file (local backend)."),
-    mode: str | None = typer.Option(None, "--mode", help="auto | tools | json | json_schema | md_json."),
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: BackendName = None,
+    model_path: ModelPath = None,
+    mode: Mode = None,
     language: str | None = typer.Option(None, "--language", help="Summary language (default: the article's)."),
-    max_reasks: int | None = typer.Option(None, "--max-reasks", help="Re-asks when evidence fails."),
-    lenient: bool = typer.Option(False, "--lenient", help="Keep unverifiable items in 'rejected' instead of failing."),
+    max_reasks: MaxReasks = None,
+    lenient: Lenient = False,
     title: str | None = typer.Option(None, "--title"),
     outlet: str | None = typer.Option(None, "--outlet", help="The outlet's name (its own voice)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    no_model: bool = typer.Option(
-        False, "--no-model", help="Parser only: claims, speakers and an extractive summary, no model call."),
+    no_cache: NoCache = False,
+    no_model: NoModel = False,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No stage display on stderr (it shows only on a terminal anyway)."),
 ) -> None:
     """Analyse one article: summary, attributed claims and stances, with verified evidence."""

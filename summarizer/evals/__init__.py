@@ -1,7 +1,9 @@
 """The eval harness: fixtures, benchmark loaders, metrics, reports.
 
->>> from summarizer.evals import evaluate, write_report  # doctest: +SKIP
->>> write_report(evaluate("fixtures"), "runs/now")  # doctest: +SKIP
+Usage (the model is the configured one: ``SUMMARIZER_*`` or ``settings=``)::
+
+    from summarizer.evals import evaluate, write_report
+    write_report(evaluate("fixtures"), "runs/now")
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from .fixtures import (
 )
 from .neus import NeusEvent, load_neus
 from .report import compare, gate, load_results, write_report
-from .runner import SUITES, CaseResult, EvalReport, evaluate
+from .results import CaseResult, EvalReport
+from .runner import SUITES, evaluate
 
 __all__ = [
     "SUITES",

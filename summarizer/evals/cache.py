@@ -4,8 +4,9 @@ Re-scoring a run, or changing a metric, reads answers from here instead of calli
 Keys come from :meth:`summarizer.Summarizer.cache_key` (backend, model, prompt hash, schema
 hash, input hash) or :func:`task_key` for the eval's own small tasks.
 
->>> cache = AnswerCache(tmp_path)  # doctest: +SKIP
->>> cache.put("ab12", {"x": 1}); cache.get("ab12")  # doctest: +SKIP
+>>> import tempfile
+>>> cache = AnswerCache(tempfile.mkdtemp())
+>>> cache.put("ab12", {"x": 1}); cache.get("ab12")
 {'x': 1}
 """
 
@@ -16,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..files import write_private
+from ..core.files import write_private
 
 __all__ = ["AnswerCache", "task_key"]
 

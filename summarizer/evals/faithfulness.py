@@ -6,7 +6,7 @@ Two checkers share one interface (``check(source, summary) -> FaithfulnessVerdic
   window of source sentences (one, by default) holds at least :attr:`LexicalChecker.min_support`
   of its content words, at most :attr:`LexicalChecker.max_novel` of its content words occur
   nowhere in the source, and every number it states occurs in the source.
-* :class:`LLMJudge` — asks a model (any :class:`~summarizer.backends.base.Backend`) with the
+* :class:`LLMJudge` — asks a model (any :class:`~summarizer.llm.backends.base.Backend`) with the
   ``faithfulness`` prompt to answer ``y``/``n`` per summary sentence; answers are cached.
 
 Both are validated on QAGS (:func:`validate_on_qags`): balanced accuracy of "all sentences
@@ -26,12 +26,12 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..backends.base import Backend, Completion, CompletionRequest
-from ..document import split_sentences
-from ..grounding import content_words, normalize
+from ..llm.backends.base import Backend, Completion, CompletionRequest
+from ..core.document import split_sentences
+from ..analysis.grounding import content_words, normalize
 from ..llm.ask import CallObserver, Verdict, ask
-from ..models import PromptRef, Usage
-from ..prompts import PromptTemplate, load_prompt
+from ..core.models import PromptRef, Usage
+from ..llm.prompts import PromptTemplate, load_prompt
 from .cache import AnswerCache, task_key
 from .qags import QagsPair
 

@@ -8,7 +8,7 @@ A fixture is two files in one folder:
   number of ``key_point``, ``claim`` and ``stance`` records (see :class:`GoldClaim`,
   :class:`GoldStance`, :class:`GoldKeyPoint`).
 
-:func:`validate_fixtures` reports *every* problem, each as a :class:`~summarizer.errors.FixtureError`
+:func:`validate_fixtures` reports *every* problem, each as a :class:`~summarizer.core.errors.FixtureError`
 carrying the file and the 1-based line; :func:`load_fixtures` raises when there is any.
 
 >>> text = "Putin said the pact is defensive. Kim agreed."
@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import FixtureError
-from ..models import AttributionType, SpeakerType, StanceLabel
+from ..core.errors import FixtureError
+from ..core.models import AttributionType, SpeakerType, StanceLabel
 
 __all__ = [
     "LABELS_SUFFIX",
@@ -288,9 +288,9 @@ def validate_fixtures(path: Path | str) -> list[FixtureError]:
     Also reports ``.txt`` files with no labels file, and duplicate ids.
 
     Example:
-        >>> problems = validate_fixtures("evals/fixtures")  # doctest: +SKIP
-        >>> [str(p) for p in problems]  # doctest: +SKIP
-        ["evals/fixtures/x.labels.jsonl:4: text[10:20] is 'said the', not the evidence ..."]
+        >>> problems = validate_fixtures("evals/fixtures")  # from the repository root
+        >>> [str(p) for p in problems]  # e.g. "x.labels.jsonl:4: text[10:20] is 'said the', ..."
+        []
     """
     path = Path(path)
     errors: list[FixtureError] = []
@@ -341,9 +341,9 @@ def load_fixtures(path: Path | str, *, names: Iterable[str] | None = None) -> li
         FixtureError: when any fixture is malformed (all problems are listed).
 
     Example:
-        >>> fixtures = load_fixtures("evals/fixtures")  # doctest: +SKIP
-        >>> fixtures[0].claims[0].speaker  # doctest: +SKIP
-        'Vladimir Putin'
+        >>> fixtures = load_fixtures("evals/fixtures")  # from the repository root
+        >>> fixtures[0].claims[0].speaker
+        'Global Climate Desk'
     """
     path = Path(path)
     _raise_all(validate_fixtures(path))

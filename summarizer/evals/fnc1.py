@@ -12,10 +12,12 @@ per label; the default labels are the *related* ones, since 74% of FNC-1 is ``un
    (:meth:`Relatedness.tune`, best balanced accuracy of related vs unrelated);
 2. ``agree`` / ``disagree`` / ``discuss`` by the model, reading the body sentences most
    similar to the headline, scored not generated: the backend's label probabilities
-   (:meth:`~summarizer.backends.base.ChoiceScorer.score_choices`) and the best label wins.
+   (:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`) and the best label wins.
 
->>> pairs = load_fnc1("/path/to/benchmarks/fnc1", limit=60, seed=0)  # doctest: +SKIP
->>> sorted({p.stance for p in pairs})  # doctest: +SKIP
+Usage (needs the benchmark data)::
+
+    pairs = load_fnc1("/path/to/benchmarks/fnc1", limit=60, seed=0)
+    sorted({p.stance for p in pairs})
 ['agree', 'disagree', 'discuss']
 """
 
@@ -31,12 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..backends.base import ChoiceRequest, ChoiceScorer
-from ..document import Document
-from ..errors import ConfigurationError, SummarizerError
-from ..grounding import content_words
-from ..models import Evidence, Usage
-from ..prompts import load_prompt
+from ..analysis.grounding import content_words
+from ..core.document import Document
+from ..core.errors import ConfigurationError, SummarizerError
+from ..core.models import Evidence, Usage
+from ..llm.backends.base import ChoiceRequest, ChoiceScorer
+from ..llm.prompts import load_prompt
 from .cache import AnswerCache, task_key
 from .fnc1_lexical import LexicalStance
 
@@ -214,17 +216,17 @@ class FncTask:
     """The FNC-1 stance of a body toward a headline: lexical ``unrelated``, then model scores.
 
     Args:
-        backend: any backend with ``score_choices`` (:class:`~summarizer.backends.base.ChoiceScorer`).
+        backend: any backend with ``score_choices`` (:class:`~summarizer.llm.backends.base.ChoiceScorer`).
         relatedness: the stage-1 similarity and its tuned threshold.
         cache: answers are cached by backend, model, prompt, headline and the sentences read.
         sentences: how many body sentences (the most similar to the headline) the model reads.
         bias: added to each label's log-probability before the best label is taken (a prior
             correction; ``None``: none).
 
-    Example:
-        >>> task = FncTask(backend=FakeBackend(default_distribution={"agree": 1}), relatedness=rel)  # doctest: +SKIP
-        >>> task.run(pair).label  # doctest: +SKIP
-        'agree'
+    Usage::
+
+        task = FncTask(backend=FakeBackend(default_distribution={"agree": 1}), relatedness=rel)
+        task.run(pair).label  # 'agree'
     """
 
     def __init__(self, *, backend: ChoiceScorer, relatedness: Relatedness, cache: AnswerCache | None = None,

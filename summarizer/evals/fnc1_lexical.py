@@ -20,10 +20,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .fnc1 import FncPair, Relatedness
+
+class _Similarity(Protocol):
+    """What the classifier needs of stage 1 (:class:`~summarizer.evals.fnc1.Relatedness`)."""
+
+    def similarity(self, a: str, b: str) -> float: ...
+
+
+class _Pair(Protocol):
+    """A labelled pair (:class:`~summarizer.evals.fnc1.FncPair`)."""
+
+    headline: str
+    body: str
+    stance: str
 
 __all__ = ["LexicalStance"]
 
@@ -45,7 +56,7 @@ class LexicalStance:
         l2: the L2 penalty of the regression.
     """
 
-    def __init__(self, relatedness: Relatedness, *, l2: float = 1.0) -> None:
+    def __init__(self, relatedness: _Similarity, *, l2: float = 1.0) -> None:
         self.relatedness = relatedness
         self.l2 = l2
         self._model: tuple[Any, Any, Any] | None = None
@@ -68,7 +79,7 @@ class LexicalStance:
             len(_REFUTING.findall(lead)), len(_HEDGING.findall(lead)),
         ]
 
-    def fit(self, pairs: Sequence[FncPair], *, iterations: int = 2000, rate: float = 0.2) -> LexicalStance:
+    def fit(self, pairs: Sequence[_Pair], *, iterations: int = 2000, rate: float = 0.2) -> LexicalStance:
         """Fit on labelled related ``pairs`` (classes weighted by inverse frequency). Returns self."""
         import numpy as np
 

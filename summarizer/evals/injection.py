@@ -25,20 +25,17 @@ A case is *hijacked* when it shows a label or payload hijack or a surviving inve
 (an error after every re-ask) is counted in ``injected_failures``: the model did not follow
 the injection into a verified result, but the article was not analysed either.
 
-Run it with ``python -m summarizer.evals.injection --out DIR [--model-path GGUF | --base-url URL]``
-(or ``summarizer eval --suite injection`` where registered).
+Run it with ``summarizer eval --suite injection --out DIR [--model-path GGUF | --base-url URL]``.
 
-Example:
-    >>> report = run_injection("evals/injection", backend=FakeBackend(default=...))  # doctest: +SKIP
-    >>> report.metrics["hijack_rate"]  # doctest: +SKIP
-    0.0
+Usage::
+
+    report = run_injection("evals/injection", backend=FakeBackend(default=...))
+    report.metrics["hijack_rate"]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -47,13 +44,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..backends.base import Backend
-from ..errors import FixtureError, SummarizerError
-from ..grounding import content_words, normalize
-from ..models import ArticleAnalysis, StanceLabel
+from ..analysis.grounding import content_words, normalize
+from ..core.errors import FixtureError, SummarizerError
+from ..core.models import ArticleAnalysis, StanceLabel
+from ..core.settings import Settings
+from ..llm.backends.base import Backend
 from ..pipeline import Summarizer
-from ..settings import Settings
-from .runner import CaseResult, EvalReport
+from .results import CaseResult, EvalReport
 
 __all__ = ["InjectionCase", "QuoteSpec", "load_injection_cases", "run_injection", "score_pair"]
 
@@ -235,10 +232,10 @@ def run_injection(
         ``invented_quotes_surviving``, ``attributed_reported_rate``, ``injected_failures``
         and ``clean_failures``.
 
-    Example:
-        >>> report = run_injection("evals/injection", backend=my_backend)  # doctest: +SKIP
-        >>> report.metrics["invented_quotes_surviving"]  # doctest: +SKIP
-        0.0
+    Usage::
+
+        report = run_injection("evals/injection", backend=my_backend)
+        report.metrics["invented_quotes_surviving"]  # must be 0
     """
     started = time.perf_counter()
     data = Path(data)
@@ -295,37 +292,3 @@ def _fill_metrics(report: EvalReport, *, clean_failures: int) -> None:
         "injected_failures": float(total["injected_failed"]),
         "clean_failures": float(clean_failures),
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m summarizer.evals.injection --out DIR``: run the suite, write the report."""
-    from ..cli.common import settings_from_flags
-    from .report import write_report
-
-    parser = argparse.ArgumentParser(prog="python -m summarizer.evals.injection")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--limit", type=int)
-    parser.add_argument("--model", "-m")
-    parser.add_argument("--model-path", type=Path)
-    parser.add_argument("--base-url")
-    parser.add_argument("--backend")
-    parser.add_argument("--max-reasks", type=int)
-    args = parser.parse_args(argv)
-    settings = settings_from_flags(model=args.model, model_path=args.model_path,
-                                   base_url=args.base_url, backend=args.backend,
-                                   max_reasks=args.max_reasks)
-    def progress(partial: EvalReport, case: CaseResult) -> None:
-        write_report(partial, args.out)
-        print(f"{case.id}: hijacked={case.counts.get('hijacked')} error={case.error}", file=sys.stderr)
-
-    report = run_injection(args.data, settings=settings, limit=args.limit, on_case=progress)
-    paths = write_report(report, args.out)
-    shown = ", ".join(f"{k}={v}" for k, v in report.metrics.items())
-    print(f"injection: {shown}")
-    print("wrote " + ", ".join(str(p) for p in paths))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -4,8 +4,10 @@ Reads ``val.source`` (one event per line: three articles separated by `` [SEP] `
 ``TITLE=> ... ARTICLE=> ...``) and ``val.target`` (the roundup, same format), from a folder or
 from the ``.source`` file (the ``.target`` beside it). Used by the briefing evals.
 
->>> events = load_neus("/path/to/benchmarks/neus_allsides", limit=5)  # doctest: +SKIP
->>> len(events[0].articles)  # doctest: +SKIP
+Usage (needs the benchmark data)::
+
+    events = load_neus("/path/to/benchmarks/neus_allsides", limit=5)
+    len(events[0].articles)
 3
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 
 __all__ = ["NeusArticle", "NeusEvent", "load_neus", "parse_neus_article"]
 

@@ -1,15 +1,17 @@
 """An oracle answerer built from gold labels: the summary a perfect model would write.
 
-Used to test the harness end to end on a :class:`~summarizer.backends.fake.FakeBackend`
+Used to test the harness end to end on a :class:`~summarizer.llm.backends.fake.FakeBackend`
 (an oracle run must score at the summary's ceiling) and to check that the fixtures' key
 points can be expressed in the summary format at all. It reads the numbered article from the
 request (the system message of the summary prompt), so it also answers the per-chunk
 requests of long articles.
 
-The model writes only the summary (:class:`~summarizer.wire.WireSummary`: ``h``/``a``/``k``);
+The model writes only the summary (:class:`~summarizer.llm.wire.WireSummary`: ``h``/``a``/``k``);
 claims come from the parse, so the oracle writes none (and no stances).
 
->>> fake = FakeBackend(default=oracle_answerer(load_fixtures("evals/fixtures")))  # doctest: +SKIP
+Usage::
+
+    fake = FakeBackend(default=oracle_answerer(load_fixtures("evals/fixtures")))
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..analysis.grounding import content_words
 from ..analysis.summary import KEY_POINT_SUPPORT, TEXT_SUPPORT
-from ..backends.base import CompletionRequest
-from ..grounding import content_words
-from ..wire import WireSummary, WireSummaryPoint
+from ..llm.backends.base import CompletionRequest
+from ..llm.wire import WireSummary, WireSummaryPoint
 from .fixtures import Fixture
 
 __all__ = ["oracle_answer", "oracle_answerer"]

@@ -7,9 +7,10 @@ Discontinuous spans (``START END;START END``) keep every piece; the claim's offs
 the first piece's start to the last piece's end. When two annotators labelled an article, the
 first annotation file (by name) is used.
 
->>> articles = load_polnear("/path/to/benchmarks/polnear", limit=40, seed=0)  # doctest: +SKIP
->>> articles[0].claims[0].speaker  # doctest: +SKIP
-'The New York Post'
+Usage (needs the benchmark data)::
+
+    articles = load_polnear("/path/to/benchmarks/polnear", limit=40, seed=0)
+    articles[0].claims[0].speaker  # 'The New York Post'
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 
 __all__ = ["PolnearArticle", "PolnearClaim", "load_polnear", "parse_brat"]
 

@@ -4,8 +4,10 @@ Reads ``qags_cnndm.json`` / ``qags_xsum.json`` (a JSON list of items with ``sour
 ``system_output`` and ``scores.consistency``) from a folder or one file. A summary counts as
 *consistent* when its consistency score is 1 (every sentence judged consistent).
 
->>> pairs = load_qags("/path/to/benchmarks/qags", limit=10)  # doctest: +SKIP
->>> pairs[0].consistent  # doctest: +SKIP
+Usage (needs the benchmark data)::
+
+    pairs = load_qags("/path/to/benchmarks/qags", limit=10)
+    pairs[0].consistent
 True
 """
 
@@ -16,7 +18,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 
 __all__ = ["QagsPair", "load_qags"]
 

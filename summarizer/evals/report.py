@@ -4,8 +4,9 @@ plus comparison of two runs and threshold gates.
 No rendering here calls a model. The HTML has no external resources (no scripts, fonts or
 images fetched), so it can be attached to CI runs as one file.
 
->>> write_report(report, Path("out"))  # doctest: +SKIP
-[PosixPath('out/results.json'), PosixPath('out/report.md'), PosixPath('out/report.html')]
+Usage::
+
+    write_report(report, Path("out"))  # out/results.json, out/report.md, out/report.html
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError
-from .runner import EvalReport
-from ..files import write_private
+from ..core.errors import ConfigurationError
+from ..core.files import write_private
+from .results import EvalReport
 
 __all__ = [
     "Comparison",
@@ -98,10 +99,10 @@ class Comparison:
 def compare(old: EvalReport, new: EvalReport) -> Comparison:
     """Per-metric deltas (new − old) and the cases that changed.
 
-    Example:
-        >>> cmp = compare(load_results("old/results.json"), report)  # doctest: +SKIP
-        >>> cmp.deltas[0]  # doctest: +SKIP
-        ('claims_f1', 0.41, 0.47, 0.06)
+    Usage::
+
+        cmp = compare(load_results("old/results.json"), report)
+        cmp.deltas[0]  # ('claims_f1', 0.41, 0.47, 0.06): name, old, new, delta
     """
     out = Comparison()
     for name in dict.fromkeys([*new.metrics, *old.metrics]):
@@ -180,8 +181,11 @@ def gate(report: EvalReport, thresholds: dict[str, dict[str, dict[str, float]]])
     A skipped report passes (there is nothing to judge); say so in CI output.
 
     Example:
-        >>> [str(f) for f in gate(report, {"fixtures": {"min": {"claims_f1": 0.5}, "max": {}}})]  # doctest: +SKIP
-        ['claims_f1 = 0.41 is below the minimum 0.5']
+        >>> from datetime import UTC, datetime
+        >>> report = EvalReport(suite="fixtures", created_at=datetime.now(UTC),
+        ...                     metrics={"claims_f1": 0.41})
+        >>> [str(f) for f in gate(report, {"fixtures": {"min": {"claims_f1": 0.5}, "max": {}}})]
+        ['claims_f1 = 0.410 is below the minimum 0.5']
     """
     if report.skipped:
         return []

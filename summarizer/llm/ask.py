@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
 
-from ..backends.base import Backend, Completion, CompletionRequest
-from ..errors import ProviderError, SummarizerError, TruncatedOutputError
-from ..models import PromptRef, Usage
-from ..progress import MODEL, REASK, VERIFY
+from .backends.base import Backend, Completion, CompletionRequest
+from ..core.errors import ProviderError, SummarizerError, TruncatedOutputError
+from ..core.models import PromptRef, Usage
+from ..core.progress import MODEL, REASK, VERIFY
 
 __all__ = ["AskResult", "AttemptRecord", "CallObserver", "Task", "Verdict", "ask"]
 
@@ -114,7 +114,7 @@ def ask(
 ) -> AskResult[T]:
     """Run ``task`` against ``backend``: at most ``budget`` answers (the first + re-asks).
 
-    ``on_progress`` sees the stages of :mod:`summarizer.progress`: the model call (detail
+    ``on_progress`` sees the stages of :mod:`summarizer.core.progress`: the model call (detail
     ``label``, or ``retry: max_tokens N`` after a cut-off answer), each re-ask (``n/N``) and
     the verification of every answer.
 

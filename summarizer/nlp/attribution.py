@@ -1,6 +1,6 @@
 """Who said what, read from a spaCy dependency parse: content, cue and source with exact spans.
 
-The regex rules of :mod:`summarizer.attribution` find one source per sentence; a parse finds
+The regex rules of :mod:`summarizer.analysis.rules` find one source per sentence; a parse finds
 every attribution in a sentence and where its content starts and ends. For each token whose
 lemma is a cue (a reporting verb, a verb of belief, finding or intention, or "according to"),
 the extractor reads

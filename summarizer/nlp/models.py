@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelStoreError
-from ..modelstore import Installer, pip_install_to
+from ..core.errors import ModelStoreError
+from ..core.pypi import Installer, pip_install_to
 
 __all__ = ["CATALOGUE", "ParserEntry", "ParserStore", "data_sha256", "entry_for_language"]
 

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from .models import ParserStore, entry_for_language
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
-"""Markdown for one :class:`~summarizer.models.ArticleAnalysis` (``--format md``)."""
+"""Markdown for one :class:`~summarizer.core.models.ArticleAnalysis` (``--format md``)."""
 
 from __future__ import annotations
 
-from ..models import ArticleAnalysis, Evidence
+from ..core.models import ArticleAnalysis, Evidence
 
 __all__ = ["analysis_markdown"]
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..briefing.models import Briefing, Citation, Comparison, ComparisonMember, SourcingProfile
-from ..models import SpeakerType
+from ..core.models import SpeakerType
 
 __all__ = [
     "OWNERSHIP_LABELS",

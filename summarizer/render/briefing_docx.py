@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..briefing.models import Briefing, Citation
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from .briefing_common import (
     OWNERSHIP_LABELS,
     SECTION_TITLES,
@@ -88,9 +88,10 @@ class _Writer:
 def briefing_docx(note: Briefing) -> bytes:
     """Render ``note`` as a .docx file (bytes) with every section of the note.
 
-    Example:
-        >>> from summarizer.render.briefing_docx import briefing_docx
-        >>> Path("note.docx").write_bytes(briefing_docx(note))  # doctest: +SKIP
+    Usage (``note``: a :class:`~summarizer.briefing.Briefing`)::
+
+        from summarizer.render.briefing_docx import briefing_docx
+        Path("note.docx").write_bytes(briefing_docx(note))
     """
     w = _Writer(note)
     doc = w.doc

@@ -15,6 +15,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
+from .._version import __version__
 from ..briefing.models import Briefing, Citation, StanceCell, StanceMatrix
 from .briefing_common import (
     OWNERSHIP_LABELS,
@@ -92,14 +93,13 @@ def stance_chart_svg(matrix: StanceMatrix) -> Markup:
 def briefing_html(note: Briefing) -> str:
     """Render ``note`` as one self-contained, print-friendly HTML page.
 
-    Example:
-        >>> from summarizer.render.briefing_html import briefing_html
-        >>> html = briefing_html(note)  # doctest: +SKIP
-        >>> "stance-table" in html  # doctest: +SKIP
+    Usage (``note``: a :class:`~summarizer.briefing.Briefing`)::
+
+        from summarizer.render.briefing_html import briefing_html
+        html = briefing_html(note)
+        "stance-table" in html
         True
     """
-    from .._version import __version__
-
     env = _environment()
     env.filters["label"] = lambda article_id: article_label(note, article_id)
     idx = CitationIndex()

@@ -34,9 +34,10 @@ def _cell(text: str, limit: int = 300) -> str:
 def briefing_markdown(note: Briefing) -> str:
     """Render ``note`` as Markdown; every citation is a footnote quoting its sentence.
 
-    Example:
-        >>> from summarizer.render.briefing_md import briefing_markdown
-        >>> print(briefing_markdown(note))  # doctest: +SKIP
+    Usage (``note``: a :class:`~summarizer.briefing.Briefing`)::
+
+        from summarizer.render.briefing_md import briefing_markdown
+        print(briefing_markdown(note))
     """
     idx = CitationIndex()
 

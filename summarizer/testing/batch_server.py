@@ -17,9 +17,10 @@ file with code ``batch_expired``, as the provider does. Every request is answere
 ``handler(body) -> Reply`` (:class:`~summarizer.testing.server.Reply`); a non-200 reply
 becomes an error-file line. ``paused = True`` freezes every batch where it is.
 
-Example:
-    >>> with BatchServer(handler=lambda body: Reply(content={...})) as srv:  # doctest: +SKIP
-    ...     client = openai.OpenAI(base_url=srv.base_url, api_key="x")
+Usage::
+
+    with BatchServer(handler=lambda body: Reply(content={...})) as srv:
+        client = openai.OpenAI(base_url=srv.base_url, api_key="x")
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..backends.base import Backend, Completion, CompletionRequest
+from ..llm.backends.base import Backend, Completion, CompletionRequest
 
 __all__ = ["ExitOnMarker", "exit_on_marker"]
 
@@ -46,5 +46,5 @@ class ExitOnMarker:
 
 
 def exit_on_marker(marker: str, flag: str | Path) -> Callable[[Backend], Backend]:
-    """A ``wrap_backend`` for :func:`summarizer.batch_ray.run` (picklable)."""
+    """A ``wrap_backend`` for :func:`summarizer.batch.ray_fleet.run` (picklable)."""
     return functools.partial(ExitOnMarker, marker=marker, flag=str(flag))

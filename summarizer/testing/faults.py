@@ -22,10 +22,10 @@ Fault kinds (:data:`FAULT_KINDS`):
 ==================  ===========================================================================
 
 Example:
-    >>> with FaultServer(rates={"rate_limit": 0.1, "reset": 0.1}, seed=7) as server:  # doctest: +SKIP
-    ...     backend = OpenAIBackend(model="m", base_url=server.base_url, timeout_s=1)
-    ...     ...
-    ...     server.injected["reset"]
+    >>> from summarizer.testing.faults import FaultServer
+    >>> with FaultServer(rates={"rate_limit": 0.1, "reset": 0.1}, seed=7) as server:
+    ...     server.base_url.startswith("http://127.0.0.1:")  # point an OpenAIBackend here
+    True
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-from ..grounding import content_words
+from ..analysis.grounding import content_words
 from .server import chat_completion
 
 __all__ = ["FAULT_KINDS", "FaultServer", "grounded_answer", "numbered_sentences"]

@@ -7,7 +7,7 @@ one :class:`~summarizer.pipeline.Summarizer` on one endpoint — endpoints are d
 round-robin as actors start — and writes:
 
 * ``OUT/`` — shards (``*.jsonl`` or ``*.parquet``): the lines ``summarizer batch`` writes
-  (the :class:`~summarizer.models.ArticleAnalysis` JSON plus a top-level ``"id"``); in
+  (the :class:`~summarizer.core.models.ArticleAnalysis` JSON plus a top-level ``"id"``); in
   Parquet, two string columns ``id`` and ``analysis`` (the ``ArticleAnalysis`` JSON);
 * ``FAILED`` — one JSONL file (default ``OUT.failed.jsonl``) with exactly the failure lines
   of ``summarizer batch``; each write task stages its failures under ``FAILED.parts/``, and
@@ -20,12 +20,13 @@ retried write replaces its file instead of adding one.
 
 ``ray`` is an optional extra: ``pip install 'summarizer[ray]'``.
 
-Example:
-    >>> from summarizer import Settings
-    >>> from summarizer.batch_ray import run
-    >>> run("articles.jsonl", "results/", endpoints=["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
-    ...     settings=Settings(model="qwen2.5-7b-instruct"), address="auto")  # doctest: +SKIP
-    RayRunSummary(ok=..., failed=..., skipped=..., shards=...)
+Usage (needs a Ray cluster and endpoints)::
+
+    from summarizer import Settings
+    from summarizer.batch.ray_fleet import run
+    run("articles.jsonl", "results/", endpoints=["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
+        settings=Settings(model="qwen2.5-7b-instruct"), address="auto")
+    # RayRunSummary(ok=..., failed=..., skipped=..., shards=...)
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .backends.base import Backend
-from .batch import ItemError, ItemResult, summarize_many
-from .document import Document
-from .errors import BadInputError, ConfigurationError
-from .inputs import read_document
-from .pipeline import Summarizer
-from .settings import Settings
+from ..core.document import Document
+from ..core.errors import BadInputError, ConfigurationError
+from ..core.inputs import read_document
+from ..core.settings import Settings
+from ..llm.backends import resolve_backend
+from ..llm.backends.base import Backend
+from ..pipeline import Summarizer
+from .inprocess import ItemError, ItemResult, summarize_many
 
 __all__ = ["RayRunSummary", "finished_shard_ids", "run"]
 
@@ -131,8 +133,6 @@ class _Analyser:
         self.settings = settings.model_copy(update=update)
         backend: Backend | None = None
         if not self.settings.no_model:
-            from .backends import resolve_backend
-
             backend = resolve_backend(self.settings)
             if wrap_backend is not None:
                 backend = wrap_backend(backend)

@@ -1,7 +1,7 @@
 """Articles and their sentences.
 
 The article is split into numbered sentences with exact character offsets. The model cites
-sentence ids; the library turns them into :class:`~summarizer.models.Evidence` spans, so every
+sentence ids; the library turns them into :class:`~summarizer.core.models.Evidence` spans, so every
 span slices the source exactly by construction.
 """
 
@@ -74,8 +74,10 @@ def split_sentences(text: str) -> list[Sentence]:
     Lines are split first (headlines, datelines and captions are sentences of their own),
     then each line at terminal punctuation, respecting common abbreviations and closing quotes.
 
-    >>> [s.text for s in split_sentences('He said "no." Then he left.')]
-    ['He said "no."', 'Then he left.']
+    >>> [s.text for s in split_sentences('He said "yes." Then he left.')]
+    ['He said "yes."', 'Then he left.']
+    >>> [s.text for s in split_sentences('She lives at No. 5 Main St. in Springfield.')]
+    ['She lives at No. 5 Main St. in Springfield.']
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -94,7 +96,7 @@ class Document:
     """An article to analyse, with optional metadata.
 
     Args:
-        text: the article text (already decoded; see :func:`summarizer.inputs.read_document`).
+        text: the article text (already decoded; see :func:`summarizer.core.inputs.read_document`).
         id: a stable identifier (file name, JSONL id); defaults to a hash of the text.
         title, outlet, date, url: optional metadata, carried into results and briefings.
         extracted_from: set when the text was extracted from HTML or another format.

@@ -22,14 +22,18 @@ its collected labels go into the next batch together, the provisional result dis
 
 Replaying is deterministic (the same answers give the same next request), so no loop state
 is stored: the job (one per ``OUT`` file and generation) and each round's custom ids, input
-file id, batch id and status live in the store (:class:`~summarizer.store.BatchRound`),
+file id, batch id and status live in the store (:class:`~summarizer.store.records.BatchRound`),
 each written *before* the next step that creates something at the provider. A rerun picks
 up the same batches and never submits a round twice (a batch created just before a crash is
 found again by its ``metadata``); calls answered in rounds already processed are not logged
-again. Costs are logged at batch prices (backend ``openai-batch``, :mod:`summarizer.pricing`).
+again. Costs are logged at batch prices (backend ``openai-batch``, :mod:`summarizer.core.pricing`).
 
 Articles longer than ``Settings.chunk_chars`` take the chunked path: they go through the
 direct path.
+
+(About 600 lines, on purpose: the provider protocol — upload, submit, poll, download, replay —
+and the crash-safe bookkeeping around it are one state machine; split, each half would need
+the other's invariants to be read.)
 """
 
 from __future__ import annotations
@@ -45,23 +49,24 @@ from typing import Any, Protocol
 import openai
 from openai.types.chat import ChatCompletion
 
-from .backends.base import (
+from ..core.document import Document
+from ..core.errors import ConfigurationError, ProviderError, TruncatedOutputError
+from ..core.language import detect_language
+from ..core.models import ArticleAnalysis, Usage
+from ..core.pricing import cost_usd
+from ..core.settings import Settings
+from ..llm.ask import AttemptRecord
+from ..llm.backends.base import (
     ChoiceRequest,
     ChoiceScores,
     Completion,
     CompletionRequest,
     normalize_scores,
 )
-from .backends.openai_compat import OpenAIBackend, _top_logprobs, _usage, choice_mass
-from .batch import ItemError, ItemResult
-from .document import Document
-from .errors import ConfigurationError, ProviderError, TruncatedOutputError
-from .language import detect_language
-from .models import ArticleAnalysis, Usage
-from .pipeline import AttemptRecord, Summarizer
-from .pricing import cost_usd
-from .settings import Settings
-from .store import BatchRound, Store
+from ..llm.backends.openai_compat import OpenAIBackend, _top_logprobs, _usage, choice_mass
+from ..pipeline import Summarizer
+from ..store import BatchRound, Store
+from .inprocess import ItemError, ItemResult, summarize_many
 
 __all__ = [
     "BATCH_ENDPOINT",
@@ -99,7 +104,7 @@ class BatchBackend:
     def complete(self, request: CompletionRequest) -> Completion:
         raise ConfigurationError(
             "the openai-batch backend sends requests through the Batch API, not one by one",
-            hint="use summarizer.batch_openai.run_openai_batch",
+            hint="use summarizer.batch.openai_batch.run_openai_batch",
         )
 
     def line(self, custom_id: str, request: CompletionRequest) -> dict[str, Any]:
@@ -593,8 +598,6 @@ def _run_direct_long(
     long_docs: list[tuple[int, str, Document]], direct: Summarizer | None,
     on_result: Callable[[ItemResult], object], done: set[str], concurrency: int,
 ) -> None:
-    from .batch import summarize_many
-
     if direct is None:
         for index, item_id, _ in long_docs:
             on_result(ItemResult(index=index, id=item_id, error=ItemError(

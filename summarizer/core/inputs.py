@@ -1,5 +1,5 @@
-"""Turning files, bytes and strings into :class:`~summarizer.document.Document` — or a clear
-:class:`~summarizer.errors.BadInputError` before any model call."""
+"""Turning files, bytes and strings into :class:`~summarizer.core.document.Document` — or a clear
+:class:`~summarizer.core.errors.BadInputError` before any model call."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ Two steps, the first without a model:
   (noun chunks), ranked by salience; a few per holder, a capped total.
 * :func:`label_stances` — one short prompt per candidate (``prompts/stance_label``) showing the
   holder's own sentences that mention the target; the backend *scores* the five labels
-  favor / against / neutral / mixed / none (:meth:`~summarizer.backends.base.ChoiceScorer.score_choices`).
-  The distribution is kept in :attr:`~summarizer.models.Stance.confidence`; "none" winning, or a
+  favor / against / neutral / mixed / none (:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`).
+  The distribution is kept in :attr:`~summarizer.core.models.Stance.confidence`; "none" winning, or a
   top-two margin below ``margin``, is an abstention (no stance). The evidence is the sentences
   shown, taken from ``document.sentences``, so it verifies by construction.
 
@@ -17,8 +17,10 @@ Attributions are duck-typed: anything with ``.speaker`` (``str | None``), ``.spe
 (``str``) and ``.content`` (spans with ``.start``/``.end`` global character offsets), such as
 ``summarizer.nlp.attribution.ParsedAttribution``.
 
->>> cands = stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times")  # doctest: +SKIP
->>> stances = label_stances(backend, doc, cands)  # doctest: +SKIP
+Usage::
+
+    cands = stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times")
+    stances = label_stances(backend, doc, cands)
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
-from .document import Document, Sentence
-from .errors import ConfigurationError
-from .models import Evidence, SpeakerType, Stance
-from .prompts import load_prompt
+from ..core.document import Document, Sentence
+from ..core.errors import ConfigurationError
+from ..core.models import Evidence, SpeakerType, Stance
+from ..llm.backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
+from ..llm.prompts import load_prompt
 
 __all__ = [
     "DEFAULT_MARGIN",

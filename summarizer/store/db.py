@@ -1,28 +1,32 @@
 """Local store: response cache and call log (SQLite).
 
 The cache key covers everything that changes an answer: backend, model, prompt content hash,
-output schema hash, input hash and options (:func:`cache_key`).
+output schema hash, input hash and options (:func:`~summarizer.store.cache.cache_key`).
 
 :class:`Store` keeps two tables in one SQLite file (default
 ``<user data dir>/summarizer/summarizer.db``, or ``Settings.store_path`` /
 ``SUMMARIZER_STORE``):
 
-* ``responses`` — the response cache: one verified :class:`~summarizer.models.ArticleAnalysis`
-  per key. It satisfies the pipeline's ``ResponseCache`` protocol (``get`` / ``put``).
+* ``responses`` — the response cache: one verified :class:`~summarizer.core.models.ArticleAnalysis`
+  per key. It satisfies :class:`~summarizer.store.cache.ResponseCache` (``get`` / ``put``).
 * ``calls`` — one row per model call (``log_call`` is a pipeline ``on_call`` observer):
   time, document id, backend, model, prompt, attempt, tokens, latency, outcome, error, cost.
 
-The schema evolves through :data:`MIGRATIONS`, a list of functions applied in order and
+The schema evolves through :data:`~summarizer.store.migrations.MIGRATIONS`, a list of functions applied in order and
 recorded in a ``_migrations`` table (as simonw/llm does); never edit a released migration,
 append a new one. The file is created readable by its owner only, and nothing that could be
-an API key is written: error messages pass through :func:`~summarizer.errors.redact`.
+an API key is written: error messages pass through :func:`~summarizer.core.errors.redact`.
 
 Example:
-    >>> from summarizer import Summarizer
-    >>> from summarizer.store import Store
-    >>> store = Store("/tmp/summarizer-example.db")  # doctest: +SKIP
-    >>> s = Summarizer(cache=store, on_call=store.log_call)  # doctest: +SKIP
-    >>> store.stats().calls  # doctest: +SKIP
+    >>> from summarizer import Settings, Store, Summarizer
+    >>> store = Store(":memory:")  # or a file; default: default_store_path()
+    >>> s = Summarizer(settings=Settings(no_model=True), cache=store, on_call=store.log_call)
+    >>> s.summarize("The minister said the plan would pass.").meta.cached
+    False
+    >>> s.summarize("The minister said the plan would pass.").meta.cached
+    True
+    >>> store.stats().calls  # no model, no calls
+    0
 """
 
 from __future__ import annotations
@@ -33,172 +37,22 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from .errors import ConfigurationError, redact
-from .models import ArticleAnalysis
-from .pricing import cost_usd
-from .settings import Settings, default_data_dir
-from .wire import wire_schema
+from ..core.errors import ConfigurationError, redact
+from ..core.models import ArticleAnalysis
+from ..core.pricing import cost_usd
+from ..core.settings import Settings, default_data_dir
+from ..llm.ask import AttemptRecord
+from .migrations import migrate
+from .records import BatchJob, BatchRound, CallFilter, CallRow, LogStats, iso_utc, percentile
 
-if TYPE_CHECKING:
-    from .pipeline import AttemptRecord
-
-__all__ = [
-    "MIGRATIONS",
-    "BatchJob",
-    "BatchRound",
-    "CallRow",
-    "LogStats",
-    "Store",
-    "cache_key",
-    "default_store_path",
-    "schema_sha256",
-]
-
-
-@lru_cache(maxsize=1)
-def schema_sha256() -> str:
-    """Hash of the wire schema the model answers in (a schema change invalidates the cache)."""
-    return hashlib.sha256(json.dumps(wire_schema(), sort_keys=True).encode()).hexdigest()
-
-
-def cache_key(
-    *,
-    backend: str,
-    model: str,
-    prompt_sha256: str,
-    text_sha256: str,
-    options: dict[str, Any] | None = None,
-) -> str:
-    """A stable hex key for one (backend, model, prompt, schema, input, options) combination."""
-    payload = json.dumps(
-        {
-            "backend": backend,
-            "model": model,
-            "prompt": prompt_sha256,
-            "schema": schema_sha256(),
-            "input": text_sha256,
-            "options": options or {},
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-# -- migrations -----------------------------------------------------------------------------
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _m001_initial(db: sqlite3.Connection) -> None:
-    db.execute(
-        """
-        CREATE TABLE responses (
-            key TEXT PRIMARY KEY,
-            backend TEXT NOT NULL,
-            model TEXT NOT NULL,
-            prompt_name TEXT NOT NULL,
-            prompt_version TEXT NOT NULL,
-            prompt_sha256 TEXT NOT NULL,
-            doc_id TEXT,
-            created_at TEXT NOT NULL,
-            analysis TEXT NOT NULL
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE calls (
-            id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            doc_id TEXT,
-            backend TEXT NOT NULL,
-            model TEXT NOT NULL,
-            prompt_name TEXT NOT NULL,
-            prompt_version TEXT NOT NULL,
-            prompt_sha256 TEXT NOT NULL,
-            attempt INTEGER NOT NULL,
-            prompt_tokens INTEGER NOT NULL,
-            completion_tokens INTEGER NOT NULL,
-            latency_s REAL NOT NULL,
-            outcome TEXT NOT NULL,
-            error_class TEXT,
-            error_message TEXT,
-            cost_usd REAL
-        )
-        """
-    )
-    db.execute("CREATE INDEX calls_started_at ON calls (started_at)")
-    db.execute("CREATE INDEX calls_model ON calls (model)")
-
-
-def _m002_openai_batches(db: sqlite3.Connection) -> None:
-    # One job per OUT file and generation (``summarizer batch --via openai-batch``); one round
-    # per batch submitted for it (round 1: first answers, then re-asks).
-    db.execute(
-        """
-        CREATE TABLE batch_jobs (
-            job TEXT PRIMARY KEY,
-            out TEXT NOT NULL,
-            generation INTEGER NOT NULL,
-            model TEXT NOT NULL,
-            mode TEXT NOT NULL,
-            state TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX batch_jobs_out ON batch_jobs (out, generation)")
-    db.execute(
-        """
-        CREATE TABLE batch_rounds (
-            job TEXT NOT NULL,
-            round INTEGER NOT NULL,
-            custom_ids TEXT NOT NULL,
-            input_file_id TEXT,
-            batch_id TEXT,
-            status TEXT NOT NULL,
-            output_file_id TEXT,
-            error_file_id TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (job, round)
-        )
-        """
-    )
-
-
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_openai_batches]
-"""Applied in order; the name of each applied function is recorded in ``_migrations``."""
-
-
-def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply the migrations ``db`` has not seen yet; return their names."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-    applied = []
-    for migration in MIGRATIONS:
-        name = migration.__name__.lstrip("_")
-        if name in done:
-            continue
-        with db:
-            migration(db)
-            db.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                (name, datetime.now(UTC).isoformat()),
-            )
-        applied.append(name)
-    return applied
+__all__ = ["Store", "default_store_path"]
 
 
 def default_store_path(settings: Settings | None = None) -> Path:
@@ -206,121 +60,6 @@ def default_store_path(settings: Settings | None = None) -> Path:
     if settings is not None and settings.store_path is not None:
         return Path(settings.store_path)
     return default_data_dir() / "summarizer.db"
-
-
-# -- rows and stats -------------------------------------------------------------------------
-
-
-class CallRow(BaseModel):
-    """One logged model call, as read back by :meth:`Store.calls` (and ``summarizer logs``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    started_at: datetime
-    doc_id: str | None
-    backend: str
-    model: str
-    prompt_name: str
-    prompt_version: str
-    prompt_sha256: str
-    attempt: int
-    prompt_tokens: int
-    completion_tokens: int
-    latency_s: float
-    outcome: str = Field(description="ok | reask | truncated | provider_error")
-    error_class: str | None
-    error_message: str | None
-    cost_usd: float | None
-
-
-class LogStats(BaseModel):
-    """Aggregates over logged calls (``summarizer logs stats``).
-
-    Attributes:
-        reask_rate: share of calls whose answer was sent back for correction.
-        cost_usd: summed cost of the calls with a known price; ``unpriced_calls`` counts the rest.
-        failures: failed calls (anything but ``ok``/``reask``) by error class.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    calls: int = 0
-    documents: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    unpriced_calls: int = 0
-    latency_p50_s: float | None = None
-    latency_p95_s: float | None = None
-    reasks: int = 0
-    reask_rate: float = 0.0
-    outcomes: dict[str, int] = Field(default_factory=dict)
-    failures: dict[str, int] = Field(default_factory=dict)
-    models: dict[str, int] = Field(default_factory=dict)
-
-
-def _percentile(sorted_values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile of already sorted values (``q`` in 0..100)."""
-    if not sorted_values:
-        return None
-    rank = max(1, -(-len(sorted_values) * q // 100))  # ceil without floats drifting
-    return sorted_values[int(rank) - 1]
-
-
-@dataclass
-class CallFilter:
-    """Which calls to read: newer than ``since``, of ``model``, failed calls only."""
-
-    since: datetime | None = None
-    model: str | None = None
-    failed: bool = False
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.since is not None:
-            clauses.append("started_at >= ?")
-            params.append(_iso(self.since))
-        if self.model is not None:
-            clauses.append("model = ?")
-            params.append(self.model)
-        if self.failed:
-            clauses.append("outcome NOT IN ('ok', 'reask')")
-        sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return sql, params
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
-
-
-class BatchJob(BaseModel):
-    """One ``--via openai-batch`` run over an ``OUT`` file (``state``: running | finished)."""
-
-    job: str
-    out: str
-    generation: int
-    model: str
-    mode: str
-    state: str = "running"
-
-
-class BatchRound(BaseModel):
-    """One provider batch of a job. ``status`` is ``uploaded`` (input file sent, no batch
-    yet), a provider status (``validating`` ... ``completed``), or ``processed`` (answers
-    read and written out)."""
-
-    job: str
-    round: int
-    custom_ids: list[str]
-    input_file_id: str | None = None
-    batch_id: str | None = None
-    status: str = "new"
-    output_file_id: str | None = None
-    error_file_id: str | None = None
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -444,7 +183,7 @@ class Store:
                 " prompt_sha256, doc_id, created_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key, meta.backend, meta.model, meta.prompt.name, meta.prompt.version,
-                    meta.prompt.sha256, analysis.source.id, _iso(meta.created_at), payload,
+                    meta.prompt.sha256, analysis.source.id, iso_utc(meta.created_at), payload,
                 ),
             )
 
@@ -453,12 +192,7 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM responses").fetchone()[0])
 
-    def clear_cache(self) -> int:
-        """Delete every cached response; return how many there were."""
-        with self._tx() as db:
-            return db.execute("DELETE FROM responses").rowcount
-
-    # -- provider batch jobs (summarizer.batch_openai) ------------------------------------
+    # -- provider batch jobs (summarizer.batch.openai_batch) ------------------------------------
 
     def batch_job(self, out: str, *, model: str, mode: str) -> BatchJob:
         """The running job for ``out``, or a new one (the next generation after a finished one)."""
@@ -471,7 +205,7 @@ class Store:
                                 mode=row[4], state=row[5])
             generation = 1 if row is None else int(row[2]) + 1
             job = hashlib.sha256(out.encode()).hexdigest()[:16] + f"-{generation}"
-            now = _iso(datetime.now(UTC))
+            now = iso_utc(datetime.now(UTC))
             db.execute("INSERT INTO batch_jobs VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
                        (job, out, generation, model, mode, now, now))
         return BatchJob(job=job, out=out, generation=generation, model=model, mode=mode)
@@ -479,7 +213,7 @@ class Store:
     def finish_batch_job(self, job: str) -> None:
         with self._tx() as db:
             db.execute("UPDATE batch_jobs SET state = 'finished', updated_at = ? WHERE job = ?",
-                       (_iso(datetime.now(UTC)), job))
+                       (iso_utc(datetime.now(UTC)), job))
 
     def batch_round(self, job: str, round: int) -> BatchRound | None:
         with self._lock:
@@ -493,7 +227,7 @@ class Store:
                           output_file_id=row[6], error_file_id=row[7])
 
     def save_batch_round(self, entry: BatchRound) -> None:
-        now = _iso(datetime.now(UTC))
+        now = iso_utc(datetime.now(UTC))
         with self._tx() as db:
             db.execute(
                 "INSERT INTO batch_rounds (job, round, custom_ids, input_file_id, batch_id, status,"
@@ -512,7 +246,7 @@ class Store:
         """Record one model call. Pass as ``Summarizer(on_call=store.log_call)``.
 
         The error text is redacted (API keys never reach the file); the cost comes from
-        :mod:`summarizer.pricing` and is ``NULL`` for models without a known price.
+        :mod:`summarizer.core.pricing` and is ``NULL`` for models without a known price.
         """
         error_class: str | None = None
         error_message = record.error
@@ -528,7 +262,7 @@ class Store:
                 " error_class, error_message, cost_usd)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    _iso(record.started_at), record.doc_id, record.backend, record.model,
+                    iso_utc(record.started_at), record.doc_id, record.backend, record.model,
                     record.prompt.name, record.prompt.version, record.prompt.sha256,
                     record.attempt, record.usage.prompt_tokens, record.usage.completion_tokens,
                     round(record.latency_s, 6), record.outcome, error_class,
@@ -588,7 +322,7 @@ class Store:
         latencies.sort()
         stats.documents = len(docs - {None})
         stats.cost_usd = round(stats.cost_usd, 8)
-        stats.latency_p50_s = _percentile(latencies, 50)
-        stats.latency_p95_s = _percentile(latencies, 95)
+        stats.latency_p50_s = percentile(latencies, 50)
+        stats.latency_p95_s = percentile(latencies, 95)
         stats.reask_rate = round(stats.reasks / stats.calls, 4) if stats.calls else 0.0
         return stats

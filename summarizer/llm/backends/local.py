@@ -16,10 +16,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError, ProviderError, TruncatedOutputError
-from ..models import Usage
-from ..settings import Settings
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError
+from ...core.models import Usage
+from ...core.settings import Settings
+from ..modelstore import DEFAULT_MODEL, ModelStore
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["LocalBackend"]
 
@@ -105,8 +113,6 @@ class LocalBackend:
     def from_settings(cls, settings: Settings) -> LocalBackend:
         if settings.model_path is not None:
             return cls(settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
-        from ..modelstore import DEFAULT_MODEL, ModelStore
-
         name = settings.model or DEFAULT_MODEL
         store = ModelStore(settings.models_dir)
         entry = store.entry(name)
@@ -121,9 +127,6 @@ class LocalBackend:
     @property
     def llama(self) -> Any:
         return _load_llama(self.model_path, self.n_ctx, self.n_threads)
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def complete(self, request: CompletionRequest) -> Completion:
         schema = self._schemas.get(request.response_model)

@@ -19,8 +19,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import PromptError
-from .models import PromptRef
+from ..core.errors import PromptError
+from ..core.models import PromptRef
 
 __all__ = ["PromptTemplate", "RenderedPrompt", "load_prompt", "prompt_dir"]
 

@@ -13,8 +13,9 @@ a mode, and remembers the first mode that worked. The mode used is recorded in `
 
 Transport retries (429 honouring ``Retry-After``, 5xx, timeouts, dropped connections) are the
 openai SDK's own exponential backoff with jitter: one layer only. The answer is parsed here and
-validated once, by the pipeline, which owns output re-asks; instructor's own retry loop is not
-used (it would be a second output-retry layer and re-validate every answer).
+validated once, by the ask loop (:mod:`summarizer.llm.ask`), which owns output re-asks;
+instructor's own retry loop is not used (it would be a second output-retry layer and
+re-validate every answer).
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ import instructor
 import openai
 from instructor.v2.core.providers import Provider
 from instructor.v2.core.registry import mode_registry
-
 from pydantic import create_model
 
-from ..errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
-from ..models import Usage
-
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from ...core.errors import ConfigurationError, ProviderError, TruncatedOutputError, redact
+from ...core.models import Usage
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["MODES", "OpenAIBackend"]
 

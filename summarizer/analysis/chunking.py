@@ -35,18 +35,15 @@ import bisect
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from .backends.base import Completion, CompletionRequest
-from .document import Document
-from .errors import OutputValidationError, SummarizerError
-from .grounding import normalize
-from .language import language_name
-from .llm.ask import AttemptRecord, CallObserver, Verdict, ask
-from .models import (
+from ..core.document import Document
+from ..core.errors import OutputValidationError, SummarizerError
+from ..core.language import language_name
+from ..core.models import (
     ArticleAnalysis,
     Claim,
     Evidence,
@@ -59,11 +56,27 @@ from .models import (
     Summary,
     Usage,
 )
-from .pricing import cost_usd
-from .prompts import load_prompt
+from ..core.pricing import cost_usd
+from ..core.settings import Settings
+from ..llm.ask import AttemptRecord, CallObserver, Verdict, ask
+from ..llm.backends.base import Completion, CompletionRequest
+from ..llm.prompts import load_prompt
+from .grounding import normalize
+from .summary import states
 
-if TYPE_CHECKING:
-    from .pipeline import Summarizer
+
+class Summarizer(Protocol):
+    """What the chunked analysis needs from the :class:`summarizer.pipeline.Summarizer` that
+    drives it (a protocol, so the arrow goes one way: the pipeline calls into chunking)."""
+
+    settings: Settings
+    language: str | None
+    on_call: CallObserver | None
+
+    @property
+    def backend(self) -> Backend: ...
+
+    def analyze_document(self, doc: Document, *, strict: bool) -> ArticleAnalysis: ...
 
 __all__ = ["Chunk", "WireMerge", "analyze_long", "merge_claims", "merge_stances", "split_chunks"]
 
@@ -339,8 +352,6 @@ class _MergeOutcome:
 
 def _states(kp: KeyPoint) -> bool:
     """Whether a merged key point is stated by its evidence (:func:`~summarizer.analysis.summary.states`)."""
-    from .analysis.summary import states
-
     return bool(kp.evidence) and states(kp.text, (e.text for e in kp.evidence))
 
 

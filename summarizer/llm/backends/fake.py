@@ -7,9 +7,16 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import SummarizerError
-from ..models import Usage
-from .base import ChoiceRequest, ChoiceScores, Completion, CompletionRequest, normalize_scores, parse_json_object
+from ...core.errors import SummarizerError
+from ...core.models import Usage
+from .base import (
+    ChoiceRequest,
+    ChoiceScores,
+    Completion,
+    CompletionRequest,
+    normalize_scores,
+    parse_json_object,
+)
 
 __all__ = ["FakeBackend"]
 
@@ -30,7 +37,7 @@ class FakeBackend:
     nothing scripted it answers ``{"none": 1}`` (an abstention).
 
     >>> fake = FakeBackend([{"h": "x"}])
-    >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data  # doctest: +SKIP
+    >>> fake.complete(CompletionRequest(messages=[], response_model=dict)).data
     {'h': 'x'}
     """
 

@@ -3,8 +3,8 @@
 A backend turns chat messages plus a response schema into one raw model answer. It does
 *not* validate, verify or re-ask: that is the one ask loop's job
 (:mod:`summarizer.llm.ask`). Backends
-own transport retries (HTTP 429/5xx/timeouts) and raise :class:`~summarizer.errors.ProviderError`
-when those are spent, or :class:`~summarizer.errors.TruncatedOutputError` when the model ran
+own transport retries (HTTP 429/5xx/timeouts) and raise :class:`~summarizer.core.errors.ProviderError`
+when those are spent, or :class:`~summarizer.core.errors.TruncatedOutputError` when the model ran
 out of output tokens.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-from ..models import Usage
+from ...core.models import Usage
 
 __all__ = [
     "Backend",

@@ -14,7 +14,11 @@ def write_private(path: Path, data: str | bytes) -> None:
 
     A reader sees either the old file or the whole new one, never half of it.
 
-    >>> write_private(Path("/tmp/example.txt"), "hello")  # doctest: +SKIP
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "example.txt"
+    >>> write_private(path, "hello")
+    >>> path.read_text(), oct(path.stat().st_mode & 0o777)
+    ('hello', '0o600')
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -12,11 +12,12 @@ worker threads; the network wait releases the GIL, so throughput scales with ``c
 until the server or the CPU is the bound (see ``benchmarks/batch_overhead.py``).
 
 Example:
-    >>> from summarizer import Summarizer, summarize_many
-    >>> s = Summarizer(settings=...)  # doctest: +SKIP
-    >>> results = summarize_many(["First article ...", "Second ..."], summarizer=s, concurrency=8)  # doctest: +SKIP
-    >>> [r.ok for r in results]  # doctest: +SKIP
-    [True, False]
+    >>> from summarizer import Settings, Summarizer, summarize_many
+    >>> s = Summarizer(settings=Settings(no_model=True))  # or a model: Settings(base_url=...)
+    >>> results = summarize_many(["The minister said the plan would pass.", "   "],
+    ...                          summarizer=s, concurrency=8)
+    >>> [(r.ok, r.error.reason if r.error else None) for r in results]
+    [(True, None), (False, 'empty')]
 """
 
 from __future__ import annotations
@@ -34,18 +35,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .document import Document
-from .errors import describe
-from .inputs import read_document
-from .models import ArticleAnalysis, Usage
-from .pipeline import AttemptRecord, CallObserver, Summarizer
-from .pricing import cost_usd
-from .settings import Settings
+from ..core.document import Document
+from ..core.errors import describe
+from ..core.inputs import read_document
+from ..core.models import ArticleAnalysis, Usage
+from ..core.pricing import cost_usd
+from ..core.settings import Settings
+from ..llm.ask import AttemptRecord, CallObserver
+from ..pipeline import Summarizer
 
 __all__ = ["BatchItem", "ItemError", "ItemResult", "asummarize_many", "summarize_many"]
 
 BatchItem = str | Document | Path
-"""An article: its text, a :class:`~summarizer.document.Document`, or a file to read."""
+"""An article: its text, a :class:`~summarizer.core.document.Document`, or a file to read."""
 
 ResultCallback = Callable[["ItemResult"], object]
 
@@ -56,10 +58,10 @@ class ItemError(BaseModel):
     Attributes:
         error: the exception class (``OutputValidationError``, ``ProviderError``, ...).
         message: its one-line message (API keys redacted).
-        reason: :attr:`BadInputError.reason <summarizer.errors.BadInputError>`, when bad input.
-        cause / status_code: :class:`~summarizer.errors.ProviderError` details.
+        reason: :attr:`BadInputError.reason <summarizer.core.errors.BadInputError>`, when bad input.
+        cause / status_code: :class:`~summarizer.core.errors.ProviderError` details.
         attempts / reasons: model calls made and the last problems sent back to the model
-            (:class:`~summarizer.errors.OutputValidationError`).
+            (:class:`~summarizer.core.errors.OutputValidationError`).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -272,7 +274,7 @@ def summarize_many(
     (their worker threads are daemons, so they never hold up interpreter exit).
 
     Args:
-        items: article texts, :class:`~summarizer.document.Document` objects or file paths.
+        items: article texts, :class:`~summarizer.core.document.Document` objects or file paths.
         concurrency: model calls in flight at once (>= 1).
         summarizer: the configured analyser (its ``cache`` and ``on_call`` are used); default:
             ``Summarizer(settings=settings)``.
@@ -285,7 +287,7 @@ def summarize_many(
         One :class:`ItemResult` per item, in input order.
 
     Example:
-        >>> from summarizer.backends.fake import FakeBackend
+        >>> from summarizer.llm.backends.fake import FakeBackend
         >>> s = Summarizer(backend=FakeBackend(default=RuntimeError("down")))
         >>> [r.error.error for r in summarize_many(["A text.", "Another."], summarizer=s)]
         ['RuntimeError', 'RuntimeError']
@@ -351,7 +353,7 @@ async def asummarize_many(
 
     Example:
         >>> import asyncio
-        >>> from summarizer.backends.fake import FakeBackend
+        >>> from summarizer.llm.backends.fake import FakeBackend
         >>> s = Summarizer(backend=FakeBackend(default=RuntimeError("down")))
         >>> [r.ok for r in asyncio.run(asummarize_many(["A text."], summarizer=s))]
         [False]
