@@ -1,0 +1,418 @@
+"""Cue finders: for one cue (a verb, a noun, "according to", a transcript label, a signing
+dash) the content it introduces and the token of its source, before any resolution.
+
+The strategies, tried in order for a verb: an adjacent quotation, the clausal complement, the
+object, the prepositional object, the clause an inverted cue hangs on, a parenthetical cue, a
+cue ending in a colon. Each returns a :class:`_Found`; :mod:`summarizer.nlp.attribution`
+turns them into attributions with named speakers. Internal to :mod:`summarizer.nlp`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .cues import ENGLISH, FRENCH, SPANISH, _Lang
+from .spans import (
+    _QUOTE_CHARS,
+    TextSpan,
+    _extend_to_quote,
+    _inside_ccomp,
+    _kind,
+    _lower_lemma,
+    _pieces,
+    _span,
+    _subtree,
+    _text,
+    _tok_end,
+)
+
+__all__: list[str] = []
+
+Token = Any  # spacy.tokens.Token
+Doc = Any
+
+_ADJACENT_BEFORE = re.compile(r"^[\s,.;:!?—–\-]*$")  # quote → cue: '"Q," he said'
+_ADJACENT_AFTER = re.compile(r"^[\s,:;—–\-]*$")  # cue → quote: 'he said: "Q"'
+_CONTINUED = re.compile(r"^[\s,.:;—–\-]*$")
+_DASH_SOURCE = re.compile(r"[ \t]*\n?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n,;:()]{1,60})")
+_TRANSCRIPT = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
+_FIRST_SECOND = frozenset({"i", "we", "you", "je", "nous", "vous", "yo", "nosotros", "nosotras",
+                           "usted", "ustedes"})
+
+
+@dataclass
+class _Found:
+    content: tuple[TextSpan, ...]
+    cue: TextSpan | None
+    source_head: Token | None
+    source_toks: list[Token]
+    kind: str
+    strategy: str
+    cue_tok: Token | None
+    inherited_from: Token | None = None
+    source_text: str | None = None  # transcript labels (no token)
+    label_span: TextSpan | None = None
+
+
+def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
+    """'speech' | 'belief' | 'intent' | None."""
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        return None
+    if tok.dep_ in ("amod", "compound", "det"):
+        return None
+    lemma = _lower_lemma(tok)
+    if lemma in lang.speech:
+        return "speech"
+    if lemma in lang.belief:
+        return "belief"
+    if lemma in lang.intent or lemma in lang.object_cues:
+        return "intent"
+    if lemma in lang.topic_cues:
+        return "topic"
+    return None
+
+
+def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token | None]:
+    """(subject head, the verb it was inherited from)."""
+    for child in tok.children:
+        if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
+            return child, None
+    for child in tok.children:  # passive: 'was told by X'
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0], None
+    if lang.code == "fr":  # 'a-t-elle ajouté'
+        for aux in tok.children:
+            for c in aux.children:
+                if c.text.lower() in lang.pronouns and c.text.startswith("-"):
+                    return c, None
+    # '..., adding that', 'said and added', 'agreed to': the subject of the verb it hangs on
+    cur = tok
+    for _ in range(3):
+        head = cur.head
+        if cur.dep_ not in ("conj", "advcl", "xcomp") or head.i == cur.i:
+            break
+        if head.pos_ not in ("VERB", "AUX"):
+            break
+        for child in head.children:
+            if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
+                return child, head
+        cur = head
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
+        # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
+        # itself ('a statement saying ...')
+        owner = tok.head.head
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX"):
+            for child in owner.children:
+                if child.dep_ in lang.subjects and not child.is_punct:
+                    return child, owner
+        return tok.head, tok.head
+    # French/Spanish parses often read an inverted subject as an object or modifier:
+    # '», a déclaré la maire Hélène Marchetti.'
+    if lang.code != "en":
+        prev = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if prev is not None and (prev.text in ",»”\"" or prev.is_punct):
+            for child in tok.children:
+                if child.i > tok.i and child.dep_ in ("obj", "nmod", "obl", "appos", "nsubj") \
+                        and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                    return child, None
+    return None, None
+
+
+def _has_own_cue(doc: Doc, end: int) -> bool:
+    """A quotation followed in its sentence by a reporting verb ('"Q3," a resident said'):
+    it has a speaker of its own, so it does not continue the previous speaker's quote."""
+    sent_end = min((m.start() for m in re.finditer(r"[.!?\n]", _text(doc)[end:])), default=None)
+    stop = end + (sent_end if sent_end is not None else 0)
+    span = doc.char_span(end, stop, alignment_mode="expand") if stop > end else None
+    if span is None:
+        return False
+    speech = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+    return any(t.pos_ == "VERB" and t.lemma_.lower() in speech for t in span)
+
+
+def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
+    out = []
+    text = _text(doc)
+    before = False
+    for qs, qe in quotes:
+        if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
+            out.append((qs, qe))
+            before = True
+        elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
+                and text[hi:qs].count("\n") <= (2 if before else 1) \
+                and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
+                and not (before and _has_own_cue(doc, qe)):
+            out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
+    return out
+
+
+def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    cls = _is_cue_verb(tok, lang)
+    if cls is None:
+        return None
+    lemma = _lower_lemma(tok)
+    subj, inherited = _source_of(tok, lang, sent)
+    if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
+        subj, inherited = None, None  # a heading or a dateline glued to the sentence
+    if subj is None and cls == "speech":
+        misparsed = _inverted_acl(doc, tok, sent, quotes)
+        if misparsed is not None:
+            return misparsed
+    if subj is None and not lang.dropped_subject:
+        return None  # 'trying to', 'It was reported that': no one to credit
+    if any(qs < tok.idx < qe for qs, qe in quotes):
+        # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
+        if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
+            return None
+    if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
+        return None  # 'there said', a stray "'s": no speaker
+    src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
+        (_subtree(subj, sent) if subj is not None else [])
+    if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
+        return None
+    # the cue phrase: the verb, its auxiliaries and (when next to it) its subject
+    phrase = [tok] + [c for c in tok.children if c.dep_ in ("aux", "aux:tense", "neg", "advmod")
+                      and abs(c.i - tok.i) <= 3]
+    if subj is not None and inherited is None:
+        phrase += src_toks
+    lo = min(t.idx for t in phrase)
+    hi = max(_tok_end(t) for t in phrase)
+    cue_span = _span(doc, tok.idx, _tok_end(tok))
+    # 1. an adjacent quotation (speech verbs only)
+    if cls == "speech":
+        adj = _adjacent_quotes(doc, lo, hi, quotes)
+        adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
+        if adj:
+            content = tuple(_span(doc, a, b) for a, b in sorted(adj))
+            return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
+    # 2. the clausal complement
+    deps = set(lang.content_deps)
+    if cls == "intent" or lemma in lang.intent:
+        deps |= {"xcomp"}
+    comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"]
+    if not comps and cls == "speech":
+        # 'told a meeting of leaders that few people understood ...': the that-clause read as
+        # a relative clause of the object
+        comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
+                 if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
+    if comps:
+        toks = [t for c in comps for t in _subtree(c, sent)]
+        content = _pieces(doc, toks)
+        if content:
+            content = _extend_to_quote(doc, content, quotes, tok.idx)
+            return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                          "complement", tok, inherited)
+    # 3. the object of a verb like 'deny', 'call (for)'
+    if lemma in lang.object_cues:
+        objs = [c for c in tok.children if c.i > tok.i and (
+            c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
+        if objs and subj is not None:
+            toks = [t for c in objs for t in _subtree(c, sent)]
+            toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
+    # 4. the prepositional object of a verb like 'spoke about', 'called for'
+    if lemma in lang.topic_cues or lemma in lang.speech:
+        preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
+                 and c.lower_ in lang.topic_preps]
+        if lang.code != "en":
+            preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
+                     and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
+        if preps and subj is not None:
+            p = preps[0]
+            toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
+            toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
+                              tok, inherited)
+    if subj is None and not lang.dropped_subject:
+        return None
+    # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
+    head = tok.head
+    if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
+            "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
+        left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
+        between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
+        if left and "," in between + "".join(t.text for t in left[-2:]):
+            content = _pieces(doc, left)
+            if content:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    if subj is None:
+        return None
+    # 6. a parenthetical cue: 'The benefit, it says, would be $300.'
+    if cls == "speech" and tok.dep_ == "parataxis" and head.i != tok.i and head.i > tok.i:
+        cue_ids = {t.i for t in tok.subtree}
+        toks = [t for t in _subtree(head, sent) if t.i not in cue_ids]
+        before = doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if (tok.left_edge.text == "," or (before is not None and before.text == ",")) and toks:
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    # 7. a cue that ends in a colon: the rest of the paragraph
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if cls == "speech" and nxt is not None and nxt.text == ":":
+        start = _tok_end(nxt)
+        para_end = _text(doc).find("\n", start)
+        para_end = len(_text(doc)) if para_end == -1 else para_end
+        text = _text(doc)[start:para_end]
+        stripped = text.strip()
+        if stripped:
+            a = start + text.index(stripped)
+            content = (_span(doc, a, a + len(stripped)),)
+            return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
+                          tok, inherited)
+    return None
+
+
+def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'The deal is off, a senior official who asked not to be named said.' parsed with
+    'said' as a modifier of 'official': the noun is the source, the clause before the comma
+    the content."""
+    noun = tok.head
+    if tok.dep_ not in ("acl", "relcl") or noun.i >= tok.i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if tok.tag_ not in ("VBD", "VBN", "VBZ") or any(c.dep_ in ("dobj", "ccomp", "obj") for c in tok.children):
+        return None
+    left = noun.left_edge
+    if left.i <= sent.start or doc[left.i - 1].text != ",":
+        return None
+    cue_ids = {t.i for t in tok.subtree}
+    src_toks = [t for t in _subtree(noun, sent) if t.i not in cue_ids]
+    content = _pieces(doc, [t for t in sent if t.i < left.i - 1])
+    if not content:
+        return None
+    content = _extend_to_quote(doc, content, quotes, tok.idx)
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), noun, src_toks,
+                  _kind(doc, content, quotes), "inverted", tok)
+
+
+def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """"Trump's claim that the vote is rigged", "his plan to cut taxes", "her call for an
+    inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
+    if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
+        return None
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    comps = [c for c in tok.children if c.i > tok.i and (
+        (c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+         and any(k.dep_ in ("mark", "aux") and k.lower_ in ("that", "to") for k in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for"))]
+    if not comps:
+        return None
+    c = comps[0]
+    toks = [t for t in _subtree(c, sent) if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _pieces(doc, toks)
+    if not content:
+        return None
+    owner = owners[0]
+    src_toks = [t for t in _subtree(owner, sent) if t.dep_ != "case" or t.head.i != owner.i]
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
+                  _kind(doc, content, quotes), "noun", tok)
+
+
+
+def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
+    doc = tok.doc
+    for seq in lang.according:
+        words = [doc[k].lower_ for k in range(tok.i, min(len(doc), tok.i + len(seq)))]
+        if tuple(words) != seq:
+            continue
+        last = doc[tok.i + len(seq) - 1]
+        if lang.code == "en":
+            objs = [c for c in last.children if c.dep_ == "pobj"]
+            if not objs:
+                return None
+            src = objs[0]
+            phrase = _subtree(tok, sent)
+        else:
+            src = tok.head if tok.head.i > last.i else None
+            if src is None or src.pos_ not in ("NOUN", "PROPN", "PRON"):
+                return None
+            phrase = sorted(set(_subtree(src, sent)) | set(doc[tok.i: last.i + 1]), key=lambda t: t.i)
+        # the clause the phrase belongs to: climb to the nearest verb
+        h = tok.head if lang.code == "en" else src.head
+        while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i and sent.start <= h.head.i < sent.end:
+            h = h.head
+        ids = {t.i for t in phrase}
+        body = [t for t in (_subtree(h, sent) if h.i not in ids else list(sent)) if t.i not in ids]
+        content = _pieces(doc, body)
+        if not content:
+            return None
+        src_toks = [t for t in (_subtree(src, sent) if lang.code == "en" else phrase)
+                    if t.i > last.i]
+        cue = _span(doc, tok.idx, _tok_end(last))
+        return _Found(content, cue, src, src_toks, "according_to", "according", tok)
+    return None
+
+
+def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """'WALLACE: ...' / 'Mike Pence: ...' at the start of a line: a speaker label."""
+    out = []
+    covered = [(f.content[0].start, f.content[-1].end) for f in found]
+    for m in _TRANSCRIPT.finditer(_text(doc)):
+        label = m.group(1).strip()
+        words = label.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            continue
+        if len(words) == 1 and not label.isupper():
+            continue  # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks
+        start = m.end()
+        end = _text(doc).find("\n", start)
+        end = len(_text(doc)) if end == -1 else end
+        body = _text(doc)[start:end].rstrip()
+        if len(body.split()) < 3:
+            continue
+        content = (_span(doc, start, start + len(body)),)
+        colon = m.group(0).rstrip().rfind(":") + m.start()
+        if any(a <= start and end <= b for a, b in covered):
+            continue
+        cue = _span(doc, colon, colon + 1)
+        label_span = _span(doc, m.start(1), m.start(1) + len(label))
+        out.append(_Found(content, cue, None, [], "direct", "transcript", None,
+                          source_text=label, label_span=label_span))
+    return out
+
+
+def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    """'"Q." ― Maria Lopez, a teacher': a quotation signed with a dash and a name."""
+    out = []
+    taken = {(f.content[0].start, f.content[-1].end) for f in found}
+    for qs, qe in quotes:
+        m = _DASH_SOURCE.match(_text(doc), qe)
+        if m is None or (qs, qe) in taken:
+            continue
+        name = m.group(1).strip().rstrip(".")
+        if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
+            continue
+        dash = _text(doc).find(m.group(0).strip()[0], qe)
+        start = m.start(1)
+        out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
+                          None, source_text=name, label_span=_span(doc, start, start + len(name))))
+    return out
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """One attribution per (content, source): a cue conjoined to another with the same
+    content ('said and added') keeps the first."""
+    seen: set[tuple[int, int, int]] = set()
+    out = []
+    for f in found:
+        key = (f.content[0].start, f.content[-1].end,
+               f.source_head.i if f.source_head is not None else -1)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
