@@ -36,7 +36,7 @@ Doc = Any
 _ADJACENT_BEFORE = re.compile(r"^[\s,.;:!?—–\-]*$")  # quote → cue: '"Q," he said'
 _ADJACENT_AFTER = re.compile(r"^[\s,:;—–\-]*$")  # cue → quote: 'he said: "Q"'
 _CONTINUED = re.compile(r"^[\s,.:;—–\-]*$")
-_DASH_SOURCE = re.compile(r"[ \t]*\n?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][^\n,;:()]{1,60})")
+_DASH_SOURCE = re.compile(r"[^\S\n]*\n?[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][^\n,;:()]{1,60})")
 _TRANSCRIPT = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
 _FIRST_SECOND = frozenset({"i", "we", "you", "je", "nous", "vous", "yo", "nosotros", "nosotras",
                            "usted", "ustedes"})
@@ -134,8 +134,13 @@ def _has_own_cue(doc: Doc, end: int) -> bool:
     return any(t.pos_ == "VERB" and t.lemma_.lower() in speech for t in span)
 
 
-def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quotations right before ``lo`` or right after ``hi`` (only punctuation between)."""
+def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
+                     aside: int | None = None) -> list[tuple[int, int]]:
+    """Quotations right before ``lo`` or right after ``hi`` (only punctuation between).
+
+    ``aside`` is where a comma-delimited phrase of the cue ends ('"Q1," Tester said,
+    referring to the excuse, "Q2."'): after a quotation before the cue, the next one may
+    follow it instead of the cue itself."""
     out = []
     text = _text(doc)
     before = False
@@ -143,6 +148,9 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]]) 
         if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
             out.append((qs, qe))
             before = True
+        elif before and aside is not None and qs >= aside > hi and _ADJACENT_AFTER.match(text[aside:qs]) \
+                and "\n" not in text[hi:qs] and text[hi:hi + 1] == ",":
+            out.append((qs, qe))
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
                 and text[hi:qs].count("\n") <= (2 if before else 1) \
                 and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
@@ -185,8 +193,16 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     cue_span = _span(doc, tok.idx, _tok_end(tok))
     # 1. an adjacent quotation (speech verbs only)
     if cls == "speech":
-        adj = _adjacent_quotes(doc, lo, hi, quotes)
+        asides = [c for c in tok.children if c.i > tok.i and c.dep_ in ("advcl", "xcomp", "npadvmod", "prep")
+                  and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text == ","]
+        aside = _tok_end(asides[-1].right_edge) if asides else None
+        adj = _adjacent_quotes(doc, lo, hi, quotes, aside)
         adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
+        if any(c.dep_ in lang.content_deps and c.i > tok.i and not any(qs <= c.idx < qe for qs, qe in quotes)
+               for c in tok.children):
+            # '"Q." She says it underscores ...': a cue with a complement of its own after it
+            # does not take the quotation before it
+            adj = [q for q in adj if q[1] > tok.idx]
         if adj:
             content = tuple(_span(doc, a, b) for a, b in sorted(adj))
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
@@ -214,6 +230,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         if objs and subj is not None:
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
+            toks += _tail(tok, objs[0], sent, lang)
             content = _pieces(doc, toks)
             if content:
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
@@ -228,6 +245,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             p = preps[0]
             toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
             toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
+            toks += _tail(tok, p, sent, lang)
             content = _pieces(doc, toks)
             if content:
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
@@ -242,6 +260,12 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
             content = _pieces(doc, left)
+            if content and tok.dep_ == "parataxis" and "," in (tok.right_edge.text, doc[tok.right_edge.i + 1].text):
+                # 'Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt': the
+                # clause goes on after the cue
+                right = [t for t in _subtree(head, sent) if t.i > tok.right_edge.i]
+                if sum(not t.is_punct for t in right) >= 2:
+                    content = content + _pieces(doc, right)
             if content:
                 content = _extend_to_quote(doc, content, quotes, tok.idx)
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
@@ -272,6 +296,21 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+_TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "mark", "dep", "ccomp", "nsubj",
+                        "relcl", "acl"})
+
+
+def _tail(tok: Token, first: Token, sent: Any, lang: _Lang) -> list[Token]:
+    """The rest of the cue's clause after its first content word ('cited remarks Trump made
+    **as examples of disrespect**', 'called her vote **in favor of the war** a mistake',
+    'complained about his mic **the morning after the debate**'), English only: its other
+    dependents to the right, up to a new clause."""
+    if lang.code != "en":
+        return []
+    return [t for c in tok.children if c.i > first.i and c.dep_ not in _TAIL_STOP
+            for t in _subtree(c, sent)]
 
 
 def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:

@@ -181,7 +181,17 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
         for j, inner in enumerate(kept):
             if i == j or i in drop or j in drop:
                 continue
-            if _inside(inner, outer) or (i < j and _overlap(inner, outer)):
+            if _inside(inner, outer):
+                # a report of a report: the relay gives way to a better-known inner source
+                # ('Kim emphasized that ..., Sputnik reported' → Kim); a thing inside a
+                # speaker's words ('the agreement implies') is no source; otherwise both
+                # stand ('Merrill says that Clinton called for ...': two statements)
+                ri, ro = _rank(doc, inner), _rank(doc, outer)
+                if ri > ro:
+                    drop.add(i)
+                elif ri == 0 and ro > 0:
+                    drop.add(j)
+            elif i < j and _overlap(inner, outer) and not _inside(outer, inner):
                 if _rank(doc, inner) >= _rank(doc, outer):
                     drop.add(i)
                 else:

@@ -1,0 +1,107 @@
+"""Recall rules of the parse-based attribution (summarizer/nlp/finders.py, resolve.py), each on
+a made-up sentence: nested statements of two speakers, a quotation before a cue that has its own
+complement, a quotation continued after an aside, signing dashes, the rest of a cue's clause,
+and a parenthetical cue in the middle of its clause. Skips when en-core-web-sm is not pulled."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.nlp.models import CATALOGUE, ParserStore
+from summarizer.settings import default_models_dir
+
+
+def _nlp() -> Any:
+    parsers = Path(os.environ.get("SUMMARIZER_PARSERS_DIR", default_models_dir() / "parsers"))
+    if not ParserStore(parsers).is_pulled(CATALOGUE["en-core-web-sm"].name):
+        pytest.skip("en-core-web-sm is not pulled (summarizer models pull en-core-web-sm)")
+    from summarizer.nlp.parse import load_pipeline
+
+    return load_pipeline("en", parsers)
+
+
+def _attributions(text: str) -> list[Any]:
+    from summarizer.nlp.attribution import extract_attributions
+    from summarizer.nlp.resolve import resolve
+
+    doc = _nlp()(text)
+    out = resolve(doc, extract_attributions(doc))
+    for a in out:  # every span is exact
+        for s in (*a.content, a.cue, a.source):
+            if s is not None:
+                assert text[s.start:s.end] == s.text
+    return out
+
+
+def _by_cue(atts: list[Any], cue: str) -> Any:
+    hits = [a for a in atts if a.cue is not None and a.cue.text == cue]
+    assert len(hits) == 1, [(a.cue, a.speaker, a.content) for a in atts]
+    return hits[0]
+
+
+def test_a_speaker_reporting_another_speaker_keeps_both_statements() -> None:
+    text = "Spokesman Tom Reed said that Governor Ana Ruiz has long called for lower bus fares."
+    atts = _attributions(text)
+    outer, inner = _by_cue(atts, "said"), _by_cue(atts, "called")
+    assert outer.speaker == "Tom Reed"
+    assert outer.content[0].text == "that Governor Ana Ruiz has long called for lower bus fares"
+    assert inner.speaker == "Ana Ruiz" and inner.content[0].text == "for lower bus fares"
+
+
+def test_a_thing_inside_a_speakers_words_is_no_source() -> None:
+    text = "Minister Lars Holm said the new treaty shows that the two countries trust each other."
+    atts = _attributions(text)
+    assert [a.speaker for a in atts] == ["Lars Holm"]
+    assert atts[0].content[0].text == "the new treaty shows that the two countries trust each other"
+
+
+def test_a_quote_before_a_cue_with_its_own_complement_is_not_its_content() -> None:
+    text = ('Mayor Lena Park says the budget is "a disaster for the town." '
+            "She says it shows that the council has run out of money.")
+    atts = [a for a in _attributions(text) if a.cue is not None and a.cue.start > text.index("She")]
+    second = _by_cue(atts, "says")
+    assert second.content[0].text == "it shows that the council has run out of money"
+    assert second.speaker == "Lena Park"
+
+
+def test_a_quote_goes_on_after_an_aside_of_the_cue() -> None:
+    text = ('"Every time you repeat that figure," Senator Joe Brand said, pointing at the chart, '
+            '"you make the case for breaking up the bank."')
+    a = _by_cue(_attributions(text), "said")
+    assert [c.text for c in a.content] == ['"Every time you repeat that figure,"',
+                                          '"you make the case for breaking up the bank."']
+    assert a.speaker == "Joe Brand" and a.kind == "direct"
+
+
+def test_a_dash_signature_after_a_no_break_space() -> None:
+    text = ("Readers wrote to us about the debate.\n"
+            "“He does not understand our town at all.”\u00a0― Maria Lopez\u00a0\n"
+            "“I will vote for the first time this year.”― Daniel Okafor\n")
+    atts = _attributions(text)
+    assert [(a.speaker, a.content[0].text) for a in atts if a.cue is not None and a.cue.text == "―"] == [
+        ("Maria Lopez", "“He does not understand our town at all.”"),
+        ("Daniel Okafor", "“I will vote for the first time this year.”"),
+    ]
+
+
+def test_an_object_cue_takes_the_rest_of_its_clause() -> None:
+    text = "Senator Ana Ruiz called her vote in favor of the war a mistake."
+    a = _by_cue(_attributions(text), "called")
+    assert a.content[0].text == "her vote in favor of the war a mistake" and a.speaker == "Ana Ruiz"
+
+
+def test_a_topic_cue_takes_the_rest_of_its_clause() -> None:
+    text = "The candidate Tom Hale complained about his microphone the morning after the debate."
+    a = _by_cue(_attributions(text), "complained")
+    assert a.content[0].text == "his microphone the morning after the debate"
+
+
+def test_a_parenthetical_cue_in_the_middle_of_its_clause() -> None:
+    text = "The mill was a giant, Mr. Clarke said, until it went bankrupt in 1999."
+    a = _by_cue(_attributions(text), "said")
+    assert [c.text for c in a.content] == ["The mill was a giant", "until it went bankrupt in 1999"]
+    assert a.speaker == "Clarke"
