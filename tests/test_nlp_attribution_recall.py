@@ -105,3 +105,36 @@ def test_a_parenthetical_cue_in_the_middle_of_its_clause() -> None:
     a = _by_cue(_attributions(text), "said")
     assert [c.text for c in a.content] == ["The mill was a giant", "until it went bankrupt in 1999"]
     assert a.speaker == "Clarke"
+
+
+def test_a_quote_with_its_own_cue_after_a_title_does_not_continue_the_previous_one() -> None:
+    text = ('"The plan is a mistake," said Mr. Dale Byrne.\n\n'
+            '"Nobody asked the drivers," Mr. Byrne said. "They will pay for it."')
+    atts = _attributions(text)
+    first = [a for a in atts if a.cue is not None and a.cue.start < text.index("\n")]
+    assert [[c.text for c in a.content] for a in first] == [['"The plan is a mistake,"']]
+    second = [a for a in atts if a.cue is not None and a.cue.start > text.index("\n")]
+    assert [[c.text for c in a.content] for a in second] == [['"Nobody asked the drivers,"',
+                                                              '"They will pay for it."']]
+
+
+def test_a_complement_stays_in_the_paragraph_of_its_cue() -> None:
+    text = ("All the engineers I met said the bridge was safe.\n\n"
+            '"It has been inspected twice," Ines Varga, a surveyor, said of the bridge.')
+    a = [a for a in _attributions(text) if a.cue is not None and a.cue.start < text.index("\n")]
+    assert [[c.text for c in x.content] for x in a] == [["the bridge was safe"]]
+
+
+def test_a_partial_quote_before_its_cue_takes_its_whole_clause() -> None:
+    text = 'However noble the aim, raising the fuel tax "is the wrong approach," said Mr. Olsen.'
+    a = _by_cue(_attributions(text), "said")
+    assert [c.text for c in a.content] == ['However noble the aim, raising the fuel tax "is the wrong approach,"']
+    assert a.kind == "direct"
+
+
+def test_a_complement_that_opens_a_quote_is_still_the_cues_own() -> None:
+    text = ('Mayor Ines Holt said the ruling "will force us to act." '
+            'She said that if "the court insists on it, we will appeal."')
+    atts = [a for a in _attributions(text) if a.cue is not None and a.cue.start > text.index("She")]
+    assert [c.text for c in _by_cue(atts, "said").content] == [
+        'that if "the court insists on it, we will appeal']

@@ -124,14 +124,22 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
 
 def _has_own_cue(doc: Doc, end: int) -> bool:
     """A quotation followed in its sentence by a reporting verb ('"Q3," a resident said'):
-    it has a speaker of its own, so it does not continue the previous speaker's quote."""
-    sent_end = min((m.start() for m in re.finditer(r"[.!?\n]", _text(doc)[end:])), default=None)
-    stop = end + (sent_end if sent_end is not None else 0)
+    it has a speaker of its own, so it does not continue the previous speaker's quote.
+    The sentence ends at its end mark or line break, read from the tokens ('Mr. Burman
+    said' is one sentence)."""
+    text = _text(doc)
+    stop = text.find("\n", end)
+    stop = len(text) if stop == -1 else stop
     span = doc.char_span(end, stop, alignment_mode="expand") if stop > end else None
     if span is None:
         return False
     speech = ENGLISH.speech | FRENCH.speech | SPANISH.speech
-    return any(t.pos_ == "VERB" and t.lemma_.lower() in speech for t in span)
+    for t in span:
+        if t.text in (".", "!", "?", "...", "…"):
+            return False
+        if t.pos_ == "VERB" and t.lemma_.lower() in speech:
+            return True
+    return False
 
 
 def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
@@ -198,19 +206,22 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         aside = _tok_end(asides[-1].right_edge) if asides else None
         adj = _adjacent_quotes(doc, lo, hi, quotes, aside)
         adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
-        if any(c.dep_ in lang.content_deps and c.i > tok.i and not any(qs <= c.idx < qe for qs, qe in quotes)
-               for c in tok.children):
+        if any(c.dep_ in lang.content_deps and c.i > tok.i
+               and not any(qs <= c.left_edge.idx < qe for qs, qe in quotes) for c in tok.children):
             # '"Q." She says it underscores ...': a cue with a complement of its own after it
             # does not take the quotation before it
             adj = [q for q in adj if q[1] > tok.idx]
         if adj:
-            content = tuple(_span(doc, a, b) for a, b in sorted(adj))
+            adj = sorted(adj)
+            adj[0] = _lead_in(doc, sent, adj[0], lo)
+            content = tuple(_span(doc, a, b) for a, b in adj)
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
     # 2. the clausal complement
     deps = set(lang.content_deps)
     if cls == "intent" or lemma in lang.intent:
         deps |= {"xcomp"}
-    comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"]
+    comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"
+             and "\n" not in _text(doc)[min(c.idx, tok.idx):max(c.idx, tok.idx)]]
     if not comps and cls == "speech":
         # 'told a meeting of leaders that few people understood ...': the that-clause read as
         # a relative clause of the object
@@ -296,6 +307,18 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int]:
+    """A partial quotation before its cue takes the words of its sentence before it
+    ('Using the tax "is a misguided approach," said X' credits the whole clause)."""
+    qs, qe = q
+    if qe > lo or not sent.start_char < qs:
+        return q
+    lead = _text(doc)[sent.start_char:qs]
+    if "\n" in lead or any(ch in lead for ch in "\"“”«»„") or "''" in lead or len(lead.split()) < 2:
+        return q
+    return (sent.start_char + len(lead) - len(lead.lstrip()), qe)
 
 
 _TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "mark", "dep", "ccomp", "nsubj",
