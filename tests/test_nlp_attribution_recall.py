@@ -138,3 +138,18 @@ def test_a_complement_that_opens_a_quote_is_still_the_cues_own() -> None:
     atts = [a for a in _attributions(text) if a.cue is not None and a.cue.start > text.index("She")]
     assert [c.text for c in _by_cue(atts, "said").content] == [
         'that if "the court insists on it, we will appeal']
+
+
+def test_a_time_stamp_line_is_not_parsed_into_the_next_sentence() -> None:
+    text = "9:40 a.m.\n\nGovernor Ana Ruiz says the new bridge will open in the spring."
+    a = _by_cue(_attributions(text), "says")
+    assert a.speaker == "Ana Ruiz" and a.content[0].text == "the new bridge will open in the spring"
+
+
+def test_a_dateline_is_not_the_subject() -> None:
+    text = ("TESSEL — A regional court on Monday upheld the town's ban on night flights, ruling "
+            "that the airport had ignored its own noise limits.")
+    a = _by_cue(_attributions(text), "ruling")
+    assert a.source is not None and a.source.text.startswith("A regional court")
+    assert a.speaker == "regional court"
+    assert a.content[0].text == "that the airport had ignored its own noise limits"

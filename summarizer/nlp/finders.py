@@ -74,11 +74,21 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
     return None
 
 
+def _subject(verb: Token, lang: _Lang) -> Token | None:
+    """The verb's subject; of two (a dateline read as one: 'HARLOW — A court upheld'), the
+    one nearest to the verb."""
+    subs = [c for c in verb.children
+            if c.dep_ in lang.subjects and c.text not in _QUOTE_CHARS and not c.is_punct]
+    if len(subs) > 1:
+        return min(subs, key=lambda c: (abs(c.i - verb.i), c.i))
+    return subs[0] if subs else None
+
+
 def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token | None]:
     """(subject head, the verb it was inherited from)."""
-    for child in tok.children:
-        if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
-            return child, None
+    own = _subject(tok, lang)
+    if own is not None:
+        return own, None
     for child in tok.children:  # passive: 'was told by X'
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -97,9 +107,9 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
             break
         if head.pos_ not in ("VERB", "AUX"):
             break
-        for child in head.children:
-            if child.dep_ in lang.subjects and child.text not in _QUOTE_CHARS and not child.is_punct:
-                return child, head
+        inherited = _subject(head, lang)
+        if inherited is not None:
+            return inherited, head
         cur = head
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
         # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
