@@ -153,3 +153,12 @@ def test_a_dateline_is_not_the_subject() -> None:
     assert a.source is not None and a.source.text.startswith("A regional court")
     assert a.speaker == "regional court"
     assert a.content[0].text == "that the airport had ignored its own noise limits"
+
+
+def test_a_plan_told_by_a_source_keeps_the_source() -> None:
+    text = "According to a campaign aide, Senator Ana Ruiz plans to visit the flooded town on Sunday."
+    atts = _attributions(text)
+    told = _by_cue(atts, "According to")
+    assert told.source is not None and told.source.text == "a campaign aide"
+    assert "Ana Ruiz plans to visit the flooded town" in told.content[0].text
+    assert _by_cue(atts, "plans").speaker == "Ana Ruiz"

@@ -101,6 +101,20 @@ def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
     return any(c.start <= inner.cue.start and inner.cue.end <= c.end for c in outer.content)
 
 
+_SPEECH = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+
+
+def _speaks(doc: Any, a: ParsedAttribution) -> bool:
+    """Whether ``a`` reports words (a speech cue, a quotation, a colon or dash), not a plan, a
+    belief or an act the outer source tells of ('according to an aide, Clinton plans to ...')."""
+    if a.kind == "direct" or a.cue is None or not hasattr(doc, "char_span"):
+        return True
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    if span is None or not any(t.is_alpha for t in span):
+        return True
+    return any(t.lemma_.lower() in _SPEECH for t in span)
+
+
 def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
     cue = a.cue.start if a.cue is not None else None
     pieces = []
@@ -187,7 +201,7 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 # speaker's words ('the agreement implies') is no source; otherwise both
                 # stand ('Merrill says that Clinton called for ...': two statements)
                 ri, ro = _rank(doc, inner), _rank(doc, outer)
-                if ri > ro:
+                if ri > ro and _speaks(doc, inner):
                     drop.add(i)
                 elif ri == 0 and ro > 0:
                     drop.add(j)
