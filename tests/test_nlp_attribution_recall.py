@@ -162,3 +162,25 @@ def test_a_plan_told_by_a_source_keeps_the_source() -> None:
     assert told.source is not None and told.source.text == "a campaign aide"
     assert "Ana Ruiz plans to visit the flooded town" in told.content[0].text
     assert _by_cue(atts, "plans").speaker == "Ana Ruiz"
+
+
+def test_a_document_that_shows_or_finds_something_is_a_source() -> None:
+    atts = _attributions("New polls show a close race in the northern districts.")
+    a = _by_cue(atts, "show")
+    assert a.content[0].text == "a close race in the northern districts"
+    assert a.source is not None and a.source.text == "New polls"
+    b = _by_cue(_attributions("A 2019 study by the university found 31 cases of fraud."), "found")
+    assert b.content[0].text == "31 cases of fraud"
+
+
+def test_a_person_who_finds_an_object_is_no_source() -> None:
+    assert _attributions("The police found a gun in the car on Friday.") == []
+
+
+def test_cues_of_shouting_seeking_and_understanding() -> None:
+    shout = _by_cue(_attributions("Protesters shouted that the mayor had lied to them."), "shouted")
+    assert shout.content[0].text == "that the mayor had lied to them"
+    seek = _by_cue(_attributions("The union seeks to block the new contract."), "seeks")
+    assert seek.content[0].text == "to block the new contract"
+    grasp = _by_cue(_attributions("Ms. Lund understood that the deal was off."), "understood")
+    assert grasp.speaker == "Lund" and grasp.content[0].text == "that the deal was off"

@@ -38,6 +38,10 @@ class _Lang:
     org_heads: frozenset[str]  # heads that name an institution, a document or a medium
     titles: frozenset[str]  # "senator", "minister": a short reference to a named person
     dropped_subject: bool = False  # Spanish: '«...», afirmó.' credits the source before
+    # verbs whose object is the content when a document or a count speaks ('polls show a
+    # close race', 'the study found 31 cases'), and those documents (head lemmas)
+    finding_objects: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -53,17 +57,19 @@ ENGLISH = _Lang(
         "declare testify tweet post ask complain concede vow promise pledge threaten "
         "reiterate remark observe describe mention reveal disclose assure accuse blame charge "
         "criticize criticise praise question insist predict forecast announce inform remind "
-        "boast brag joke quip muse recount acknowledge speculate wonder hint imply"),
+        "boast brag joke quip muse recount acknowledge speculate wonder hint imply "
+        "shout yell chant scream echo repeat lament"),
     belief=_words(
         "believe think find show know feel fear hope expect worry doubt agree indicate "
         "conclude suspect assume acknowledge contend demonstrate suggest determine estimate "
-        "reckon predict rule"),
+        "reckon predict rule understand learn realize realise recognize recognise"),
     intent=_words("want plan agree intend hope aim promise vow pledge refuse threaten "
-                  "wish propose expect"),
+                  "wish propose expect seek decide"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
                        "acknowledge announce predict question attack describe mention endorse "
-                       "blast defend slam discuss promote"),
+                       "blast defend slam discuss promote tout echo reference outline "
+                       "detail highlight"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
@@ -98,6 +104,11 @@ ENGLISH = _Lang(
         "post journal gazette press media outlet website site blog foundation fund "
         "congress senate house parliament cabinet council assembly army military navy "
         "pentagon embassy state city county school college"),
+    finding_objects=_words("show find reveal indicate suggest document estimate put"),
+    documents=_words(
+        "poll survey study report analysis data figure number record document video footage "
+        "audit review research investigation test result average estimate memo letter filing "
+        "transcript census tally count model projection return statement"),
     titles=_words(
         "senator sen. president minister secretary governor gov. mayor spokesman "
         "spokeswoman spokesperson chairman chairwoman chair director judge justice general "

@@ -244,8 +244,9 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             content = _extend_to_quote(doc, content, quotes, tok.idx)
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                           "complement", tok, inherited)
-    # 3. the object of a verb like 'deny', 'call (for)'
-    if lemma in lang.object_cues:
+    # 3. the object of a verb like 'deny', 'call (for)'; 'polls show a close race'
+    if lemma in lang.object_cues or (lemma in lang.finding_objects and subj is not None
+                                     and _lower_lemma(subj) in lang.documents):
         objs = [c for c in tok.children if c.i > tok.i and (
             c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
         if objs and subj is not None:
