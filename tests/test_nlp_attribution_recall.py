@@ -184,3 +184,15 @@ def test_cues_of_shouting_seeking_and_understanding() -> None:
     assert seek.content[0].text == "to block the new contract"
     grasp = _by_cue(_attributions("Ms. Lund understood that the deal was off."), "understood")
     assert grasp.speaker == "Lund" and grasp.content[0].text == "that the deal was off"
+
+
+def test_he_refers_to_the_nearest_subject_not_only_to_earlier_speakers() -> None:
+    text = ("Judge Ana Ruiz said the ban was lawful. Judge Robert Miller dissented. "
+            "He wrote that the ban went too far.")
+    assert _by_cue(_attributions(text), "wrote").speaker == "Robert Miller"
+
+
+def test_a_subject_inside_a_quotation_is_no_antecedent() -> None:
+    text = ('Coach Tom Hale denied any wrongdoing. "I left the room whenever Altamira Sports '
+            'was discussed," he said.')
+    assert _by_cue(_attributions(text), "said").speaker == "Tom Hale"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cues import _Lang
-from .spans import _QUOTE_CHARS, _ents, _is_punct, _lower_lemma, _text, _tok_end
+from .spans import _QUOTE_CHARS, _ents, _is_punct, _lower_lemma, _text, _tok_end, quotations
 
 __all__: list[str] = []
 
@@ -105,16 +105,32 @@ def _entity_kind(label: str) -> str:
     return "person" if label in _PERSON_LABELS else "organization"
 
 
+def _is_subject(tok: Token) -> bool:
+    """The token heads (or is a name part of) the subject of a verb."""
+    for _ in range(3):
+        if tok.dep_ in ("nsubj", "nsubjpass", "nsubj:pass"):
+            return True
+        if tok.dep_ not in ("compound", "flat", "flat:name", "appos") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
 class _Resolver:
     """Named mentions seen so far (entities and named sources), newest last."""
 
     def __init__(self, doc: Doc, lang: _Lang) -> None:
         self.doc, self.lang = doc, lang
         self.sources: list[_Mention] = []
-        self.entities = [
-            _Mention(e.start_char, e.end_char, e.text.strip(), _entity_kind(e.label_))
-            for e in _ents(doc) if e.label_ in _PERSON_LABELS | {"ORG", "NORP"}
-        ]
+        ents = [e for e in _ents(doc) if e.label_ in _PERSON_LABELS | {"ORG", "NORP"}]
+        self.entities = [_Mention(e.start_char, e.end_char, e.text.strip(), _entity_kind(e.label_))
+                         for e in ents]
+        # entities that are the subject of their clause ('Judge Martin Obi dissented.'): a
+        # later 'he' refers to them as readily as to a speaker named earlier
+        # (not inside a quotation: "... whenever Altamira was discussed," he said)
+        quoted = quotations(_text(doc))
+        self.subjects = [m for m, e in zip(self.entities, ents, strict=True) if _is_subject(e.root)
+                         and not any(qs <= m.start < qe for qs, qe in quoted)]
         self.sent_starts = sorted(s.start_char for s in doc.sents)
 
     def _window_start(self, pos: int) -> int:
@@ -127,8 +143,8 @@ class _Resolver:
         self.sources.append(m)
 
     def compatible(self, pos: int, want: str, *, title: str | None = None) -> _Mention | None:
-        """Nearest named source, else entity, before ``pos`` of kind ``want``
-        (person | plural | thing | any), within the look-back window."""
+        """Nearest named source or subject entity, else any entity, before ``pos`` of kind
+        ``want`` (person | plural | thing | any), within the look-back window."""
         lo = self._window_start(pos)
 
         def ok(m: _Mention) -> bool:
@@ -144,7 +160,7 @@ class _Resolver:
                 return m.kind in ("organization", "group")
             return True
 
-        for pool in (self.sources, self.entities):
+        for pool in (self.sources + self.subjects, self.entities):
             best = [m for m in pool if ok(m)]
             if best:
                 return max(best, key=lambda m: m.start)
