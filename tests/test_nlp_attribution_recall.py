@@ -196,3 +196,23 @@ def test_a_subject_inside_a_quotation_is_no_antecedent() -> None:
     text = ('Coach Tom Hale denied any wrongdoing. "I left the room whenever Altamira Sports '
             'was discussed," he said.')
     assert _by_cue(_attributions(text), "said").speaker == "Tom Hale"
+
+
+def test_a_transcript_label_is_a_speaker_even_when_its_line_reports_others() -> None:
+    text = ("Partial transcript as follows:\n\n"
+            '"HARRIS: Let us start with the news. After the council announced that it was '
+            'closing the bridge, the mayor invited the engineers to a meeting."')
+    atts = _attributions(text)
+    label = _by_cue(atts, ":")
+    assert label.speaker == "HARRIS" and label.content[0].text.startswith("Let us start with the news.")
+
+
+def test_a_place_that_opens_a_headline_is_no_speaker() -> None:
+    text = "Tessel: the council adopts the cycling plan despite the shopkeepers' anger\n\nThe vote was close."
+    assert [a for a in _attributions(text) if a.cue is not None and a.cue.text == ":"] == []
+
+
+def test_a_name_that_opens_the_headline_speaks() -> None:
+    text = "Obama: The economy is stronger than it was eight years ago\n\nThe president spoke in Ohio."
+    a = _by_cue(_attributions(text), ":")
+    assert a.speaker == "Obama" and a.content[0].text == "The economy is stronger than it was eight years ago"

@@ -438,8 +438,11 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             continue
-        if len(words) == 1 and not label.isupper():
-            continue  # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks
+        headline = not _text(doc)[:m.start()].strip()
+        if len(words) == 1 and not label.isupper() and not (headline and _propn_at(doc, m.start(1))):
+            # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks, and so does
+            # a name that opens the headline ('Pence: Flowers won't be at the debate')
+            continue
         start = m.end()
         end = _text(doc).find("\n", start)
         end = len(_text(doc)) if end == -1 else end
@@ -455,6 +458,12 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         out.append(_Found(content, cue, None, [], "direct", "transcript", None,
                           source_text=label, label_span=label_span))
     return out
+
+
+def _propn_at(doc: Doc, pos: int) -> bool:
+    """A person's or organisation's name starts at ``pos`` (not a place: 'Saint-Aubin :')."""
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    return span is not None and span[0].pos_ == "PROPN" and span[0].ent_type_ in ("PERSON", "PER", "ORG")
 
 
 def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:

@@ -71,8 +71,8 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "il", "elle", "ils
 def _is_thing(doc: Any, a: ParsedAttribution) -> bool:
     """A source that names neither an entity nor a person, group or institution ('the
     agreement', 'the list of delegates'): not a speaker."""
-    if a.source is None or _named(doc, a.source):
-        return False
+    if a.source is None or _named(doc, a.source) or a.source.text.isupper():
+        return False  # (a transcript label, 'WALLACE:', names a speaker)
     words = [w.lower().strip(".,") for w in a.source.text.split()]
     if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in a.source.text.split()[1:]):
         return False
