@@ -216,3 +216,10 @@ def test_a_name_that_opens_the_headline_speaks() -> None:
     text = "Obama: The economy is stronger than it was eight years ago\n\nThe president spoke in Ohio."
     a = _by_cue(_attributions(text), ":")
     assert a.speaker == "Obama" and a.content[0].text == "The economy is stronger than it was eight years ago"
+
+
+def test_a_date_after_a_topic_cue_is_no_content() -> None:
+    assert [a for a in _attributions("Senator Ana Ruiz spoke on Tuesday.") if a.cue is not None
+            and a.cue.text == "spoke"] == []
+    a = _by_cue(_attributions("Senator Ana Ruiz spoke about the flood on Tuesday."), "spoke")
+    assert a.content[0].text == "the flood on Tuesday"

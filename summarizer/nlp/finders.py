@@ -268,6 +268,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
             toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
             toks += _tail(tok, p, sent, lang)
+            if all(t.is_punct or t.ent_type_ in ("DATE", "TIME") for t in toks):
+                toks = []  # 'spoke on Tuesday': when, not what
             content = _pieces(doc, toks)
             if content:
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
@@ -463,7 +465,10 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
 def _propn_at(doc: Doc, pos: int) -> bool:
     """A person's or organisation's name starts at ``pos`` (not a place: 'Saint-Aubin :')."""
     span = doc.char_span(pos, pos + 1, alignment_mode="expand")
-    return span is not None and span[0].pos_ == "PROPN" and span[0].ent_type_ in ("PERSON", "PER", "ORG")
+    if span is None:
+        return False
+    tok = span[0]
+    return tok.ent_type_ in ("PERSON", "PER", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_)
 
 
 def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
