@@ -223,3 +223,11 @@ def test_a_date_after_a_topic_cue_is_no_content() -> None:
             and a.cue.text == "spoke"] == []
     a = _by_cue(_attributions("Senator Ana Ruiz spoke about the flood on Tuesday."), "spoke")
     assert a.content[0].text == "the flood on Tuesday"
+
+
+def test_a_mere_reaction_to_an_event_is_no_attribution() -> None:
+    atts = _attributions("City Attorney Grace Whitfield welcomed the ruling.")
+    assert [a for a in atts if a.cue is not None and a.cue.text == "welcomed"] == []
+    a = _by_cue(_attributions("City Attorney Grace Whitfield welcomed the plan to rebuild the pier."),
+                "welcomed")
+    assert a.content[0].text == "the plan to rebuild the pier"

@@ -254,7 +254,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
             toks += _tail(tok, objs[0], sent, lang)
             content = _pieces(doc, toks)
-            if content:
+            if content and not _mere_reaction(lemma, toks):
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 4. the prepositional object of a verb like 'spoke about', 'called for'
     if lemma in lang.topic_cues or lemma in lang.speech:
@@ -332,6 +332,19 @@ def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int
     if "\n" in lead or any(ch in lead for ch in "\"“”«»„") or "''" in lead or len(lead.split()) < 2:
         return q
     return (sent.start_char + len(lead) - len(lead.lstrip()), qe)
+
+
+_REACTIONS = frozenset({"welcome", "applaud", "praise", "hail", "condemn", "denounce", "criticize",
+                        "criticise", "oppose", "support", "endorse", "back", "reject", "attack",
+                        "blast", "slam"})
+
+
+def _mere_reaction(lemma: str, toks: list[Token]) -> bool:
+    """'X welcomed the ruling', 'Y condemned the decision': a reaction to an event named by a
+    short definite noun phrase says nothing of its own (the outlet reports it)."""
+    words = [t for t in toks if not t.is_punct]
+    return (lemma in _REACTIONS and 0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that")
+            and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words))
 
 
 _TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "mark", "dep", "ccomp", "nsubj",
