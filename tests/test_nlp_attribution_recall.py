@@ -231,3 +231,19 @@ def test_a_mere_reaction_to_an_event_is_no_attribution() -> None:
     a = _by_cue(_attributions("City Attorney Grace Whitfield welcomed the plan to rebuild the pier."),
                 "welcomed")
     assert a.content[0].text == "the plan to rebuild the pier"
+
+
+def test_she_refers_to_an_unnamed_source() -> None:
+    text = ("The Tessel Courier reported the closures on Monday.\n\n"
+            "A senior nurse in the ward, who asked not to be named, said the corridors were full. "
+            "“We are treating people in places never meant for patients,” she said.")
+    a = _by_cue([x for x in _attributions(text) if x.cue is not None and x.cue.start > text.index("“")], "said")
+    assert a.speaker_type == "anonymous" and "senior nurse" in (a.speaker or "")
+
+
+def test_a_quote_goes_on_after_the_cue_sentence() -> None:
+    text = ("“There is no crisis at the hospital,” a ministry spokesman, Peter Hansen, said in a "
+            "statement. “Waiting times have improved in each of the past three weeks.”")
+    a = _by_cue(_attributions(text), "said")
+    assert [c.text for c in a.content] == ["“There is no crisis at the hospital,”",
+                                          "“Waiting times have improved in each of the past three weeks.”"]

@@ -233,6 +233,11 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
         if source_span is not None:
             resolver.add(_Mention(source_span.start, source_span.end, name, "group"))
     else:
+        if kind == "anonymous" and source_span is not None and not _plural(head) \
+                and not resolver.in_quote(source_span.start):
+            # 'A senior nurse, who asked not to be named, said ... "Q," she said': the
+            # unnamed speaker is who a later pronoun refers to
+            resolver.add(_Mention(source_span.start, source_span.end, name, "anonymous"))
         confidence -= 0.1
     return ParsedAttribution(f.content, f.cue, source_span, name, kind, f.kind, hedges,
                              round(max(0.05, confidence), 2))

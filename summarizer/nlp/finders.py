@@ -156,9 +156,9 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
                      aside: int | None = None) -> list[tuple[int, int]]:
     """Quotations right before ``lo`` or right after ``hi`` (only punctuation between).
 
-    ``aside`` is where a comma-delimited phrase of the cue ends ('"Q1," Tester said,
-    referring to the excuse, "Q2."'): after a quotation before the cue, the next one may
-    follow it instead of the cue itself."""
+    ``aside`` is where a phrase of the cue ends ('"Q1," Tester said, referring to the excuse,
+    "Q2."'; '"Q1," she said in a statement. "Q2."'): after a quotation before the cue, the
+    next one may follow it instead of the cue itself."""
     out = []
     text = _text(doc)
     before = False
@@ -166,9 +166,9 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
         if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
             out.append((qs, qe))
             before = True
-        elif before and aside is not None and qs >= aside > hi and _ADJACENT_AFTER.match(text[aside:qs]) \
-                and "\n" not in text[hi:qs] and text[hi:hi + 1] == ",":
-            out.append((qs, qe))
+        elif before and aside is not None and qs >= aside > hi and _CONTINUED.match(text[aside:qs]) \
+                and "\n" not in text[hi:qs] and not _has_own_cue(doc, qe):
+            out.append((qs, qe))  # '"Q1," X said in a statement. "Q2."': X goes on
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
                 and text[hi:qs].count("\n") <= (2 if before else 1) \
                 and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
@@ -212,7 +212,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     # 1. an adjacent quotation (speech verbs only)
     if cls == "speech":
         asides = [c for c in tok.children if c.i > tok.i and c.dep_ in ("advcl", "xcomp", "npadvmod", "prep")
-                  and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text == ","]
+                  and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in (",", ".")]
         aside = _tok_end(asides[-1].right_edge) if asides else None
         adj = _adjacent_quotes(doc, lo, hi, quotes, aside)
         adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]

@@ -128,10 +128,13 @@ class _Resolver:
         # entities that are the subject of their clause ('Judge Martin Obi dissented.'): a
         # later 'he' refers to them as readily as to a speaker named earlier
         # (not inside a quotation: "... whenever Altamira was discussed," he said)
-        quoted = quotations(_text(doc))
+        self.quoted = quotations(_text(doc))
         self.subjects = [m for m, e in zip(self.entities, ents, strict=True) if _is_subject(e.root)
-                         and not any(qs <= m.start < qe for qs, qe in quoted)]
+                         and not self.in_quote(m.start)]
         self.sent_starts = sorted(s.start_char for s in doc.sents)
+
+    def in_quote(self, pos: int) -> bool:
+        return any(qs <= pos < qe for qs, qe in self.quoted)
 
     def _window_start(self, pos: int) -> int:
         import bisect
@@ -153,7 +156,7 @@ class _Resolver:
             if title is not None:
                 return self._titled(m, title)
             if want == "person":
-                return m.kind == "person"
+                return m.kind in ("person", "anonymous")
             if want == "thing":
                 return m.kind == "organization"
             if want == "plural":
