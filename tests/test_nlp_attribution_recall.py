@@ -247,3 +247,13 @@ def test_a_quote_goes_on_after_the_cue_sentence() -> None:
     a = _by_cue(_attributions(text), "said")
     assert [c.text for c in a.content] == ["“There is no crisis at the hospital,”",
                                           "“Waiting times have improved in each of the past three weeks.”"]
+
+
+def test_the_anonymity_clause_of_a_source_is_no_statement() -> None:
+    text = ("A law professor who has advised the city, and who asked not to be named because of "
+            "that work, said the opinion was carefully written.")
+    atts = _attributions(text)
+    assert [a.cue.text for a in atts if a.cue is not None] == ["said"]
+    text = ("David Kamin, a law professor who emphasized that the plan would simplify returns, "
+            "said it was fair.")
+    assert sorted(a.cue.text for a in _attributions(text) if a.cue is not None) == ["emphasized", "said"]

@@ -102,6 +102,7 @@ def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
 
 
 _SPEECH = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+_ANONYMITY_CUES = ("ask", "spoke", "speak", "declin", "request", "pid")  # (Spanish 'pidió')
 
 
 def _speaks(doc: Any, a: ParsedAttribution) -> bool:
@@ -190,7 +191,12 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
     kept += [inner for a in kept if (inner := _inner_speech(doc, a)) is not None
              and not any(k.cue is not None and inner.cue is not None and k.cue.start == inner.cue.start
                          for k in kept)]
-    drop: set[int] = set()
+    # the anonymity clause of another attribution's source ('a professor who has advised the
+    # city, and who asked not to be named, said ...') is no statement
+    drop: set[int] = {j for j, a in enumerate(kept) if a.cue is not None
+                      and a.cue.text.lower().startswith(_ANONYMITY_CUES) and any(
+                          b.source is not None and b is not a
+                          and b.source.start <= a.cue.start < b.source.end for b in kept)}
     for i, outer in enumerate(kept):
         for j, inner in enumerate(kept):
             if i == j or i in drop or j in drop:
