@@ -257,3 +257,15 @@ def test_the_anonymity_clause_of_a_source_is_no_statement() -> None:
     text = ("David Kamin, a law professor who emphasized that the plan would simplify returns, "
             "said it was fair.")
     assert sorted(a.cue.text for a in _attributions(text) if a.cue is not None) == ["emphasized", "said"]
+
+
+def test_a_relay_gives_way_to_the_speaker_it_quotes_even_on_a_tie() -> None:
+    text = ('The treaty means "help in case of attack against either side," Putin explained, '
+            "according to Sputnik.")
+    assert [a.speaker for a in _attributions(text)] == ["Putin"]
+
+
+def test_a_list_of_named_people_is_a_thing_not_a_speaker() -> None:
+    text = ("Cui Heng told the Global Times that according to the list of Russian delegates, the "
+            "cooperation will focus on energy and transport.")
+    assert [a.speaker for a in _attributions(text)] == ["Cui Heng"]

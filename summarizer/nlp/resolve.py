@@ -71,10 +71,14 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "il", "elle", "ils
 def _is_thing(doc: Any, a: ParsedAttribution) -> bool:
     """A source that names neither an entity nor a person, group or institution ('the
     agreement', 'the list of delegates'): not a speaker."""
-    if a.source is None or _named(doc, a.source) or a.source.text.isupper():
-        return False  # (a transcript label, 'WALLACE:', names a speaker)
-    words = [w.lower().strip(".,") for w in a.source.text.split()]
-    if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in a.source.text.split()[1:]):
+    if a.source is None or a.source.text.isupper():
+        return a.source is None  # (a transcript label, 'WALLACE:', names a speaker)
+    # the head of the mention: 'the list' of 'the list of Russian delegates'
+    head = re.split(r"\s+(?:of|de|du|des|del)\s+", a.source.text, maxsplit=1)[0]
+    if _named(doc, TextSpan(a.source.start, a.source.start + len(head), head)):
+        return False
+    words = [w.lower().strip(".,") for w in head.split()]
+    if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in head.split()[1:]):
         return False
     return not any(w in _PEOPLE or w.rstrip("s") in _PEOPLE for w in words)
 
@@ -114,6 +118,19 @@ def _speaks(doc: Any, a: ParsedAttribution) -> bool:
     if span is None or not any(t.is_alpha for t in span):
         return True
     return any(t.lemma_.lower() in _SPEECH for t in span)
+
+
+_RELAY = frozenset({"report", "cite", "quote", "rapporter", "citer", "informar", "citar"})
+
+
+def _relays(doc: Any, a: ParsedAttribution) -> bool:
+    """'according to X', 'X reported', 'X quoted ... as saying': a cue that relays words."""
+    if a.kind == "according_to":
+        return True
+    if a.cue is None or not hasattr(doc, "char_span"):
+        return False
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_.lower() in _RELAY for t in span)
 
 
 def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
@@ -207,7 +224,7 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 # speaker's words ('the agreement implies') is no source; otherwise both
                 # stand ('Merrill says that Clinton called for ...': two statements)
                 ri, ro = _rank(doc, inner), _rank(doc, outer)
-                if ri > ro and _speaks(doc, inner):
+                if (ri > ro or (ri == ro and _relays(doc, outer))) and _speaks(doc, inner):
                     drop.add(i)
                 elif ri == 0 and ro > 0:
                     drop.add(j)
