@@ -34,7 +34,8 @@ Usage (any spaCy pipeline with a tagger, a parser and NER; offsets are into ``do
 
 The extractor is split by concern: :mod:`.cues` (the per-language tables), :mod:`.spans`
 (quotations and token runs as character spans), :mod:`.finders` (the content and source token
-of each cue), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
+of each cue verb), :mod:`.phrase_cues` (cue nouns, "according to", transcript labels, signing
+dashes), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
 module (the loop over the parse, the finished attributions, hedges).
 """
 
@@ -44,7 +45,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
-from .finders import _according, _dash_cues, _dedupe, _Found, _noun_cue, _transcript_cues, _verb_cue
+from .finders import _dedupe, _Found, _verb_cue
+from .phrase_cues import _according, _dash_cues, _noun_cue, _transcript_cues
 from .sources import (
     _clean_name,
     _core,
