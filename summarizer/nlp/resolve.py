@@ -71,10 +71,14 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "il", "elle", "ils
 def _is_thing(doc: Any, a: ParsedAttribution) -> bool:
     """A source that names neither an entity nor a person, group or institution ('the
     agreement', 'the list of delegates'): not a speaker."""
-    if a.source is None or _named(doc, a.source):
+    if a.source is None or a.source.text.isupper():
+        return a.source is None  # (a transcript label, 'WALLACE:', names a speaker)
+    # the head of the mention: 'the list' of 'the list of Russian delegates'
+    head = re.split(r"\s+(?:of|de|du|des|del)\s+", a.source.text, maxsplit=1)[0]
+    if _named(doc, TextSpan(a.source.start, a.source.start + len(head), head)):
         return False
-    words = [w.lower().strip(".,") for w in a.source.text.split()]
-    if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in a.source.text.split()[1:]):
+    words = [w.lower().strip(".,") for w in head.split()]
+    if not words or words[0] in _PRONOUNS or any(w[:1].isupper() for w in head.split()[1:]):
         return False
     return not any(w in _PEOPLE or w.rstrip("s") in _PEOPLE for w in words)
 
@@ -99,6 +103,34 @@ def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
     if inner.cue is None or inner is outer:
         return False
     return any(c.start <= inner.cue.start and inner.cue.end <= c.end for c in outer.content)
+
+
+_SPEECH = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+_ANONYMITY_CUES = ("ask", "spoke", "speak", "declin", "request", "pid")  # (Spanish 'pidió')
+
+
+def _speaks(doc: Any, a: ParsedAttribution) -> bool:
+    """Whether ``a`` reports words (a speech cue, a quotation, a colon or dash), not a plan, a
+    belief or an act the outer source tells of ('according to an aide, Clinton plans to ...')."""
+    if a.kind == "direct" or a.cue is None or not hasattr(doc, "char_span"):
+        return True
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    if span is None or not any(t.is_alpha for t in span):
+        return True
+    return any(t.lemma_.lower() in _SPEECH for t in span)
+
+
+_RELAY = frozenset({"report", "cite", "quote", "rapporter", "citer", "informar", "citar"})
+
+
+def _relays(doc: Any, a: ParsedAttribution) -> bool:
+    """'according to X', 'X reported', 'X quoted ... as saying': a cue that relays words."""
+    if a.kind == "according_to":
+        return True
+    if a.cue is None or not hasattr(doc, "char_span"):
+        return False
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_.lower() in _RELAY for t in span)
 
 
 def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
@@ -176,12 +208,27 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
     kept += [inner for a in kept if (inner := _inner_speech(doc, a)) is not None
              and not any(k.cue is not None and inner.cue is not None and k.cue.start == inner.cue.start
                          for k in kept)]
-    drop: set[int] = set()
+    # the anonymity clause of another attribution's source ('a professor who has advised the
+    # city, and who asked not to be named, said ...') is no statement
+    drop: set[int] = {j for j, a in enumerate(kept) if a.cue is not None
+                      and a.cue.text.lower().startswith(_ANONYMITY_CUES) and any(
+                          b.source is not None and b is not a
+                          and b.source.start <= a.cue.start < b.source.end for b in kept)}
     for i, outer in enumerate(kept):
         for j, inner in enumerate(kept):
             if i == j or i in drop or j in drop:
                 continue
-            if _inside(inner, outer) or (i < j and _overlap(inner, outer)):
+            if _inside(inner, outer):
+                # a report of a report: the relay gives way to a better-known inner source
+                # ('Kim emphasized that ..., Sputnik reported' → Kim); a thing inside a
+                # speaker's words ('the agreement implies') is no source; otherwise both
+                # stand ('Merrill says that Clinton called for ...': two statements)
+                ri, ro = _rank(doc, inner), _rank(doc, outer)
+                if (ri > ro or (ri == ro and _relays(doc, outer))) and _speaks(doc, inner):
+                    drop.add(i)
+                elif ri == 0 and ro > 0:
+                    drop.add(j)
+            elif i < j and _overlap(inner, outer) and not _inside(outer, inner):
                 if _rank(doc, inner) >= _rank(doc, outer):
                     drop.add(i)
                 else:

@@ -1,0 +1,398 @@
+"""Cue finders: for one cue verb the content it introduces and the token of its source, before
+any resolution (cues that are not verbs: :mod:`summarizer.nlp.phrase_cues`).
+
+The strategies, tried in order for a verb: an adjacent quotation, the clausal complement, the
+object, the prepositional object, the clause an inverted cue hangs on, a parenthetical cue, a
+cue ending in a colon. Each returns a :class:`_Found`; :mod:`summarizer.nlp.attribution`
+turns them into attributions with named speakers. Internal to :mod:`summarizer.nlp`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .cues import ENGLISH, FRENCH, SPANISH, _Lang
+from .spans import (
+    _QUOTE_CHARS,
+    TextSpan,
+    _extend_to_quote,
+    _inside_ccomp,
+    _kind,
+    _lower_lemma,
+    _pieces,
+    _span,
+    _subtree,
+    _text,
+    _tok_end,
+)
+
+__all__: list[str] = []
+
+Token = Any  # spacy.tokens.Token
+Doc = Any
+
+_ADJACENT_BEFORE = re.compile(r"^[\s,.;:!?—–\-]*$")  # quote → cue: '"Q," he said'
+_ADJACENT_AFTER = re.compile(r"^[\s,:;—–\-]*$")  # cue → quote: 'he said: "Q"'
+_CONTINUED = re.compile(r"^[\s,.:;—–\-]*$")
+_FIRST_SECOND = frozenset({"i", "we", "you", "je", "nous", "vous", "yo", "nosotros", "nosotras",
+                           "usted", "ustedes"})
+
+
+@dataclass
+class _Found:
+    content: tuple[TextSpan, ...]
+    cue: TextSpan | None
+    source_head: Token | None
+    source_toks: list[Token]
+    kind: str
+    strategy: str
+    cue_tok: Token | None
+    inherited_from: Token | None = None
+    source_text: str | None = None  # transcript labels (no token)
+    label_span: TextSpan | None = None
+
+
+def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
+    """'speech' | 'belief' | 'intent' | None."""
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        return None
+    if tok.dep_ in ("amod", "compound", "det"):
+        return None
+    lemma = _lower_lemma(tok)
+    if lemma in lang.speech:
+        return "speech"
+    if lemma in lang.belief:
+        return "belief"
+    if lemma in lang.intent or lemma in lang.object_cues:
+        return "intent"
+    if lemma in lang.topic_cues:
+        return "topic"
+    return None
+
+
+def _subject(verb: Token, lang: _Lang) -> Token | None:
+    """The verb's subject; of two (a dateline read as one: 'HARLOW — A court upheld'), the
+    one nearest to the verb."""
+    subs = [c for c in verb.children
+            if c.dep_ in lang.subjects and c.text not in _QUOTE_CHARS and not c.is_punct]
+    if len(subs) > 1:
+        return min(subs, key=lambda c: (abs(c.i - verb.i), c.i))
+    return subs[0] if subs else None
+
+
+def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token | None]:
+    """(subject head, the verb it was inherited from)."""
+    own = _subject(tok, lang)
+    if own is not None:
+        return own, None
+    for child in tok.children:  # passive: 'was told by X'
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0], None
+    if lang.code == "fr":  # 'a-t-elle ajouté'
+        for aux in tok.children:
+            for c in aux.children:
+                if c.text.lower() in lang.pronouns and c.text.startswith("-"):
+                    return c, None
+    # '..., adding that', 'said and added', 'agreed to': the subject of the verb it hangs on
+    cur = tok
+    for _ in range(3):
+        head = cur.head
+        if cur.dep_ not in ("conj", "advcl", "xcomp") or head.i == cur.i:
+            break
+        if head.pos_ not in ("VERB", "AUX"):
+            break
+        inherited = _subject(head, lang)
+        if inherited is not None:
+            return inherited, head
+        cur = head
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
+        # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
+        # itself ('a statement saying ...')
+        owner = tok.head.head
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX"):
+            for child in owner.children:
+                if child.dep_ in lang.subjects and not child.is_punct:
+                    return child, owner
+        return tok.head, tok.head
+    # French/Spanish parses often read an inverted subject as an object or modifier:
+    # '», a déclaré la maire Hélène Marchetti.'
+    if lang.code != "en":
+        prev = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if prev is not None and (prev.text in ",»”\"" or prev.is_punct):
+            for child in tok.children:
+                if child.i > tok.i and child.dep_ in ("obj", "nmod", "obl", "appos", "nsubj") \
+                        and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                    return child, None
+    return None, None
+
+
+def _has_own_cue(doc: Doc, end: int) -> bool:
+    """A quotation followed in its sentence by a reporting verb ('"Q3," a resident said'):
+    it has a speaker of its own, so it does not continue the previous speaker's quote.
+    The sentence ends at its end mark or line break, read from the tokens ('Mr. Burman
+    said' is one sentence)."""
+    text = _text(doc)
+    stop = text.find("\n", end)
+    stop = len(text) if stop == -1 else stop
+    span = doc.char_span(end, stop, alignment_mode="expand") if stop > end else None
+    if span is None:
+        return False
+    speech = ENGLISH.speech | FRENCH.speech | SPANISH.speech
+    for t in span:
+        if t.text in (".", "!", "?", "...", "…"):
+            return False
+        if t.pos_ == "VERB" and t.lemma_.lower() in speech:
+            return True
+    return False
+
+
+def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
+                     aside: int | None = None) -> list[tuple[int, int]]:
+    """Quotations right before ``lo`` or right after ``hi`` (only punctuation between).
+
+    ``aside`` is where a phrase of the cue ends ('"Q1," Tester said, referring to the excuse,
+    "Q2."'; '"Q1," she said in a statement. "Q2."'): after a quotation before the cue, the
+    next one may follow it instead of the cue itself."""
+    out = []
+    text = _text(doc)
+    before = False
+    for qs, qe in quotes:
+        if qe <= lo and _ADJACENT_BEFORE.match(text[qe:lo]) and "\n" not in text[qe:lo]:
+            out.append((qs, qe))
+            before = True
+        elif before and aside is not None and qs >= aside > hi and _CONTINUED.match(text[aside:qs]) \
+                and "\n" not in text[hi:qs] and not _has_own_cue(doc, qe):
+            out.append((qs, qe))  # '"Q1," X said in a statement. "Q2."': X goes on
+        elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
+                and text[hi:qs].count("\n") <= (2 if before else 1) \
+                and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
+                and not (before and _has_own_cue(doc, qe)):
+            out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
+    return out
+
+
+def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    cls = _is_cue_verb(tok, lang)
+    if cls is None:
+        return None
+    lemma = _lower_lemma(tok)
+    subj, inherited = _source_of(tok, lang, sent)
+    if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
+        subj, inherited = None, None  # a heading or a dateline glued to the sentence
+    if subj is None and cls == "speech":
+        misparsed = _inverted_acl(doc, tok, sent, quotes)
+        if misparsed is not None:
+            return misparsed
+    if subj is None and not lang.dropped_subject:
+        return None  # 'trying to', 'It was reported that': no one to credit
+    if any(qs < tok.idx < qe for qs, qe in quotes):
+        # a cue inside a quotation: the quoted speaker's own 'I think', 'who want to'
+        if cls != "speech" or (subj is not None and subj.lower_ in _FIRST_SECOND):
+            return None
+    if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
+        return None  # 'there said', a stray "'s": no speaker
+    src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
+        (_subtree(subj, sent) if subj is not None else [])
+    if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
+        return None
+    # the cue phrase: the verb, its auxiliaries and (when next to it) its subject
+    phrase = [tok] + [c for c in tok.children if c.dep_ in ("aux", "aux:tense", "neg", "advmod")
+                      and abs(c.i - tok.i) <= 3]
+    if subj is not None and inherited is None:
+        phrase += src_toks
+    lo = min(t.idx for t in phrase)
+    hi = max(_tok_end(t) for t in phrase)
+    cue_span = _span(doc, tok.idx, _tok_end(tok))
+    # 1. an adjacent quotation (speech verbs only)
+    if cls == "speech":
+        asides = [c for c in tok.children if c.i > tok.i and c.dep_ in ("advcl", "xcomp", "npadvmod", "prep")
+                  and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in (",", ".")]
+        aside = _tok_end(asides[-1].right_edge) if asides else None
+        adj = _adjacent_quotes(doc, lo, hi, quotes, aside)
+        adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
+        if any(c.dep_ in lang.content_deps and c.i > tok.i
+               and not any(qs <= c.left_edge.idx < qe for qs, qe in quotes) for c in tok.children):
+            # '"Q." She says it underscores ...': a cue with a complement of its own after it
+            # does not take the quotation before it
+            adj = [q for q in adj if q[1] > tok.idx]
+        if adj:
+            adj = sorted(adj)
+            adj[0] = _lead_in(doc, sent, adj[0], lo)
+            content = tuple(_span(doc, a, b) for a, b in adj)
+            return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
+    # 2. the clausal complement
+    deps = set(lang.content_deps)
+    if cls == "intent" or lemma in lang.intent:
+        deps |= {"xcomp"}
+    comps = [c for c in tok.children if c.dep_ in deps and c.pos_ != "PUNCT"
+             and "\n" not in _text(doc)[min(c.idx, tok.idx):max(c.idx, tok.idx)]]
+    if not comps and cls == "speech":
+        # 'told a meeting of leaders that few people understood ...': the that-clause read as
+        # a relative clause of the object
+        comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
+                 if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
+    if comps:
+        toks = [t for c in comps for t in _subtree(c, sent)]
+        content = _pieces(doc, toks)
+        if content:
+            content = _extend_to_quote(doc, content, quotes, tok.idx)
+            return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                          "complement", tok, inherited)
+    # 3. the object of a verb like 'deny', 'call (for)'; 'polls show a close race'
+    if lemma in lang.object_cues or (lemma in lang.finding_objects and subj is not None
+                                     and _lower_lemma(subj) in lang.documents):
+        objs = [c for c in tok.children if c.i > tok.i and (
+            c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
+        if objs and subj is not None:
+            toks = [t for c in objs for t in _subtree(c, sent)]
+            toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
+            toks += _tail(tok, objs[0], sent, lang)
+            content = _pieces(doc, toks)
+            if content and not _mere_reaction(lemma, toks):
+                return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
+    # 4. the prepositional object of a verb like 'spoke about', 'called for'
+    if lemma in lang.topic_cues or lemma in lang.speech:
+        preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
+                 and c.lower_ in lang.topic_preps]
+        if lang.code != "en":
+            preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
+                     and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
+        if preps and subj is not None:
+            p = preps[0]
+            toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
+            toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
+            toks += _tail(tok, p, sent, lang)
+            if all(t.is_punct or t.ent_type_ in ("DATE", "TIME") for t in toks):
+                toks = []  # 'spoke on Tuesday': when, not what
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "topic",
+                              tok, inherited)
+    if subj is None and not lang.dropped_subject:
+        return None
+    # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
+    head = tok.head
+    if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
+            "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
+        left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
+        between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
+        if left and "," in between + "".join(t.text for t in left[-2:]):
+            content = _pieces(doc, left)
+            if content and tok.dep_ == "parataxis" and "," in (tok.right_edge.text, doc[tok.right_edge.i + 1].text):
+                # 'Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt': the
+                # clause goes on after the cue
+                right = [t for t in _subtree(head, sent) if t.i > tok.right_edge.i]
+                if sum(not t.is_punct for t in right) >= 2:
+                    content = content + _pieces(doc, right)
+            if content:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    if subj is None:
+        return None
+    # 6. a parenthetical cue: 'The benefit, it says, would be $300.'
+    if cls == "speech" and tok.dep_ == "parataxis" and head.i != tok.i and head.i > tok.i:
+        cue_ids = {t.i for t in tok.subtree}
+        toks = [t for t in _subtree(head, sent) if t.i not in cue_ids]
+        before = doc[tok.left_edge.i - 1] if tok.left_edge.i > sent.start else None
+        if (tok.left_edge.text == "," or (before is not None and before.text == ",")) and toks:
+            content = _pieces(doc, toks)
+            if content:
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    # 7. a cue that ends in a colon: the rest of the paragraph
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if cls == "speech" and nxt is not None and nxt.text == ":":
+        start = _tok_end(nxt)
+        para_end = _text(doc).find("\n", start)
+        para_end = len(_text(doc)) if para_end == -1 else para_end
+        text = _text(doc)[start:para_end]
+        stripped = text.strip()
+        if stripped:
+            a = start + text.index(stripped)
+            content = (_span(doc, a, a + len(stripped)),)
+            return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
+                          tok, inherited)
+    return None
+
+
+def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int]:
+    """A partial quotation before its cue takes the words of its sentence before it
+    ('Using the tax "is a misguided approach," said X' credits the whole clause)."""
+    qs, qe = q
+    if qe > lo or not sent.start_char < qs:
+        return q
+    lead = _text(doc)[sent.start_char:qs]
+    if "\n" in lead or any(ch in lead for ch in "\"“”«»„") or "''" in lead or len(lead.split()) < 2:
+        return q
+    return (sent.start_char + len(lead) - len(lead.lstrip()), qe)
+
+
+_REACTIONS = frozenset({"welcome", "applaud", "praise", "hail", "condemn", "denounce", "criticize",
+                        "criticise", "oppose", "support", "endorse", "back", "reject", "attack",
+                        "blast", "slam"})
+
+
+def _mere_reaction(lemma: str, toks: list[Token]) -> bool:
+    """'X welcomed the ruling', 'Y condemned the decision': a reaction to an event named by a
+    short definite noun phrase says nothing of its own (the outlet reports it)."""
+    words = [t for t in toks if not t.is_punct]
+    return (lemma in _REACTIONS and 0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that")
+            and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words))
+
+
+_TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "mark", "dep", "ccomp", "nsubj",
+                        "relcl", "acl"})
+
+
+def _tail(tok: Token, first: Token, sent: Any, lang: _Lang) -> list[Token]:
+    """The rest of the cue's clause after its first content word ('cited remarks Trump made
+    **as examples of disrespect**', 'called her vote **in favor of the war** a mistake',
+    'complained about his mic **the morning after the debate**'), English only: its other
+    dependents to the right, up to a new clause."""
+    if lang.code != "en":
+        return []
+    return [t for c in tok.children if c.i > first.i and c.dep_ not in _TAIL_STOP
+            for t in _subtree(c, sent)]
+
+
+def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'The deal is off, a senior official who asked not to be named said.' parsed with
+    'said' as a modifier of 'official': the noun is the source, the clause before the comma
+    the content."""
+    noun = tok.head
+    if tok.dep_ not in ("acl", "relcl") or noun.i >= tok.i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if tok.tag_ not in ("VBD", "VBN", "VBZ") or any(c.dep_ in ("dobj", "ccomp", "obj") for c in tok.children):
+        return None
+    left = noun.left_edge
+    if left.i <= sent.start or doc[left.i - 1].text != ",":
+        return None
+    cue_ids = {t.i for t in tok.subtree}
+    src_toks = [t for t in _subtree(noun, sent) if t.i not in cue_ids]
+    content = _pieces(doc, [t for t in sent if t.i < left.i - 1])
+    if not content:
+        return None
+    content = _extend_to_quote(doc, content, quotes, tok.idx)
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), noun, src_toks,
+                  _kind(doc, content, quotes), "inverted", tok)
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """One attribution per (content, source): a cue conjoined to another with the same
+    content ('said and added') keeps the first."""
+    seen: set[tuple[int, int, int]] = set()
+    out = []
+    for f in found:
+        key = (f.content[0].start, f.content[-1].end,
+               f.source_head.i if f.source_head is not None else -1)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+

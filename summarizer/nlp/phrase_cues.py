@@ -1,0 +1,142 @@
+"""Cues that are not verbs: a cue noun with its owner ("Trump's claim that ...", "his plan
+to ..."), "according to X" (also in the middle of its clause), transcript labels ("WALLACE:
+...", a name opening the headline) and quotations signed with a dash ('"Q." ― Maria Lopez').
+Each returns a :class:`~summarizer.nlp.finders._Found` like the verb cues of
+:mod:`summarizer.nlp.finders`. Internal to :mod:`summarizer.nlp`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .cues import _Lang
+from .finders import _Found
+from .spans import _kind, _lower_lemma, _pieces, _span, _subtree, _text, _tok_end
+
+__all__: list[str] = []
+
+Token = Any  # spacy.tokens.Token
+Doc = Any
+
+_DASH_SOURCE = re.compile(r"[^\S\n]*\n?[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][^\n,;:()]{1,60})")
+_TRANSCRIPT = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][A-Za-z.'’\- ]{1,40}?)(?: \([^)\n]{1,30}\))?:[ \t]+(?=\S)")
+
+
+def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """"Trump's claim that the vote is rigged", "his plan to cut taxes", "her call for an
+    inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
+    if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
+        return None
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    comps = [c for c in tok.children if c.i > tok.i and (
+        (c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+         and any(k.dep_ in ("mark", "aux") and k.lower_ in ("that", "to") for k in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for"))]
+    if not comps:
+        return None
+    c = comps[0]
+    toks = [t for t in _subtree(c, sent) if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _pieces(doc, toks)
+    if not content:
+        return None
+    owner = owners[0]
+    src_toks = [t for t in _subtree(owner, sent) if t.dep_ != "case" or t.head.i != owner.i]
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
+                  _kind(doc, content, quotes), "noun", tok)
+
+
+
+def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
+    doc = tok.doc
+    for seq in lang.according:
+        words = [doc[k].lower_ for k in range(tok.i, min(len(doc), tok.i + len(seq)))]
+        if tuple(words) != seq:
+            continue
+        last = doc[tok.i + len(seq) - 1]
+        if lang.code == "en":
+            objs = [c for c in last.children if c.dep_ == "pobj"]
+            if not objs:
+                return None
+            src = objs[0]
+            phrase = _subtree(tok, sent)
+        else:
+            src = tok.head if tok.head.i > last.i else None
+            if src is None or src.pos_ not in ("NOUN", "PROPN", "PRON"):
+                return None
+            phrase = sorted(set(_subtree(src, sent)) | set(doc[tok.i: last.i + 1]), key=lambda t: t.i)
+        # the clause the phrase belongs to: climb to the nearest verb
+        h = tok.head if lang.code == "en" else src.head
+        while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i and sent.start <= h.head.i < sent.end:
+            h = h.head
+        ids = {t.i for t in phrase}
+        body = [t for t in (_subtree(h, sent) if h.i not in ids else list(sent)) if t.i not in ids]
+        content = _pieces(doc, body)
+        if not content:
+            return None
+        src_toks = [t for t in (_subtree(src, sent) if lang.code == "en" else phrase)
+                    if t.i > last.i]
+        cue = _span(doc, tok.idx, _tok_end(last))
+        return _Found(content, cue, src, src_toks, "according_to", "according", tok)
+    return None
+
+
+def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """'WALLACE: ...' / 'Mike Pence: ...' at the start of a line: a speaker label."""
+    out = []
+    covered = [(f.content[0].start, f.content[-1].end) for f in found]
+    for m in _TRANSCRIPT.finditer(_text(doc)):
+        label = m.group(1).strip()
+        words = label.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            continue
+        headline = not _text(doc)[:m.start()].strip()
+        if len(words) == 1 and not label.isupper() and not (headline and _propn_at(doc, m.start(1))):
+            # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks, and so does
+            # a name that opens the headline ('Pence: Flowers won't be at the debate')
+            continue
+        start = m.end()
+        end = _text(doc).find("\n", start)
+        end = len(_text(doc)) if end == -1 else end
+        body = _text(doc)[start:end].rstrip()
+        if len(body.split()) < 3:
+            continue
+        content = (_span(doc, start, start + len(body)),)
+        colon = m.group(0).rstrip().rfind(":") + m.start()
+        if any(a <= start and end <= b for a, b in covered):
+            continue
+        cue = _span(doc, colon, colon + 1)
+        label_span = _span(doc, m.start(1), m.start(1) + len(label))
+        out.append(_Found(content, cue, None, [], "direct", "transcript", None,
+                          source_text=label, label_span=label_span))
+    return out
+
+
+def _propn_at(doc: Doc, pos: int) -> bool:
+    """A person's or organisation's name starts at ``pos`` (not a place: 'Saint-Aubin :')."""
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span[0]
+    return tok.ent_type_ in ("PERSON", "PER", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_)
+
+
+def _dash_cues(doc: Doc, quotes: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    """'"Q." ― Maria Lopez, a teacher': a quotation signed with a dash and a name."""
+    out = []
+    taken = {(f.content[0].start, f.content[-1].end) for f in found}
+    for qs, qe in quotes:
+        m = _DASH_SOURCE.match(_text(doc), qe)
+        if m is None or (qs, qe) in taken:
+            continue
+        name = m.group(1).strip().rstrip(".")
+        if not 1 <= len(name.split()) <= 6 or not all(w[:1].isupper() for w in name.split()[:2]):
+            continue
+        dash = _text(doc).find(m.group(0).strip()[0], qe)
+        start = m.start(1)
+        out.append(_Found((_span(doc, qs, qe),), _span(doc, dash, dash + 1), None, [], "direct", "dash",
+                          None, source_text=name, label_span=_span(doc, start, start + len(name))))
+    return out
+
