@@ -269,3 +269,8 @@ def test_a_list_of_named_people_is_a_thing_not_a_speaker() -> None:
     text = ("Cui Heng told the Global Times that according to the list of Russian delegates, the "
             "cooperation will focus on energy and transport.")
     assert [a.speaker for a in _attributions(text)] == ["Cui Heng"]
+
+
+def test_a_duration_before_the_topic_is_not_the_topic() -> None:
+    a = _by_cue(_attributions("Residents complained for years about cracks in the road surface."), "complained")
+    assert a.content[0].text == "cracks in the road surface"

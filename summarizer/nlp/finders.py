@@ -263,6 +263,10 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                      and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
         if preps and subj is not None:
             p = preps[0]
+            if lang.code == "en" and any(k.dep_ == "pobj" and k.ent_type_ in ("DATE", "TIME") for k in p.children):
+                # 'complained for years about cracks': the topic is what 'about' introduces
+                inner = [k for k in p.subtree if k.i > p.i and k.dep_ == "prep" and k.lower_ in lang.topic_preps]
+                p = inner[0] if inner else p
             toks = [t for t in _subtree(p, sent) if not (t.i == p.i and lang.code == "en")]
             toks = [t for t in toks if t.i > p.i] if lang.code == "en" else toks
             toks += _tail(tok, p, sent, lang)
