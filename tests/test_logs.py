@@ -15,6 +15,7 @@ from summarizer.llm.backends.fake import FakeBackend
 from summarizer.cli import main
 from summarizer.cli.logs_cmd import parse_since
 from summarizer.core.errors import ProviderError
+from summarizer.core.settings import Settings
 from summarizer.store import Store
 
 
@@ -24,7 +25,9 @@ def filled_store(seed_text: str, seed_answer: dict[str, Any], tmp_path: Path) ->
     with Store(path) as store:
         bad = {**seed_answer, "k": [{"x": "Invented point.", "e": [999]}]}
         fake = FakeBackend([bad, seed_answer, ProviderError("boom", backend="fake", cause="timeout")])
-        s = Summarizer(backend=fake, on_call=store.log_call)
+        # no stance candidates: the log holds the summary calls only (label-scoring calls are
+        # logged too, tested in test_batch.py)
+        s = Summarizer(backend=fake, on_call=store.log_call, settings=Settings(max_stance_candidates=0))
         s.summarize(seed_text, id="first")
         with pytest.raises(ProviderError):
             s.summarize(seed_text, id="second")
