@@ -1,49 +1,55 @@
-"""Stances from the parse: who holds a position (candidates), and which one (scored labels).
+"""Stance labels, scored not generated: which position a candidate holder takes.
 
-Two steps, the first without a model:
-
-* :func:`stance_candidates` — holders are the sources of the article's attributions (merged
-  by name) plus the outlet itself (its unattributed sentences); targets are the entities and
-  noun chunks inside a holder's attributed content, merged by name (entities) or head lemma
-  (noun chunks), ranked by salience; a few per holder, a capped total.
-* :func:`label_stances` — one short prompt per candidate (``prompts/stance_label``) showing the
-  holder's own sentences that mention the target; the backend *scores* the five labels
-  favor / against / neutral / mixed / none (:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`).
-  The distribution is kept in :attr:`~summarizer.core.models.Stance.confidence`; "none" winning, or a
-  top-two margin below ``margin``, is an abstention (no stance). The evidence is the sentences
-  shown, taken from ``document.sentences``, so it verifies by construction.
-
-Attributions are duck-typed: anything with ``.speaker`` (``str | None``), ``.speaker_type``
-(``str``) and ``.content`` (spans with ``.start``/``.end`` global character offsets), such as
-``summarizer.nlp.attribution.ParsedAttribution``.
+:func:`label_stances` asks one short prompt per candidate (``prompts/stance_label``, after the
+article prefix when given) showing the holder's own sentences; the backend *scores* the five
+labels favor / against / neutral / mixed / none
+(:meth:`~summarizer.llm.backends.base.ChoiceScorer.score_choices`). The distribution is kept in
+:attr:`~summarizer.core.models.Stance.confidence`; the decision corrects the model's prior
+(:data:`LABEL_BOOST`), and "none" winning or a top-two margin below ``margin`` is an abstention.
+The evidence is the sentences shown, taken from ``document.sentences``, so it verifies by
+construction. The candidates come from :mod:`summarizer.analysis.stance_candidates` (re-exported
+here: this module is the stance step).
 
 Usage::
 
-    cands = stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times")
+    cands = select_candidates(stance_candidates(attributions, nlp(doc.text), doc, outlet="Global Times"))
     stances = label_stances(backend, doc, cands)
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from ..core.document import Document, Sentence
 from ..core.errors import ConfigurationError
-from ..core.models import Evidence, SpeakerType, Stance
+from ..core.models import Evidence, Stance
 from ..llm.backends.base import ChoiceRequest, ChoiceScorer, ChoiceScores
 from ..llm.prompts import load_prompt
+from .stance_candidates import (
+    _SPEAKER_TYPES,
+    MAX_CANDIDATES,
+    StanceCandidate,
+    evaluative_score,
+    main_issue,
+    select_candidates,
+    stance_candidates,
+)
 
 __all__ = [
     "DEFAULT_MARGIN",
+    "LABEL_BOOST",
     "MAX_CANDIDATES",
     "STANCE_CHOICES",
     "StanceCandidate",
     "decide",
+    "decide_label",
+    "evaluative_score",
     "label_stances",
+    "label_template",
+    "main_issue",
     "score_candidates",
+    "select_candidates",
     "stance_candidates",
 ]
 
@@ -59,394 +65,6 @@ answered "none" (p ≈ 0.9), so it amplifies the labels' noise."""
 DEFAULT_MARGIN = 0.1
 """Top-two probability margin (after :data:`LABEL_BOOST`) below which no stance is returned;
 chosen with the boosts (see there)."""
-MAX_CANDIDATES = 8
-"""Candidates per article at most (each costs one short model call)."""
-TARGETS_PER_HOLDER = 2
-MAX_SENTENCES = 3
-"""Holder sentences shown per candidate (those mentioning the target, in article order)."""
-
-_SPEAKER_TYPES: dict[str, SpeakerType] = {
-    "outlet": "outlet", "person": "person", "organization": "organization", "organisation": "organization",
-    "org": "organization", "group": "group", "anonymous": "anonymous",
-}
-_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "EVENT", "LAW", "PRODUCT", "FAC", "LOC", "WORK_OF_ART"}
-_GENERIC = {
-    "time", "year", "day", "week", "month", "people", "thing", "way", "case", "part", "report", "media",
-    "photo", "face", "basis", "participant", "message", "world", "field", "list", "side", "lot", "number",
-    "statement", "comment", "interview", "news", "agency", "source", "official", "expert", "analyst",
-    "spokesman", "spokeswoman", "spokesperson", "meeting", "talk", "question", "issue", "point", "fact",
-}
-_PEOPLE = {
-    "delegate", "resident", "minister", "leader", "member", "worker", "citizen", "voter", "lawmaker",
-    "negotiator", "group", "government", "president", "chief", "director", "spokesman", "spokeswoman", "union",
-    "critic", "opponent", "supporter", "campaigner", "activist", "official", "authority", "police", "judge",
-    "lawyer", "investor", "economist", "scientist", "doctor", "nurse", "patient", "parent", "student", "teacher",
-    "company", "firm", "party", "country", "nation", "state", "city", "council", "ministry", "agency",
-}
-"""Nouns for actors, not issues (never an article's main issue)."""
-_NOT_A_HOLDER = {"it", "he", "she", "they", "who", "one", "person", "someone", "we", "i", "you", "this", "that",
-                 "il", "elle", "ils", "elles", "eux", "lui", "on", "él", "ella", "ellos", "ellas", "quien"}
-_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your)\s+", re.IGNORECASE)
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-class _Span(Protocol):
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class StanceCandidate:
-    """A holder × target pair to label, and the holder's sentences (1-based ids) to read."""
-
-    holder: str
-    holder_type: str
-    target: str
-    sentence_ids: tuple[int, ...]
-    salience: float = 0.0
-    """How much the target is what the holder's content is about (see :func:`stance_candidates`)."""
-    evaluative: float = 0.0
-    """How much the sentences shown judge something (:func:`evaluative_score`): stance-bearing
-    words such as "support", "welcomed", "will fail", "condemned"; used to pick candidates."""
-
-
-# -- candidates -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Holder:
-    names: list[str]
-    holder_type: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        # the most frequent name; ties go to the longer one ("Vladimir Putin" over "Putin")
-        return max(dict.fromkeys(self.names), key=lambda n: (self.names.count(n), len(n)))
-
-    def tokens(self) -> set[str]:
-        return {t for n in self.names for t in _WORD.findall(n.lower())}
-
-
-def _name_key(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(_LEADING.sub("", text.strip()).lower().replace("'s", "")))
-
-
-def _holders(attributions: Iterable[Any]) -> list[_Holder]:
-    """Attributions grouped by source: a name whose words are all in another's is the same."""
-    holders: list[_Holder] = []
-    for att in attributions:
-        speaker = (getattr(att, "speaker", None) or "").strip()
-        key = set(_name_key(speaker))
-        if not key or key <= _NOT_A_HOLDER:
-            continue  # an unresolved pronoun is nobody's stance
-        spans = [(s.start, s.end) for s in getattr(att, "content", ()) or () if s.end > s.start]
-        if not spans:
-            continue
-        kind = _SPEAKER_TYPES.get(str(getattr(att, "speaker_type", "") or "").lower(), "person")
-        if kind == "outlet":
-            continue  # the outlet's own voice: its sentences stay the outlet's
-        for h in holders:
-            known = h.tokens()
-            if key <= known or known <= key:
-                h.names.append(speaker)
-                h.spans += spans
-                break
-        else:
-            holders.append(_Holder([speaker], kind, spans))
-    return holders
-
-
-def _sentences_in(doc: Document, spans: Sequence[tuple[int, int]]) -> list[Sentence]:
-    return [s for s in doc.sentences if any(a < s.end and s.start < b for a, b in spans)]
-
-
-@dataclass
-class _Target:
-    name: str
-    entity: bool
-    mentions: list[tuple[int, int, str]] = field(default_factory=list)
-    kind: str = "chunk"
-
-    def salience(self, inside: int) -> float:
-        """Mentions in the holder's content, a little for mentions elsewhere (at most one), a
-        bonus for a specific wording, a malus for named entities, larger for places and
-        nationalities (actors more often than what a stance is about: policies, events and
-        proposals are noun chunks)."""
-        outside = min(len(self.mentions) - inside, 2) * 0.25
-        specific = 0.5 if not self.entity and len(self.name.split()) >= 2 else 0.0
-        actor = -1.5 if self.kind in ("GPE", "NORP", "LOC") else -1.0 if self.entity else 0.0
-        return inside + outside + specific + actor
-
-
-def _targets(spacy_doc: Any) -> list[_Target]:
-    """Entities merged by name (same label, one name's words within the other's: "Putin" and
-    "Vladimir Putin") and noun chunks merged by head lemma, with every mention in the article."""
-    by_key: dict[tuple[str, ...], _Target] = {}
-    entity_keys: list[tuple[str, tuple[str, ...]]] = []
-    names: dict[tuple[str, ...], list[str]] = {}
-    covered: set[int] = set()
-    for ent in getattr(spacy_doc, "ents", ()):
-        if ent.label_ not in _ENTITY_LABELS:
-            continue
-        name = " ".join(_LEADING.sub("", ent.text.strip()).split())
-        key = _name_key(name)
-        if not key:
-            continue
-        home = next((k for lab, k in entity_keys if lab == ent.label_ and (set(key) <= set(k) or set(k) <= set(key))),
-                    None)
-        if home is None:
-            entity_keys.append((ent.label_, key))
-            by_key[key] = _Target(name, True, kind=ent.label_)
-            home = key
-        names.setdefault(home, []).append(name)
-        by_key[home].mentions.append((ent.start_char, ent.end_char, name))
-        covered.update(range(ent.start, ent.end))
-    for key, seen in names.items():  # the most frequent spelling, ties to the longer
-        by_key[key].name = max(dict.fromkeys(seen), key=lambda n: (seen.count(n), len(n)))
-    for chunk in getattr(spacy_doc, "noun_chunks", ()):
-        root = chunk.root
-        if root.pos_ == "PRON" or root.i in covered or root.like_num:
-            continue
-        lemma = root.lemma_.lower()
-        if lemma in _GENERIC or len(lemma) < 3 or not root.is_alpha:
-            continue
-        key = ("#", lemma)
-        text = " ".join(_LEADING.sub("", chunk.text.strip()).split())
-        target = by_key.setdefault(key, _Target(text, False, kind="chunk"))
-        # show the most specific wording (most words, up to eight)
-        if len(text.split()) <= 8 and len(text.split()) > len(target.name.split()):
-            target.name = text
-        target.mentions.append((chunk.start_char, chunk.end_char, text))
-    return list(by_key.values())
-
-
-JUDGED_SALIENCE = 3.0
-"""Salience given to the target a holder's evaluative word is about (see :func:`_judged_target`)."""
-ISSUE_SALIENCE = 2.5
-"""Salience given to the article's main issue (:func:`main_issue`) for every holder."""
-_OBJECT_DEPS = {"dobj", "obj", "attr", "pobj", "obl", "nmod", "ccomp", "xcomp", "acomp"}
-_STOP_TARGET = {"it", "this", "that", "they", "them", "he", "she", "we", "us", "you", "i", "which", "who"}
-
-
-def _phrase(tok: Any, limit: int = 10) -> tuple[str, int] | None:
-    """The noun phrase headed by ``tok`` (its subtree, cut before a clause or a comma), at
-    most ``limit`` words; ``None`` for a pronoun or a bare number."""
-    if tok.pos_ == "PRON" or tok.lower_ in _STOP_TARGET or tok.like_num:
-        return None
-    words = []
-    for t in tok.subtree:
-        if t.i > tok.i and (t.is_punct and t.text in ",;:()" or t.dep_ in ("relcl", "acl:relcl", "advcl")
-                             or t.lower_ in ("which", "who", "that", "because")):
-            break
-        if t.is_punct and t.text in "\"“”«»":
-            continue
-        words.append(t)
-    if not words or len(words) > limit:
-        words = [t for t in tok.subtree if t.i <= tok.i][-limit:] if tok.i >= 0 else []
-    if not words:
-        return None
-    doc_text = tok.doc.text
-    text = " ".join(_LEADING.sub("", doc_text[words[0].idx:words[-1].idx + len(words[-1].text)]).split())
-    return (text, words[0].idx) if len(text) >= 3 else None
-
-
-def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: str | None,
-                   own_words: set[str]) -> tuple[str, int] | None:
-    """What the holder's first evaluative word judges, from the parse: the object of a verb
-    ("appreciates X's support", "rejected the plan"), the subject of a predicate of success or
-    failure ("X will fail"), the complement of a noun ("support for X", "solidarity with X").
-    Returns the phrase and its start offset, or ``None``."""
-    pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
-    for tok in getattr(spacy_doc, "__iter__", lambda: iter(()))():
-        if not any(a <= tok.idx < b for a, b in spans) or not pattern.match(tok.text):
-            continue
-        options = []
-        if tok.pos_ in ("VERB", "AUX", "ADJ"):
-            options += [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")]
-            options += [g for c in tok.children if c.dep_ in ("prep", "case") for g in c.children
-                        if g.dep_ in ("pobj", "obj")]
-            options += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass")]
-        elif tok.pos_ in ("NOUN", "PROPN"):
-            options += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "with", "to", "against")
-                        for g in c.children if g.dep_ == "pobj"]
-            options += [c for c in tok.children if c.dep_ in ("nmod", "obl")]
-        for opt in options:
-            found = _phrase(opt)
-            if found and not (own_words and set(_name_key(found[0])) & own_words):
-                return found
-    return None
-
-
-def main_issue(spacy_doc: Any, document: Document) -> str | None:
-    """The article's issue: the noun chunk whose head recurs most (at least twice), counting a
-    mention in the first two sentences twice; places, people and generic nouns are not issues.
-    Worded as its most specific mention (at most eight words)."""
-    first = document.sentences[1].end if len(document.sentences) > 1 else len(document.text)
-    counts: dict[str, float] = {}
-    names: dict[str, list[str]] = {}
-    for chunk in getattr(spacy_doc, "noun_chunks", ()):
-        root = chunk.root
-        if root.pos_ in ("PRON", "PROPN") or root.ent_type_ in ("PERSON", "GPE", "NORP", "LOC", "DATE", "TIME",
-                                                                 "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
-            continue
-        lemma = root.lemma_.lower()
-        if lemma in _GENERIC or lemma in _PEOPLE or len(lemma) < 3 or not root.is_alpha:
-            continue
-        counts[lemma] = counts.get(lemma, 0.0) + (2.0 if chunk.start_char < first else 1.0)
-        text = " ".join(_LEADING.sub("", chunk.text.strip()).split())
-        names.setdefault(lemma, []).append(text)
-    if not counts:
-        return None
-    lemma = max(counts, key=lambda k: (counts[k], k))
-    if counts[lemma] < 2:
-        return None
-    return max(names[lemma], key=lambda n: (len(n.split()) <= 8, len(n.split()), n))
-
-
-def stance_candidates(
-    attributions: Iterable[Any],
-    spacy_doc: Any,
-    document: Document,
-    outlet: str | None = None,
-    *,
-    per_holder: int = TARGETS_PER_HOLDER,
-    max_candidates: int = MAX_CANDIDATES,
-) -> list[StanceCandidate]:
-    """Holder × target candidates of one article, the most salient first per holder.
-
-    Args:
-        attributions: the article's attributions (duck-typed, see the module docstring).
-        spacy_doc: the spaCy parse of ``document.text`` (entities and noun chunks are read).
-        document: the article; sentence ids refer to ``document.sentences``.
-        outlet: the outlet's name for its own voice (default ``document.outlet`` or "the outlet").
-        per_holder: targets per holder at most.
-        max_candidates: candidates in all at most; holders with the most attributed sentences
-            are served first, the outlet last, one target each per round.
-
-    A target's salience for a holder is its mentions inside the holder's content, plus a
-    quarter per mention elsewhere (at most two), plus one half for a noun chunk of two or more
-    words, minus one for a named entity (one and a half for places and nationalities); a holder is never its own target,
-    and generic nouns ("the report", "officials") are not targets.
-    """
-    attributions = list(attributions)
-    holders = _holders(attributions)
-    attributed = [span for h in holders for span in h.spans]
-    outlet_sentences = [s for s in document.sentences if not any(a < s.end and s.start < b for a, b in attributed)]
-    groups: list[tuple[str, str, list[Sentence], list[tuple[int, int]], set[str]]] = [
-        (h.name, h.holder_type, _sentences_in(document, h.spans), h.spans, h.tokens())
-        for h in sorted(holders, key=lambda h: -len(_sentences_in(document, h.spans)))
-    ]
-    if outlet_sentences:
-        groups.append((outlet or document.outlet or "the outlet", "outlet", outlet_sentences,
-                       [(s.start, s.end) for s in outlet_sentences], set()))
-    targets = _targets(spacy_doc)
-    issue = main_issue(spacy_doc, document)
-    per_group: list[list[StanceCandidate]] = []
-    for holder, kind, sentences, spans, own_words in groups:
-        ranked: list[tuple[float, str, tuple[int, ...]]] = []
-        for t in targets:
-            if own_words and set(_name_key(t.name)) & own_words:
-                continue  # the holder itself
-            inside = [m for m in t.mentions if any(a <= m[0] and m[1] <= b for a, b in spans)]
-            if not inside:
-                continue
-            ids = tuple(dict.fromkeys(s.id for s in sentences for m in inside if s.start <= m[0] < s.end))
-            # a noun chunk is named as the holder says it; an entity by its usual name
-            name = t.name if t.entity else max((m[2] for m in inside), key=lambda w: (len(w.split()) <= 8, len(w)))
-            local = _Target(name, t.entity, t.mentions, t.kind)
-            ranked.append((local.salience(len(inside)), name, ids[:MAX_SENTENCES]))
-        ranked.sort(key=lambda r: (-r[0], r[1]))
-        ranked = ranked[:per_holder]
-        # what the holder judges (the object of its evaluative word) and the article's issue
-        # come first: a stance is about what is judged, rarely about the words around it
-        judged = _judged_target(spacy_doc, spans, document.language, own_words)
-        if judged is not None:
-            name, start = judged
-            ids = tuple(s.id for s in sentences if s.start <= start < s.end)
-            ranked.insert(0, (JUDGED_SALIENCE, name, ids))
-        if issue is not None and not (own_words and set(_name_key(issue)) & own_words):
-            best = sorted(sentences, key=lambda s: -evaluative_score([s.text], document.language))
-            ids = tuple(sorted(s.id for s in best[:2]))
-            ranked.insert(1 if judged is not None else 0, (ISSUE_SALIENCE, issue, ids))
-        seen: set[str] = set()
-        unique = []
-        for sal, name, ids in ranked:
-            if name.lower() not in seen and ids:
-                seen.add(name.lower())
-                unique.append((sal, name, ids))
-        by_id = {s.id: s for s in sentences}
-        per_group.append([
-            StanceCandidate(holder, kind, name, ids, round(sal, 3),
-                            evaluative_score([by_id[i].text for i in ids if i in by_id], document.language))
-            for sal, name, ids in unique[:per_holder + 2]])
-    out: list[StanceCandidate] = []
-    for depth in range(per_holder + 2):
-        for cands in per_group:
-            if depth < len(cands) and len(out) < max_candidates:
-                out.append(cands[depth])
-    return out
-
-
-# -- which candidates to ask about -----------------------------------------------------------
-
-# Stance-bearing words: judging, backing, opposing, predicting success or failure. Stems
-# (matched at a word start, case-insensitive); a few per language with a parser.
-_EVALUATIVE: dict[str, tuple[str, ...]] = {
-    "en": ("support", "back", "welcom", "prais", "applau", "endors", "appreciat", "solidarity", "defend",
-           "favo", "agree", "hail", "commend", "celebrat", "oppos", "reject", "criticis", "criticiz", "condemn",
-           "deni", "deny", "fail", "warn", "threat", "danger", "unacceptabl", "wrong", "mistake", "disaster", "against",
-           "refus", "object", "protest", "accus", "blam", "slam", "attack", "must", "should", "urg", "demand",
-           "call for", "called for", "insist", "need", "benefi", "harm", "success", "achiev", "good", "bad",
-           "best", "worst", "right", "fair", "unfair", "safe", "unsafe", "positive", "negative", "hope",
-           "concern", "worr", "fear", "risk", "will not", "won't", "cannot", "never"),
-    "fr": ("soutien", "soutenir", "salu", "approuv", "favorable", "défend", "félicit", "oppos", "rejet",
-           "critiqu", "condamn", "dénonc", "contest", "refus", "échec", "échou", "menac", "danger",
-           "inacceptabl", "erreur", "accus", "doit", "doivent", "faut", "exig", "réclam", "demand",
-           "bénéfi", "succès", "bon", "mauvais", "juste", "injuste", "sûr", "colère", "inquiet", "craint",
-           "risque", "jamais", "ne pas"),
-    "es": ("apoy", "respald", "celebr", "elogi", "defend", "favorable", "aplaud", "oponer", "opone",
-           "rechaz", "critic", "conden", "denunci", "negó", "niega", "negar", "fracas", "amenaz", "peligr", "inaceptabl",
-           "error", "acus", "golpe", "mentir", "debe", "deben", "hay que", "exig", "reclam", "pid",
-           "benefici", "éxito", "bueno", "malo", "justo", "injusto", "seguro", "preocup", "temor",
-           "riesgo", "nunca", "inevitable"),
-}
-_EVALUATIVE_RE: dict[str, re.Pattern[str]] = {
-    lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
-    for lang, words in _EVALUATIVE.items()
-}
-
-
-def evaluative_score(texts: Sequence[str], language: str | None = "en") -> float:
-    """Stance-bearing words per shown sentence (0 when none): how much these sentences judge
-    something rather than report it. A quotation counts one more (people quoted are usually
-    quoted for their view)."""
-    if not texts:
-        return 0.0
-    pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
-    hits = sum(len(pattern.findall(t)) for t in texts)
-    quoted = sum(1 for t in texts if re.search(r"[\"“”«»]", t))
-    return round((hits + quoted) / len(texts), 3)
-
-
-def select_candidates(candidates: Sequence[StanceCandidate], *, max_candidates: int = MAX_CANDIDATES,
-                      per_holder: int = 1) -> list[StanceCandidate]:
-    """The candidates worth a model call: each holder's best target first (salience plus the
-    judging words of its sentences), holders whose sentences judge the most first, then second
-    targets the same way, up to ``max_candidates``. A holder that only reports (a news agency
-    relaying facts) comes last, so a capped list keeps the holders that take positions."""
-    by_holder: dict[str, list[StanceCandidate]] = {}
-    for c in candidates:
-        by_holder.setdefault(c.holder, []).append(c)
-    ranked = {h: sorted(cs, key=lambda c: (-(c.salience + c.evaluative), c.target)) for h, cs in by_holder.items()}
-    order = sorted(ranked, key=lambda h: (-ranked[h][0].evaluative, -ranked[h][0].salience, h))
-    out: list[StanceCandidate] = []
-    for depth in range(per_holder):
-        for h in order:
-            if depth < len(ranked[h]) and len(out) < max_candidates:
-                out.append(ranked[h][depth])
-    return out
-
 
 # -- labels ---------------------------------------------------------------------------------
 
