@@ -7,7 +7,9 @@ the subject of "will fail", the complement of "support for"); then the article's
 (:func:`main_issue`, its most recurring noun phrase); then the entities and noun chunks inside
 its content, ranked by salience. :func:`select_candidates` picks the ones worth a model call:
 holders whose sentences judge something (:func:`evaluative_score`) first. The labels are
-scored in :mod:`summarizer.analysis.stances`.
+scored in :mod:`summarizer.analysis.stances`. (Just over 400 lines: holders, targets and the
+selection are one algorithm over one parse; split further, each half would need the other's
+private helpers.)
 
 Attributions are duck-typed: anything with ``.speaker`` (``str | None``), ``.speaker_type``
 (``str``) and ``.content`` (spans with ``.start``/``.end`` global character offsets), such as
