@@ -475,10 +475,11 @@ def analyze_long(summarizer: Summarizer, doc: Document, *, strict: bool) -> Arti
             unverifiable fails the article; otherwise that chunk gets an extractive summary
             (its rejected parts kept in ``rejected``, its parsed claims kept).
 
-    Example:
-        >>> result = analyze_long(summarizer, long_doc, strict=True)  # doctest: +SKIP
-        >>> result.meta.chunks  # doctest: +SKIP
-        16
+    Usage::
+
+        result = analyze_long(summarizer, long_doc, strict=True)
+        result.meta.chunks
+        # 16
     """
     started = time.perf_counter()
     chunks = split_chunks(doc, chunk_chars=summarizer.settings.chunk_chars)

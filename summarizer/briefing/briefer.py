@@ -88,9 +88,10 @@ class Briefer:
         use_model_bottom_line: when ``False`` the bottom line is extracted from the
             developments without a model call.
 
-    Example:
-        >>> b = Briefer(summarizer=Summarizer(backend=FakeBackend(default=...)))  # doctest: +SKIP
-        >>> b.brief(["examples/briefing/ledger.txt", ...]).bottom_line[0].citations[0].text  # doctest: +SKIP
+    Usage::
+
+        b = Briefer(summarizer=Summarizer(backend=FakeBackend(default=...)))
+        b.brief(["examples/briefing/ledger.txt", ...]).bottom_line[0].citations[0].text
     """
 
     def __init__(
@@ -591,12 +592,13 @@ def brief(
             listed in the note's methods.
         **options: other :class:`Briefer` options (``max_comparisons``, ...).
 
-    Example:
-        >>> from summarizer.briefing import brief, load_articles
-        >>> docs, failed = load_articles(["examples/briefing"])  # doctest: +SKIP
-        >>> note = brief(docs, topic="Tessel bridge collapse")  # doctest: +SKIP
-        >>> note.comparisons[0].relation  # doctest: +SKIP
-        'contradict'
+    Usage::
+
+        from summarizer.briefing import brief, load_articles
+        docs, failed = load_articles(["examples/briefing"])
+        note = brief(docs, topic="Tessel bridge collapse")
+        note.comparisons[0].relation
+        # 'contradict'
     """
     briefer = Briefer(summarizer=summarizer, settings=settings, cache=cache, **options)
     return briefer.brief(articles, topic=topic, progress=progress, failed_inputs=failed_inputs)

@@ -29,10 +29,11 @@ def load_articles(
     Raises:
         BadInputError: two articles have the same id (reason ``duplicate_ids``).
 
-    Example:
-        >>> docs, failed = load_articles(["examples/briefing"])  # doctest: +SKIP
-        >>> [d.outlet for d in docs]  # doctest: +SKIP
-        ['The Alvora Ledger', 'Northern Broadcasting Service', 'Riverside Daily Post']
+    Usage::
+
+        docs, failed = load_articles(["examples/briefing"])
+        [d.outlet for d in docs]
+        # ['The Alvora Ledger', 'Northern Broadcasting Service', 'Riverside Daily Post']
     """
     loaded = read_articles(paths, max_chars=max_chars, recursive=recursive)
     failed = [FailedArticle(id=f.id, source=f.source, error=type(f.error).__name__,

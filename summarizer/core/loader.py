@@ -32,10 +32,11 @@ The rules, one per question the batch and the briefing used to answer differentl
 * **Metadata**: ``title``, ``outlet``, ``date`` and ``url`` (non-empty values, as strings) go
   to the document; any other key except ``text`` is kept in ``Document.extra``.
 
-Example:
-    >>> loaded = read_articles(["examples/briefing"])  # doctest: +SKIP
-    >>> [d.id for d in loaded.documents], loaded.failures  # doctest: +SKIP
-    (['ledger', 'nbs', 'post'], [])
+Usage::
+
+    loaded = read_articles(["examples/briefing"])
+    [d.id for d in loaded.documents], loaded.failures
+    # (['ledger', 'nbs', 'post'], [])
 """
 
 from __future__ import annotations

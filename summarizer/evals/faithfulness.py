@@ -178,10 +178,11 @@ class LLMJudge:
         max_reasks: re-asks when the answer has the wrong number of verdicts.
         on_call: optional observer of every model call (the call log).
 
-    Example:
-        >>> judge = LLMJudge(backend=FakeBackend(default={"v": ["y"]}))  # doctest: +SKIP
-        >>> judge.check("The council met.", "The council met.").faithful  # doctest: +SKIP
-        True
+    Usage::
+
+        judge = LLMJudge(backend=FakeBackend(default={"v": ["y"]}))
+        judge.check("The council met.", "The council met.").faithful
+        # True
     """
 
     name = "llm"
@@ -252,10 +253,11 @@ def validate_on_qags(
 ) -> QagsValidation:
     """Run ``checker`` on every pair and score it against the human labels.
 
-    Example:
-        >>> v = validate_on_qags(LexicalChecker(), load_qags(path))  # doctest: +SKIP
-        >>> v.balanced_accuracy  # doctest: +SKIP
-        0.64
+    Usage::
+
+        v = validate_on_qags(LexicalChecker(), load_qags(path))
+        v.balanced_accuracy
+        # 0.64
     """
     rows: list[dict[str, object]] = []
     gold: list[bool] = []

@@ -10,9 +10,11 @@ sample does not contain (:meth:`LexicalStance.fit`); its log-probabilities are c
 the model's in :class:`~summarizer.evals.fnc1.FncTask` with a weight chosen on calibration
 pairs. Numpy comes with spaCy (a core dependency).
 
->>> clf = LexicalStance(relatedness)  # doctest: +SKIP
->>> clf.fit(training_pairs).log_probs("Panda is pregnant", body)  # doctest: +SKIP
-{'agree': -0.4, 'disagree': -2.9, 'discuss': -1.3}
+Usage::
+
+    clf = LexicalStance(relatedness)
+    clf.fit(training_pairs).log_probs("Panda is pregnant", body)
+    # {'agree': -0.4, 'disagree': -2.9, 'discuss': -1.3}
 """
 
 from __future__ import annotations
