@@ -34,6 +34,8 @@ direct path.
 (About 600 lines, on purpose: the provider protocol — upload, submit, poll, download, replay —
 and the crash-safe bookkeeping around it are one state machine; split, each half would need
 the other's invariants to be read.)
+
+Over 400 lines: the job's rounds, the replay backend and the ledger are one state machine (a round's answers are replayed through the pipeline); split, each part would reach into the others' state.
 """
 
 from __future__ import annotations

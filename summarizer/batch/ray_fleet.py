@@ -27,6 +27,8 @@ Usage (needs a Ray cluster and endpoints)::
     run("articles.jsonl", "results/", endpoints=["http://gpu1:8000/v1", "http://gpu2:8000/v1"],
         settings=Settings(model="qwen2.5-7b-instruct"), address="auto")
     # RayRunSummary(ok=..., failed=..., skipped=..., shards=...)
+
+Just over 400 lines: the actor class and the driver that deals endpoints, writes shards and resumes are one Ray job.
 """
 
 from __future__ import annotations

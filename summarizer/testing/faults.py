@@ -26,6 +26,8 @@ Example:
     >>> with FaultServer(rates={"rate_limit": 0.1, "reset": 0.1}, seed=7) as server:
     ...     server.base_url.startswith("http://127.0.0.1:")  # point an OpenAIBackend here
     True
+
+Just over 400 lines: the fault kinds, their deterministic draw and the server that injects them are one test fixture.
 """
 
 from __future__ import annotations
