@@ -265,7 +265,9 @@ class Summarizer:
             text_sha256=doc.sha256,
             options={"language": self.language, "outlet": doc.outlet, "title": doc.title,
                      "parser": self.settings.parser, "no_model": self.settings.no_model,
-                     "engine": ENGINE, "grounding": GROUNDING_VERSION},
+                     "engine": ENGINE, "grounding": GROUNDING_VERSION,
+                     # the stance step's knobs change the result too
+                     "stances": [self.settings.max_stance_candidates, self.settings.stance_margin]},
         )
 
     # -- the stages -------------------------------------------------------------------------

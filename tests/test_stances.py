@@ -189,3 +189,13 @@ def test_select_candidates_serves_each_holder_once_before_second_targets() -> No
     ]
     assert [(c.holder, c.target) for c in select_candidates(cands, max_candidates=3)] == [("A", "x"), ("C", "z"), ("B", "x")]
     assert [(c.holder, c.target) for c in select_candidates(cands, max_candidates=4, per_holder=2)][-1] == ("A", "y")
+
+
+def test_the_stance_settings_are_part_of_the_cache_key() -> None:
+    from summarizer.core.settings import Settings
+    from summarizer.pipeline import Summarizer
+
+    doc = _doc()
+    keys = {Summarizer(backend=FakeBackend(), settings=Settings(max_stance_candidates=n, stance_margin=m)).cache_key(doc)
+            for n, m in [(8, 0.1), (4, 0.1), (8, 0.2)]}
+    assert len(keys) == 3  # a cached analysis made with other stance settings is not reused
