@@ -45,6 +45,7 @@ from rich.progress import (
 )
 
 from ..batch import BatchItem, ItemError, ItemResult, summarize_many
+from ..batch.ray_fleet import run
 from ..core.document import Document
 from ..core.errors import BadInputError
 from ..core.inputs import read_document

@@ -265,7 +265,7 @@ class FncTask:
         return result.probs, result.usage, False
 
     def calibrate(self, pairs: Sequence[FncPair], *, step: float = 0.5, span: float = 3.0,
-                  weights: Sequence[float] = (1.0,)) -> dict[str, float]:
+                  weights: Sequence[float] = (1.0,), min_pairs: int = 20) -> dict[str, float]:
         """Fit the prior correction ``bias`` (and, with a :attr:`lexical` classifier, the
         ``model_weight`` among ``weights``) on related dev ``pairs`` (not the scored ones).
 
@@ -275,12 +275,14 @@ class FncTask:
         ``-span`` to ``span`` by ``step``) and of model weights is searched for the lowest
         log-loss of the combined scores on ``pairs`` (a proper scoring rule: on a few dozen
         pairs, macro-F1 picked corrections that did not carry over), ties to the smallest
-        correction. Sets and returns ``bias``.
+        correction. With fewer than ``min_pairs`` usable pairs nothing is fitted (zero offsets,
+        the given weight). Sets and returns ``bias``.
         """
         dev = [(p.stance, self.scores(p.headline, self.evidence(p.headline, p.body))[0],
                 self.lexical.log_probs(p.headline, p.body) if self.lexical is not None else None)
                for p in pairs if p.stance in RELATED and self.relatedness.related(p.headline, p.body)]
-        if not dev:
+        if len(dev) < min_pairs:  # two offsets (and a weight) are not fitted on a handful of pairs
+            self.bias = {label: 0.0 for label in RELATED}
             return self.bias
         grid = [round(-span + k * step, 4) for k in range(int(2 * span / step) + 1)]
         best: tuple[float, float, float] | None = None

@@ -62,6 +62,9 @@ __all__ = ["SUITES", "CaseResult", "EvalReport", "Suite", "evaluate"]
 Suite = Literal["fixtures", "polnear", "fnc1", "qags", "injection"]
 SUITES: tuple[Suite, ...] = ("fixtures", "polnear", "fnc1", "qags", "injection")
 FNC1_CALIBRATION_PAIRS = 60
+FNC1_LEXICAL_MIN_PER_LABEL = 10
+"""Training pairs per related label the lexical classifier needs; with fewer (a tiny sample)
+stage 2 is the model alone."""
 FNC1_MODEL_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 """Weights of the model's log-probabilities against the lexical classifier's, chosen on the
 calibration pairs (0: the lexical classifier alone)."""
@@ -195,14 +198,17 @@ def _run_fnc1(report: EvalReport, path: Path, limit: int | None, seed: int, back
     # used for calibration (no body is seen twice)
     held = {p.body_id for p in pairs} | {p.body_id for p in calibration}
     training = [p for p in every if p.stance in RELATED and p.body_id not in held]
-    lexical = LexicalStance(relatedness).fit(training) if training else None
+    per_label = {label: sum(p.stance == label for p in training) for label in RELATED}
+    enough = min(per_label.values()) >= FNC1_LEXICAL_MIN_PER_LABEL
+    lexical = LexicalStance(relatedness).fit(training) if enough else None
     task = FncTask(backend=backend, relatedness=relatedness, cache=cache, lexical=lexical)  # type: ignore[arg-type]
     started = time.perf_counter()
     bias = task.calibrate(calibration, weights=FNC1_MODEL_WEIGHTS) if calibration else {}
     report.config.update(backend=backend.name, model=backend.model, prompt=str(task.template.ref),
                          unrelated_threshold=relatedness.threshold, tuning_pairs=len(tuning),
                          sentences_read=task.sentences, calibration_pairs=len(calibration),
-                         lexical_training_pairs=len(training), model_weight=task.model_weight,
+                         lexical_training_pairs=len(training) if lexical is not None else 0,
+                         model_weight=task.model_weight,
                          label_bias=bias, calibration_s=round(time.perf_counter() - started, 1))
     with _progress(progress, len(pairs), "fnc1") as advance:
         for pair in pairs:
