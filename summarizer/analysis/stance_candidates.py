@@ -222,7 +222,7 @@ def _phrase(tok: Any, limit: int = 10) -> tuple[str, int] | None:
             continue
         words.append(t)
     if not words or len(words) > limit:
-        words = [t for t in tok.subtree if t.i <= tok.i][-limit:] if tok.i >= 0 else []
+        words = [t for t in tok.subtree if t.i <= tok.i][-limit:]
     if not words:
         return None
     doc_text = tok.doc.text
@@ -237,8 +237,11 @@ def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: s
     failure ("X will fail"), the complement of a noun ("support for X", "solidarity with X").
     Returns the phrase and its start offset, or ``None``."""
     pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
-    for tok in getattr(spacy_doc, "__iter__", lambda: iter(()))():
-        if not any(a <= tok.idx < b for a, b in spans) or not pattern.match(tok.text):
+    # only the holder's own tokens, in article order (not every token of the article per holder)
+    inside = {t.i: t for a, b in spans if (span := spacy_doc.char_span(a, b, alignment_mode="expand")) is not None
+              for t in span if a <= t.idx < b}
+    for tok in (inside[i] for i in sorted(inside)):
+        if not pattern.match(tok.text):
             continue
         options = []
         if tok.pos_ in ("VERB", "AUX", "ADJ"):
@@ -313,8 +316,8 @@ def stance_candidates(
     attributed = [span for h in holders for span in h.spans]
     outlet_sentences = [s for s in document.sentences if not any(a < s.end and s.start < b for a, b in attributed)]
     groups: list[tuple[str, str, list[Sentence], list[tuple[int, int]], set[str]]] = [
-        (h.name, h.holder_type, _sentences_in(document, h.spans), h.spans, h.tokens())
-        for h in sorted(holders, key=lambda h: -len(_sentences_in(document, h.spans)))
+        (h.name, h.holder_type, sentences, h.spans, h.tokens())
+        for h, sentences in sorted(((h, _sentences_in(document, h.spans)) for h in holders), key=lambda hs: -len(hs[1]))
     ]
     if outlet_sentences:
         groups.append((outlet or document.outlet or "the outlet", "outlet", outlet_sentences,

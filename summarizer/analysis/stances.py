@@ -113,13 +113,12 @@ def score_candidates(
     return out
 
 
-def decide_label(probs: dict[str, float], margin: float, *, none_weight: float = 1.0,
-                 boost: dict[str, float] | None = None) -> str | None:
+def decide_label(probs: dict[str, float], margin: float, *, boost: dict[str, float] | None = None) -> str | None:
     """The best label, or ``None`` (abstain) when "none" wins or the top two are within
-    ``margin``. ``none_weight`` scales the abstention's probability and ``boost`` a label's
+    ``margin``. ``boost`` scales a label's probability
     (a prior correction for a model that favours one answer), before the comparison."""
     boost = boost or {}
-    weighted = {k: v * (none_weight if k == "none" else boost.get(k, 1.0)) for k, v in probs.items()}
+    weighted = {k: v * boost.get(k, 1.0) for k, v in probs.items()}
     total = sum(weighted.values()) or 1.0
     ranked = sorted(((k, v / total) for k, v in weighted.items()), key=lambda kv: -kv[1])
     if not ranked or ranked[0][0] == "none":
