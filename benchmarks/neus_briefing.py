@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.briefing import Briefing, Citation, brief
+from summarizer.briefing.leads import central_leads
 from summarizer.core.document import Document, split_sentences
 from summarizer.evals.metrics import KEYPOINT_MIN_RECALL, keypoint_coverage
 from summarizer.evals.neus import NeusEvent, load_neus
@@ -111,6 +112,28 @@ def score(note: Briefing, reference: str) -> dict[str, Any]:
     }
 
 
+def central_lead_baseline(events: list[NeusEvent]) -> dict[str, Any]:
+    """The note's extractive bottom line without the rest of the note (no model, no parse): the
+    events' most central lead sentences (:func:`summarizer.briefing.leads.central_leads`),
+    scored like a note. It leaves out the disputed facts a full note puts first."""
+    rows = []
+    for event in events:
+        gold = [s.text for s in split_sentences(event.reference.text)]
+        docs = [(str(k), Document(text=a.text)) for k, a in enumerate(event.articles) if a.text.strip()]
+        picked = [s.text for _, s in central_leads(docs)]
+        rows.append({"event": event.id,
+                     "rouge_l": rouge_l(" ".join(picked), event.reference.text) if picked else 0.0,
+                     "keypoint_coverage": keypoint_coverage(gold, picked)[0] if picked else 0.0})
+    return {
+        "benchmark": "neus_allsides/val",
+        "baseline": "the note's extractive bottom line alone: central lead sentences (no model)",
+        "events": len(rows),
+        "metrics": {"rouge_l": _mean([r["rouge_l"] for r in rows]),
+                    "keypoint_coverage": _mean([r["keypoint_coverage"] for r in rows])},
+        "rows": rows,
+    }
+
+
 def lead_baseline(events: list[NeusEvent], *, sentences: int = 2) -> dict[str, Any]:
     """The no-model baseline: each outlet's first ``sentences`` sentences as the bottom line,
     scored like a note (ROUGE-L and key-point coverage against the roundup), averaged over the
@@ -142,7 +165,7 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
-        max_comparisons: int = 2,
+        max_comparisons: int = 2, model_bottom_line: bool = False,
         on_row: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Brief every event with ``summarizer`` and score it; return the results document.
 
@@ -157,6 +180,7 @@ def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
                 for k, a in enumerate(event.articles) if a.text.strip()]
         t0 = time.perf_counter()
         note = brief(docs, summarizer=summarizer, max_comparisons=max_comparisons,
+                     use_model_bottom_line=model_bottom_line,
                      progress=lambda doc_id, done, total, t0=t0: print(
                          f"{doc_id}: analysed ({done}/{total}, {time.perf_counter() - t0:.0f} s)",
                          file=sys.stderr, flush=True))
@@ -165,12 +189,12 @@ def run(events: list[NeusEvent], summarizer: Summarizer, *, model: str,
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
         if on_row is not None:
-            on_row(_document(rows, summarizer, model, max_comparisons, started))
-    return _document(rows, summarizer, model, max_comparisons, started)
+            on_row(_document(rows, summarizer, model, max_comparisons, started, model_bottom_line))
+    return _document(rows, summarizer, model, max_comparisons, started, model_bottom_line)
 
 
 def _document(rows: list[dict[str, Any]], summarizer: Summarizer, model: str,
-              max_comparisons: int, started: float) -> dict[str, Any]:
+              max_comparisons: int, started: float, model_bottom_line: bool = False) -> dict[str, Any]:
     return {
         "benchmark": "neus_allsides/val (first events)",
         "events": len(rows),
@@ -190,6 +214,7 @@ def _document(rows: list[dict[str, Any]], summarizer: Summarizer, model: str,
             "keypoint_min_recall": KEYPOINT_MIN_RECALL,
             "citation_min_support": MIN_SUPPORT,
             "max_comparisons": max_comparisons,
+            "bottom_line": "model" if model_bottom_line else "extractive",
             "max_reasks": summarizer.settings.max_reasks,
         },
         "total_seconds": round(time.perf_counter() - started, 1),
@@ -208,17 +233,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-reasks", type=int, default=None, help="Re-asks per model task.")
     parser.add_argument("--out", type=Path, default=None, help="Folder for the results JSON.")
     parser.add_argument("--lead-baseline", action="store_true",
-                        help="Only score the no-model lead-2 baseline on the same events.")
+                        help="Only score the no-model baselines on the same events: the outlets' "
+                             "lead-2 and the note's central-lead bottom line alone.")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="Skip the first N events (with --lead-baseline: score events the "
+                             "reported first 10 do not include).")
+    parser.add_argument("--model-bottom-line", action="store_true",
+                        help="Let the model write the bottom line (default: extractive).")
     args = parser.parse_args(argv)
 
-    events = load_neus(args.data, limit=args.events)
+    events = load_neus(args.data, limit=args.events + args.skip)[args.skip:]
     if args.lead_baseline:
-        lead = lead_baseline(events)
+        lead, central = lead_baseline(events), central_lead_baseline(events)
         if args.out is not None:
             args.out.mkdir(parents=True, exist_ok=True)
-            (args.out / f"lead2-baseline-{len(events)}events.json").write_text(
-                json.dumps(lead, indent=2) + "\n", encoding="utf-8")
-        print(json.dumps(lead["metrics"], indent=2))
+            tag = f"{len(events)}events" + (f"-from{args.skip + 1}" if args.skip else "")
+            for name, doc in (("lead2-baseline", lead), ("central-leads", central)):
+                (args.out / f"{name}-{tag}.json").write_text(json.dumps(doc, indent=2) + "\n",
+                                                             encoding="utf-8")
+        print(json.dumps({"lead-2": lead["metrics"], "central leads": central["metrics"]}, indent=2))
         return 0
     settings = Settings.from_env(backend=args.backend, model=args.model, max_reasks=args.max_reasks)
     path = None
@@ -231,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
     summary = run(events, Summarizer(settings=settings, strict=False), model=args.model,
-                  max_comparisons=args.max_comparisons, on_row=save)
+                  max_comparisons=args.max_comparisons, model_bottom_line=args.model_bottom_line,
+                  on_row=save)
     save(summary)
     if path is not None:
         print(f"wrote {path}", file=sys.stderr)

@@ -259,7 +259,7 @@ def with_stances(note: Briefing) -> Briefing:
 
 @pytest.fixture
 def note() -> Briefing:
-    result, _ = make_briefing()
+    result, _ = make_briefing(use_model_bottom_line=True)
     return with_stances(result)
 
 
@@ -433,15 +433,18 @@ def test_unsupported_bottom_line_falls_back_to_extraction() -> None:
         return fake_model(request)
 
     backend = FakeBackend(default=model)
-    note, _ = make_briefing(backend)
+    note, _ = make_briefing(backend, use_model_bottom_line=True)
     reasks = [r.messages[-1]["content"] for r in backend.requests if r.response_model is WireBluf][1:]
     assert reasks and "do not exist" in reasks[0] and "numbers ['40']" in reasks[0]
     assert note.methods.bottom_line_by == "extractive"
-    assert note.bottom_line[0].text == note.developments[0].text
-    # the disputed death toll found by the parse comes second, with who says which figure
-    assert note.bottom_line[1].basis == ["G1"]
-    assert note.bottom_line[1].text.startswith("The sources disagree on the death toll: 12 (")
-    assert "Elena Marsh" in note.bottom_line[1].text and "hospital officials" in note.bottom_line[1].text
+    # the disputed death toll found by the parse comes first, with who says which figure
+    assert note.bottom_line[0].basis == ["G1"]
+    assert note.bottom_line[0].text.startswith("The sources disagree on the death toll: 12 (")
+    assert "Elena Marsh" in note.bottom_line[0].text and "hospital officials" in note.bottom_line[0].text
+    # then the articles' central lead sentences, quoted whole with their citation
+    leads = note.bottom_line[1:]
+    assert len(leads) == 2 and all(s.text == s.citations[0].text for s in leads)
+    assert not any("Forty" in s.text or "Markets" in s.text for s in note.bottom_line)
 
 
 # -- renderers -------------------------------------------------------------------------------
@@ -584,7 +587,7 @@ def test_cli_writes_every_format_over_a_real_http_endpoint(tmp_path: Path, suffi
     with ScriptedServer(handler=_server_handler) as server:
         code = main(["brief", *(str(p) for p in sorted(EXAMPLES.glob("*.txt"))), "--topic",
                      "Tessel bridge collapse", "-o", str(out), "--base-url", server.base_url,
-                     "--model", "scripted", "--no-progress"])
+                     "--model", "scripted", "--no-progress", "--model-bottom-line"])
     assert code == 0, capsys.readouterr().err
     systems = [r["messages"][0]["content"] for r in server.requests]
     compares = sum(1 for t in systems if t.startswith("You compare"))
@@ -672,7 +675,7 @@ def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None
     summarizer = Summarizer(backend=FakeBackend(default=model), strict=False)
     saved: list[dict[str, Any]] = []
     result = bench.run(load_neus(tmp_path), summarizer, model="fake", max_comparisons=2,
-                       on_row=saved.append)
+                       model_bottom_line=True, on_row=saved.append)
     assert [doc["events"] for doc in saved] == [1]  # the partial document after each event
     assert saved[0]["rows"] == result["rows"]
     row = result["rows"][0]
@@ -689,4 +692,12 @@ def test_neus_benchmark_runs_and_scores_on_a_tiny_sample(tmp_path: Path) -> None
     assert bench.rouge_l("The council voted to fund a ferry to Brack. The mayor said the ferry would "
                          "run from May.", "The council voted to fund a ferry to Brack.") == pytest.approx(2 / 3, abs=1e-3)
     assert 0.0 < lead["metrics"]["rouge_l"] < 1.0
+    # the note's extractive bottom line alone: the council sentence is shared by all three
+    # outlets, so it is picked first and covers the roundup
+    central = bench.central_lead_baseline(load_neus(tmp_path))
+    assert central["metrics"]["keypoint_coverage"] == 1.0 and central["events"] == 1
+    extractive = bench.run(load_neus(tmp_path), summarizer, model="fake", max_comparisons=2)
+    assert extractive["rows"][0]["bottom_line_by"] == "extractive"
+    assert extractive["settings"]["bottom_line"] == "extractive"
+    assert extractive["rows"][0]["citation_support"] == 1.0
     assert "The council voted" not in json.dumps(result)  # numbers only, no text

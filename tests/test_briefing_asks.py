@@ -24,7 +24,8 @@ def _note(backend: FakeBackend, log: list[AttemptRecord], store: Store | None = 
     docs, failed = load_articles([EXAMPLES])
     summarizer = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False,
                             cache=store, on_call=log.append)
-    return brief(docs, topic="Tessel bridge collapse", summarizer=summarizer, failed_inputs=failed)
+    return brief(docs, topic="Tessel bridge collapse", summarizer=summarizer, failed_inputs=failed,
+                 use_model_bottom_line=True)
 
 
 def test_every_briefing_call_reaches_the_call_log() -> None:

@@ -164,7 +164,7 @@ def test_no_id_leaks_and_no_cut_sentences_in_the_rendered_note() -> None:
                            "d": ["G1"]}]}
         return fake_model(request)
 
-    note, _ = make_briefing(FakeBackend(default=model))
+    note, _ = make_briefing(FakeBackend(default=model), use_model_bottom_line=True)
     text = briefing_markdown(note)
     body = re.sub(r"\[\^\d+\]", "", text.split("\n[^1]:")[0])  # footnote markers are fine
     assert not _LEAKS.search(body), _LEAKS.search(body)
@@ -275,7 +275,7 @@ def test_a_failed_bottom_line_is_not_asked_again_on_a_cached_run(tmp_path: Path)
         with Store(tmp_path / "store.db") as store:
             s = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False, cache=store)
             docs, _ = load_articles([EXAMPLES])
-            return brief(docs, summarizer=s), backend
+            return brief(docs, summarizer=s, use_model_bottom_line=True), backend
 
     first, b1 = run()
     second, b2 = run()

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from ..core.document import Document
 from ..core.errors import BadInputError, OutputValidationError, ProviderError, SummarizerError
 from ..analysis.grounding import normalize
-from ..core.models import PromptRef, SpeakerType, StanceLabel
+from ..core.models import Evidence, PromptRef, SpeakerType, StanceLabel
 from ..pipeline import ResponseCache, Summarizer
 from ..llm.prompts import load_prompt
 from ..core.settings import Settings
@@ -66,6 +66,7 @@ from .models import (
     StanceMatrix,
 )
 from .outlets import OutletRegistry
+from .leads import central_leads
 from .tasks import AskCache, BlufTask, CompareTask, _Asker, _CallStats
 from .text import clean_text, supported, whole_sentences
 
@@ -85,8 +86,11 @@ class Briefer:
         registry: the outlet registry; default: the shipped one.
         max_comparisons: at most this many claim groups are sent to the model.
         max_developments: at most this many key developments are kept.
-        use_model_bottom_line: when ``False`` the bottom line is extracted from the
-            developments without a model call.
+        use_model_bottom_line: when ``True`` the model writes the bottom line from the
+            developments and comparisons (one more call, validated and re-asked); by default
+            it is extractive: the parse's disputed facts, then the articles' most central lead
+            sentences (:mod:`summarizer.briefing.leads`), which scored higher against editors'
+            roundups than the model's text.
 
     Usage::
 
@@ -103,7 +107,7 @@ class Briefer:
         registry: OutletRegistry | None = None,
         max_comparisons: int = 3,
         max_developments: int = 8,
-        use_model_bottom_line: bool = True,
+        use_model_bottom_line: bool = False,
     ) -> None:
         if summarizer is None:
             summarizer = Summarizer(settings=settings or Settings(), strict=False, cache=cache)
@@ -180,7 +184,7 @@ class Briefer:
         comparisons = self._comparisons(analysed, asker, notes)
         if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
             prompts.append(self.compare_template.ref)
-        bottom_line, by = self._bottom_line(topic, developments, comparisons, asker, notes)
+        bottom_line, by = self._bottom_line(analysed, topic, developments, comparisons, asker, notes)
         if by == "model":
             prompts.append(self.bluf_template.ref)
         by_article, by_outlet, outlet_notes = self._sourcing(analysed)
@@ -485,13 +489,14 @@ class Briefer:
 
     def _bottom_line(
         self,
+        analysed: list[_Analysed],
         topic: str | None,
         developments: list[Development],
         comparisons: list[Comparison],
         asker: _Asker,
         notes: list[str],
     ) -> tuple[list[BottomLineSentence], Literal["model", "extractive", "none"]]:
-        if not developments:
+        if not analysed:
             return [], "none"
         disputes = [g for g in comparisons if g.found_by == "parse" and g.relation == "contradict"]
         points: dict[str, tuple[str, list[Citation]]] = {}
@@ -516,20 +521,15 @@ class Briefer:
                     )
                     for s in answer.b
                 ], "model"
-        out = [BottomLineSentence(text=developments[0].text, basis=[developments[0].id],
-                                  citations=developments[0].citations)]
-        out += [BottomLineSentence(text=g.reason or "", basis=[g.id], citations=g.evidence)
-                for g in disputes[:2] if g.reason]
-        out += [BottomLineSentence(text=d.text, basis=[d.id], citations=d.citations)
-                for d in developments[1:3]]
-        if not disputes:
-            contradiction = next((g for g in comparisons if g.relation == "contradict" and g.reason
-                                  and g.evidence), None)
-            if contradiction is not None:
-                out.insert(1, BottomLineSentence(
-                    text=f"Sources contradict each other: {contradiction.reason}",
-                    basis=[contradiction.id], citations=contradiction.evidence))
-        return out[:4], "extractive"
+        out = [BottomLineSentence(text=g.reason or "", basis=[g.id], citations=g.evidence)
+               for g in disputes[:2] if g.reason]
+        by_id = {a.id: a for a in analysed}
+        for article, sentence in central_leads([(a.id, a.doc) for a in analysed]):
+            evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text,
+                                sentence=sentence.id)
+            out.append(BottomLineSentence(text=clean_text(sentence.text), basis=[],
+                                          citations=by_id[article].cite([evidence])))
+        return out, "extractive"
 
     def _sourcing(
         self, analysed: list[_Analysed]

@@ -75,6 +75,10 @@ def brief_command(
     max_reasks: MaxReasks = None,
     language: str | None = typer.Option(None, "--language", help="Summary language (default: each article's)."),
     max_comparisons: int = typer.Option(3, "--max-comparisons", min=0, help="Claim groups sent to the model."),
+    model_bottom_line: bool = typer.Option(
+        False, "--model-bottom-line",
+        help="Let the model write the bottom line (one more call, validated). Default: the disputed "
+             "facts the parse found, then the articles' most central lead sentences, quoted."),
     no_cache: NoCache = False,
     progress: ShowProgress = None,
 ) -> None:
@@ -104,7 +108,8 @@ def brief_command(
             bar.update(task, completed=done, current=article_id)
 
         note = brief(docs, topic=topic, summarizer=summarizer, progress=advance,
-                     failed_inputs=failed, max_comparisons=max_comparisons)
+                     failed_inputs=failed, max_comparisons=max_comparisons,
+                     use_model_bottom_line=model_bottom_line)
     store.close()
     rendered = render_note(note, fmt)
     if isinstance(rendered, bytes):

@@ -115,7 +115,8 @@ def methods_lines(note: Briefing) -> list[tuple[str, str]]:
     prompts = ", ".join(str(p) for p in m.prompts) or "-"
     bottom = {
         "model": "written by the model from the developments and comparisons, then validated",
-        "extractive": "extracted from the key developments (no model text)",
+        "extractive": ("extracted: the disputed facts the parse found, then the articles' most "
+                       "central lead sentences, quoted (no model text)"),
         "none": "none (no article could be analysed)",
     }[m.bottom_line_by]
     return [

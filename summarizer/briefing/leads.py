@@ -1,0 +1,76 @@
+"""The extractive bottom line: the articles' most central lead sentences, no model.
+
+News articles put what happened first, and what several outlets agree happened is what a
+neutral roundup says; so the bottom line takes, from the first :data:`LEAD_POOL` sentences of
+each article, the ones whose content words are most shared with the *other* articles (a
+centroid score: mean cosine overlap with each other article's content words), a little
+penalised by position, skipping a sentence that repeats one already taken. Each sentence is
+quoted verbatim from its article, so it keeps its own attribution ("the Authority said ...")
+and verifies by construction; with one article it is the lead.
+
+Chosen on NeuS/AllSides validation events 11-307 (``benchmarks/neus_briefing.py`` reports the
+first 10, so the figures there are held out from this choice): two sentences from a pool of
+three with penalty 0.05 scored ROUGE-L 0.268 and key-point coverage 0.362 against the editors'
+roundups, the outlets' own lead-2 0.245 / 0.231.
+
+Usage::
+
+    for article, sentence in central_leads([(doc_a.key, doc_a), (doc_b.key, doc_b)]):
+        print(article, sentence.text)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..analysis.grounding import content_words
+from ..core.document import Document, Sentence
+
+__all__ = ["LEAD_POOL", "LEAD_SENTENCES", "POSITION_PENALTY", "REDUNDANT", "central_leads"]
+
+LEAD_POOL = 3
+"""Sentences read from the top of each article."""
+LEAD_SENTENCES = 2
+"""Sentences in the extractive bottom line (before any disputed fact)."""
+POSITION_PENALTY = 0.05
+"""Subtracted from a sentence's centrality per position below the first."""
+REDUNDANT = 0.5
+"""Overlap with a sentence already taken at which a candidate says the same again."""
+MIN_WORDS = 6
+"""A shorter "sentence" (a dateline, a byline, a photo credit) is not a bottom line."""
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def central_leads(
+    articles: Sequence[tuple[str, Document]],
+    *,
+    k: int = LEAD_SENTENCES,
+    pool: int = LEAD_POOL,
+    position_penalty: float = POSITION_PENALTY,
+) -> list[tuple[str, Sentence]]:
+    """The ``k`` most central lead sentences of ``articles`` (``(article id, document)``
+    pairs), most central first, as ``(article id, sentence)``."""
+    words = [content_words(doc.text) for _, doc in articles]
+    scored: list[tuple[float, int, int, Sentence, set[str]]] = []
+    for i, (_, doc) in enumerate(articles):
+        leads = [s for s in doc.visible if len(s.text.split()) >= MIN_WORDS][:pool]
+        for pos, sentence in enumerate(leads):
+            own = content_words(sentence.text)
+            others = [_overlap(own, w) for j, w in enumerate(words) if j != i]
+            centrality = sum(others) / len(others) if others else 0.0
+            scored.append((centrality - position_penalty * pos, i, pos, sentence, own))
+    scored.sort(key=lambda row: (-row[0], row[2], row[1]))
+    out: list[tuple[str, Sentence]] = []
+    taken: list[set[str]] = []
+    for _, i, _, sentence, own in scored:
+        if any(_overlap(own, t) > REDUNDANT for t in taken):
+            continue
+        out.append((articles[i][0], sentence))
+        taken.append(own)
+        if len(out) == k:
+            break
+    return out

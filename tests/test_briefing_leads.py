@@ -1,0 +1,66 @@
+"""The extractive bottom line: central lead sentences (no model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from summarizer.briefing import WireBluf, brief, load_articles
+from summarizer.briefing.leads import central_leads
+from summarizer.core.document import Document
+from summarizer.llm.backends.fake import FakeBackend
+from summarizer.pipeline import Summarizer
+from summarizer.core.settings import Settings
+from test_briefing import fake_model
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "briefing"
+
+
+def _docs(*texts: str) -> list[tuple[str, Document]]:
+    return [(f"A{i}", Document(text=t)) for i, t in enumerate(texts, 1)]
+
+
+def test_one_article_gives_its_lead_in_order() -> None:
+    doc = _docs("The council approved the new ferry service on Monday. Tickets will cost four "
+                "dollars for every adult passenger. The first boat sails in May from the harbour.")
+    picked = central_leads(doc)
+    assert [s.id for _, s in picked] == [1, 2]
+
+
+def test_the_sentence_all_outlets_share_beats_a_later_unique_one() -> None:
+    a = ("Angry residents marched through the old town square on Sunday evening. The council "
+         "voted to fund a ferry to Brack island after a long debate.")
+    b = "The council voted to fund a new ferry to Brack island on Monday night. Critics called it costly."
+    c = "Brack island will get a council-funded ferry, the council voted on Monday."
+    picked = central_leads(_docs(a, b, c), k=1)
+    assert picked[0][0] == "A2" and "ferry to Brack" in picked[0][1].text
+    # a's first sentence, shared by nobody, comes only after what the others also report
+    picked = central_leads(_docs(a, b, c), k=2)
+    assert "marched" in picked[1][1].text  # the rest repeat the ferry sentence or are too short
+
+
+def test_a_sentence_that_repeats_one_taken_is_skipped_and_short_lines_are_not_leads() -> None:
+    a = "By Staff Reporter. The council voted to fund a ferry to Brack island on Monday night."
+    b = ("The council voted to fund a ferry to Brack island on Monday night. Tickets will cost "
+         "four dollars for every adult passenger on the ferry.")
+    picked = central_leads(_docs(a, b))
+    texts = [s.text for _, s in picked]
+    assert sum("voted to fund" in t for t in texts) == 1  # said once, not twice
+    assert not any(t.startswith("By Staff") for t in texts)
+    assert len(picked) == 2 and "Tickets" in texts[1]
+
+
+def test_the_default_note_quotes_disputes_then_leads_without_a_bottom_line_call() -> None:
+    backend = FakeBackend(default=fake_model)
+    docs, failed = load_articles([EXAMPLES])
+    summarizer = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False)
+    note = brief(docs, topic="Tessel bridge collapse", summarizer=summarizer, failed_inputs=failed)
+    assert not any(r.response_model is WireBluf for r in backend.requests)
+    assert note.methods.bottom_line_by == "extractive"
+    first: Any = note.bottom_line[0]
+    assert first.text.startswith("The sources disagree on the death toll: 12 (")
+    texts = {d.key: d.text for d in docs}
+    for s in note.bottom_line[1:]:
+        c = s.citations[0]
+        assert s.text == c.text == texts[c.article][c.start:c.end]  # quoted verbatim, resolvable
+    assert len(note.bottom_line) == 3
