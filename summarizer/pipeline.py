@@ -24,6 +24,7 @@ from .analysis.claims import claims_from_attributions, claims_from_rules, outlet
 from .analysis.grounding import GROUNDING_VERSION
 from .analysis.stances import label_stances, label_template, select_candidates, stance_candidates
 from .analysis.summary import SummaryTask, extractive_summary
+from .analysis.voice import PointReader, credit_name
 from .core.document import Document
 from .core.errors import (
     BadInputError,
@@ -60,11 +61,12 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-2"
+ENGINE = "parser-3"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
-quotations, pronouns), stances from judged targets with stance_label@3."""
+quotations, pronouns), stances from judged targets with stance_label@3. parser-3: key points read
+with the parse (fragments rejected, a source's words credited), stance_label@4."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 
@@ -295,6 +297,23 @@ class Summarizer:
         return sorted([*claims, *outlet_assertions(doc, claims)],
                       key=lambda c: c.evidence[0].start), parsed
 
+    def _point_reader(self, doc: Document, claims: list[Claim], parsed: Any) -> PointReader | None:
+        """The key-point reader for ``doc`` (statement check, attribution restored), when the
+        article was parsed; the speakers per sentence come from ``claims``."""
+        if parsed is None:
+            return None
+        sources: dict[int, list[str]] = {}
+        for c in claims:
+            if c.speaker_type == "outlet":
+                continue
+            name = credit_name(c.speaker, c.mention.text if c.mention else None, c.speaker_type,
+                               doc.language or "en")
+            for e in c.evidence:
+                if e.sentence is not None and name not in sources.setdefault(e.sentence, []):
+                    sources[e.sentence].append(name)
+        parsers, language = self.settings.parser_models_dir, doc.language
+        return PointReader(lambda text: parse_text(text, language, parsers), sources, language or "en")
+
     def analyze_document(self, doc: Document, *, strict: bool) -> ArticleAnalysis:
         """Analyse one (already prepared) document: parse, claims, summary, stances."""
         started = time.perf_counter()
@@ -311,7 +330,8 @@ class Summarizer:
             prompt = NO_PROMPT
         else:
             language = self.language or language_name(doc.language) or "the article's language"
-            task = SummaryTask(self.template, doc, language=language)
+            task = SummaryTask(self.template, doc, language=language,
+                               reader=self._point_reader(doc, claims, parsed))
             prompt = task.prompt
             budget = 1 + self.settings.max_reasks
             outcome = ask(

@@ -61,7 +61,7 @@ class Settings(BaseModel):
         "model (regex rules elsewhere); 'off': the regex rules everywhere.",
     )
     stance_margin: float = Field(
-        default=0.1, ge=0, le=1,
+        default=0.15, ge=0, le=1,
         description="Stance labels whose top-two probability margin is below this are dropped.",
     )
     max_stance_candidates: int = Field(

@@ -1,0 +1,114 @@
+"""Key points read with the parse: is it a statement, and who says it.
+
+A key point that copies a source's words without naming the source turns a claim into a fact
+("Russia will become closer partners" cites "Chinese experts said Russia ... will become closer
+partners"). :class:`PointReader` reads each key point the model wrote with the article's parser:
+
+* a key point without a finite verb ("19 bodies brought to the city's two hospitals") is a
+  fragment, not a statement: it is rejected (and re-asked when the summary is short), unless
+  what it cites has no verb either (a table row);
+* when every sentence it cites carries a source's attribution and the key point names none of
+  them and has no reporting word, the attribution is restored in front of it, from the parse
+  ("According to Chinese experts, Russia will ..."): the speakers come from the claims, not
+  from the model. In a language without a lead-in here, it is rejected instead.
+
+Usage::
+
+    reader = PointReader(lambda t: parse_text(t, "en", parsers), {9: ["Chinese experts"]}, "en")
+    reader.read("Russia will become closer partners.", [9], [doc.sentences[8].text])
+    # ('According to Chinese experts, Russia will become closer partners.', None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..nlp.cues import LANGUAGES
+from .grounding import content_words
+
+__all__ = ["LEAD_INS", "PointReader", "credit_name", "is_statement"]
+
+LEAD_INS: dict[str, str] = {"en": "According to {names}, ", "fr": "Selon {names}, ",
+                            "es": "Según {names}, "}
+"""How a key point credits its source, per language."""
+_AND = {"en": " and ", "fr": " et ", "es": " y "}
+
+
+_DETERMINERS = {"en": ("a", "an", "the"), "fr": ("le", "la", "les", "l'", "un", "une", "des"),
+                "es": ("el", "la", "los", "las", "un", "una")}
+
+
+def credit_name(speaker: str, mention: str | None, speaker_type: str, language: str) -> str:
+    """How a key point names a source: the mention as written when it is short and not a
+    pronoun ("RIA Novosti news agency", "the ministry"), else the resolved name; an unnamed
+    person gets an article in English ("a Beijing-based military expert")."""
+    name = speaker
+    if mention and 1 < len(mention.split()) <= 5 and mention[:1].isalpha():
+        name = mention
+    first, _, rest = name.partition(" ")
+    if rest and first.lower() in _DETERMINERS.get(language, ()):
+        name = f"{first.lower()} {rest}"  # "According to the ministry", not "to The ministry"
+    elif language == "en" and speaker_type == "anonymous":
+        name = ("an " if name[:1].lower() in "aeiou" else "a ") + name
+    return name
+
+
+def is_statement(doc: Any) -> bool:
+    """Does the parsed text have a finite verb (or auxiliary)? A headline-like noun phrase or a
+    bare participle clause does not."""
+    return any("Fin" in t.morph.get("VerbForm") for t in doc)
+
+
+class PointReader:
+    """Checks the key points of one article (see the module docstring).
+
+    Args:
+        parse: text → spaCy ``Doc`` in the article's language.
+        sources: sentence id → the speakers whose attributed content is in that sentence
+            (the outlet's own voice left out).
+        language: ISO code of the article.
+    """
+
+    def __init__(self, parse: Callable[[str], Any], sources: Mapping[int, Sequence[str]],
+                 language: str) -> None:
+        self.parse = parse
+        self.sources = sources
+        self.language = language
+        lang = LANGUAGES.get(language)
+        self._cues = (lang.speech | lang.belief | lang.intent | lang.noun_cues) if lang else frozenset()
+        self._according = lang.according if lang else ()
+
+    def read(self, text: str, cited: Sequence[int], cited_texts: Sequence[str] = ()
+             ) -> tuple[str, str | None]:
+        """The key point as it should read (attribution restored), and a problem or ``None``.
+        A fragment is a problem only when a cited sentence is itself a statement (a table row
+        or a list line cited as it stands is not held to more than its source)."""
+        doc = self.parse(text)
+        if not is_statement(doc) and any(is_statement(self.parse(t)) for t in cited_texts):
+            return text, (f"'{text[:60]}' is not a sentence (it has no verb); state what the cited "
+                          "sentences report, as one full sentence")
+        if not cited or any(not self.sources.get(i) for i in cited):
+            return text, None  # some of it is the outlet's own voice: no one else to credit
+        names = list(dict.fromkeys(n for i in cited for n in self.sources[i]))
+        if self._credits(doc, names):
+            return text, None
+        lead = LEAD_INS.get(self.language)
+        if lead is None:
+            return text, (f"sentences {list(cited)} report what {', '.join(names)} say; say who "
+                          "says it")
+        first = doc[0] if len(doc) else None
+        keep_case = first is not None and (first.pos_ == "PROPN" or first.text.isupper()
+                                           or first.text == "I")
+        body = text if keep_case else text[:1].lower() + text[1:]
+        return lead.format(names=_AND.get(self.language, ", ").join(names)) + body, None
+
+    def _credits(self, doc: Any, names: Sequence[str]) -> bool:
+        named = set().union(*(content_words(n) for n in names)) if names else set()
+        if named & content_words(doc.text):
+            return True
+        if any(t.lemma_.lower() in self._cues for t in doc):
+            return True
+        words = [t.lower_ for t in doc]
+        return any(tuple(words[i:i + len(seq)]) == seq for seq in self._according
+                   for i in range(len(words)))

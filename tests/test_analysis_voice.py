@@ -1,0 +1,103 @@
+"""Key points read with the parse (summarizer/analysis/voice.py): fragments are rejected, a
+source's words get their source back; and the summary task applies it."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.analysis.summary import SummaryTask
+from summarizer.analysis.voice import PointReader, credit_name
+from summarizer.core.document import Document
+from summarizer.llm.backends.base import Completion
+from summarizer.llm.prompts import load_prompt
+
+
+@cache
+def _nlp(language: str) -> Any:
+    from summarizer.nlp.parse import has_parser, load_pipeline
+
+    parsers = Path(os.environ.get("SUMMARIZER_PARSERS_DIR", ""))
+    if not has_parser(language, parsers):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_pipeline(language, parsers)
+
+
+def _reader(sources: dict[int, list[str]], language: str = "en") -> PointReader:
+    pytest.importorskip("spacy")
+    nlp = _nlp(language)
+    if nlp is None:
+        pytest.skip(f"no parser model for {language} pulled")
+    return PointReader(nlp, sources, language)
+
+
+SAID = "Analysts said the two countries will become closer partners next year."
+
+
+def test_a_sources_words_get_the_source_back() -> None:
+    r = _reader({2: ["Chinese analysts"]})
+    assert r.read("The two countries will become closer partners.", [2], [SAID]) == (
+        "According to Chinese analysts, the two countries will become closer partners.", None)
+    # a proper noun first keeps its capital
+    assert r.read("Russia will become a closer partner.", [2], [SAID])[0] == (
+        "According to Chinese analysts, Russia will become a closer partner.")
+
+
+def test_a_key_point_that_names_its_source_or_reports_is_left_as_it_is() -> None:
+    r = _reader({2: ["Chinese analysts"], 3: []})
+    for text in ("Chinese analysts expect closer ties next year.",
+                 "The two countries will be closer partners, experts said.",
+                 "Experts warn the pact is a turning point."):
+        assert r.read(text, [2], [SAID]) == (text, None)
+    # the outlet's own voice (no source in a cited sentence): nobody else to credit
+    assert r.read("The countries signed a treaty.", [2, 3], [SAID, "They signed it."]) == (
+        "The countries signed a treaty.", None)
+
+
+def test_a_fragment_is_rejected_unless_what_it_cites_is_one_too() -> None:
+    r = _reader({})
+    text, problem = r.read("19 bodies brought to the city's two hospitals by the evening.", [4],
+                           ["Officials said 19 bodies were brought to the two hospitals by the evening."])
+    assert problem is not None and "not a sentence" in problem
+    assert r.read("| Liberals | 9 | -2 |", [4], ["| Liberals | 9 | -2 |"]) == ("| Liberals | 9 | -2 |", None)
+
+
+def test_french_key_points_are_credited_in_french() -> None:
+    r = _reader({1: ["la ministre"]}, "fr")
+    text, problem = r.read("Le plan coûtera dix millions d'euros.", [1],
+                           ["La ministre a affirmé que le plan coûtera dix millions d'euros."])
+    assert problem is None and text == "Selon la ministre, le plan coûtera dix millions d'euros."
+
+
+def test_credit_names_read_as_a_reader_expects() -> None:
+    assert credit_name("Beijing-based military expert",
+                       "a Beijing-based military expert who asked for anonymity", "anonymous", "en") == \
+        "a Beijing-based military expert"
+    assert credit_name("ministry", "The ministry", "organization", "en") == "the ministry"
+    assert credit_name("Cui Heng", "he", "person", "en") == "Cui Heng"
+    assert credit_name("RIA Novosti", "RIA Novosti news agency", "organization", "en") == "RIA Novosti news agency"
+    assert credit_name("official", "official", "anonymous", "en") == "an official"
+
+
+def test_the_summary_task_restores_attribution_and_re_asks_for_a_fragment() -> None:
+    doc = Document("Rail talks resumed in Kestria on Monday. Analysts said the two countries will "
+                   "become closer partners next year. Officials said 19 bodies were brought to the "
+                   "city's two hospitals by the evening.")
+    reader = _reader({2: ["analysts"], 3: ["officials"]})
+    task = SummaryTask(load_prompt("summary", "1"), doc, language="English", reader=reader)
+    answer = {"h": "Rail talks resume", "a": "Rail talks resumed in Kestria on Monday.",
+              "k": [{"x": "The two countries will become closer partners next year.", "e": [2]},
+                    {"x": "19 bodies brought to the city's two hospitals by the evening.", "e": [3]}]}
+    verdict = task.check(Completion(data=answer, text=""))
+    assert verdict.value is not None
+    assert [k.text for k in verdict.value.key_points] == [
+        "According to analysts, the two countries will become closer partners next year."]
+    assert any("k[1]" in p and "not a sentence" in p for p in verdict.problems)  # asked again
+    assert task.state.rejected[-1].kind == "key_point"
