@@ -59,8 +59,41 @@ def test_the_default_note_quotes_disputes_then_leads_without_a_bottom_line_call(
     assert note.methods.bottom_line_by == "extractive"
     first: Any = note.bottom_line[0]
     assert first.text.startswith("The sources disagree on the death toll: 12 (")
+    # the widest contradiction the model judged, told with its members' own speakers and words
+    judged = note.bottom_line[1]
+    group = next(g for g in note.comparisons if g.id == judged.basis[0])
+    assert group.found_by == "model" and group.relation == "contradict"
+    assert judged.text == ("The sources contradict each other: The Alvora Transport Authority says "
+                           "the bridge had passed its last safety inspection in 2023; a former "
+                           "inspector says inspections had been rushed for years.")
     texts = {d.key: d.text for d in docs}
-    for s in note.bottom_line[1:]:
+    disputed = {(c.article, c.sentence) for c in first.citations}
+    leads = note.bottom_line[2:]
+    assert len(leads) == 2
+    for s in leads:
         c = s.citations[0]
         assert s.text == c.text == texts[c.article][c.start:c.end]  # quoted verbatim, resolvable
-    assert len(note.bottom_line) == 3
+        assert (c.article, c.sentence) not in disputed  # the dispute already says it
+
+
+def test_only_a_contradiction_between_named_sources_enters_the_bottom_line() -> None:
+    from summarizer.briefing import Citation, Comparison, ComparisonMember
+    from summarizer.briefing.briefer import _widest_contradiction
+
+    def member(article: str, speaker: str, stype: str, text: str) -> ComparisonMember:
+        cite = Citation(article=article, sentence=1, start=0, end=len(text), text=text)
+        return ComparisonMember(article=article, label=article, speaker=speaker,
+                                speaker_type=stype, text=text, citations=[cite])  # type: ignore[arg-type]
+
+    outlets = Comparison(id="G1", subject="inquiry", relation="contradict", reason="x", members=[
+        member("A", "Ledger", "outlet", "The inquiry was promised."),
+        member("B", "Post", "outlet", "The inquiry should look at the repairs.")])
+    assert _widest_contradiction([outlets]) is None  # two outlets' own sentences: not a dispute
+    named = Comparison(id="G2", subject="inspection", relation="contradict", reason="x", members=[
+        member("A", "The Authority", "organization", "The bridge passed its inspection."),
+        member("C", "former inspector", "anonymous", "Inspections had been rushed for years.")])
+    line = _widest_contradiction([outlets, named])
+    assert line is not None and line.basis == ["G2"] and line.text == (
+        "The sources contradict each other: The Authority says the bridge passed its inspection; "
+        "a former inspector says inspections had been rushed for years.")
+    assert [c.article for c in line.citations] == ["A", "C"]

@@ -523,8 +523,11 @@ class Briefer:
                 ], "model"
         out = [BottomLineSentence(text=g.reason or "", basis=[g.id], citations=g.evidence)
                for g in disputes[:2] if g.reason]
+        if (judged := _widest_contradiction(comparisons)) is not None:
+            out.append(judged)
         by_id = {a.id: a for a in analysed}
-        for article, sentence in central_leads([(a.id, a.doc) for a in analysed]):
+        said = {(c.article, c.sentence) for b in out for c in b.citations if c.sentence is not None}
+        for article, sentence in central_leads([(a.id, a.doc) for a in analysed], exclude=said):
             evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text,
                                 sentence=sentence.id)
             out.append(BottomLineSentence(text=clean_text(sentence.text), basis=[],
@@ -563,6 +566,51 @@ class Briefer:
                 notes.append(OutletNote(outlet=outlet, info=info))
         return by_article, by_outlet, notes
 
+
+
+def _widest_contradiction(comparisons: list[Comparison]) -> BottomLineSentence | None:
+    """The model-judged contradiction between the most named sources (then articles), as one
+    sentence built from its members' own statements and speakers (not from the model's
+    explanation): "The sources contradict each other: the Authority says ...; a former
+    inspector says ...". ``None`` when the model found none between two named sources."""
+    def sources(g: Comparison) -> set[str]:
+        return {m.speaker for m in g.members if m.speaker_type != "outlet"}
+
+    # two named sides at least: outlets' own sentences set against each other are left to the
+    # comparisons section (the small model calls different points "contradict" too often)
+    judged = [g for g in comparisons if g.found_by == "model" and g.relation == "contradict"
+              and len(sources(g)) >= 2]
+    if not judged:
+        return None
+    g = max(judged, key=lambda g: (len(sources(g)), len({m.article for m in g.members})))
+    sides: dict[str, ComparisonMember] = {}
+    for m in g.members:
+        if m.speaker_type != "outlet":
+            sides.setdefault(m.speaker, m)
+    said = "; ".join(f"{_who(m)} says {_clause(m.text)}" for m in sides.values())
+    return BottomLineSentence(text=f"The sources contradict each other: {said}.", basis=[g.id],
+                              citations=_dedupe_citations(c for m in g.members for c in m.citations))
+
+
+def _who(m: ComparisonMember) -> str:
+    """A member's speaker as the subject of "says" ("a former inspector", "The Alvora Ledger")."""
+    if m.speaker_type == "anonymous" and not m.speaker.lower().startswith(("a ", "an ", "the ")):
+        return ("an " if m.speaker[:1].lower() in "aeiou" else "a ") + m.speaker
+    return m.speaker
+
+
+def _clause(text: str) -> str:
+    """A statement as the object of "says": no final stop, and a lower-case first word unless
+    the parse (when the English parser is pulled) reads it as a proper noun."""
+    text = clean_text(text).rstrip(" .;:")
+    first = text.split(" ", 1)[0]
+    if not first[:1].isupper() or first.isupper():
+        return text
+    if first.lower() not in {"the", "a", "an", "it", "its", "this", "there"} and conflicts.nlp_available():
+        doc = conflicts.load_nlp()(text)
+        if len(doc) and doc[0].pos_ == "PROPN":
+            return text
+    return text[:1].lower() + text[1:]
 
 
 def brief(

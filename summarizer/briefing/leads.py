@@ -22,7 +22,7 @@ Usage::
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..analysis.grounding import content_words
 from ..core.document import Document, Sentence
@@ -51,14 +51,18 @@ def central_leads(
     k: int = LEAD_SENTENCES,
     pool: int = LEAD_POOL,
     position_penalty: float = POSITION_PENALTY,
+    exclude: Collection[tuple[str, int]] = (),
 ) -> list[tuple[str, Sentence]]:
     """The ``k`` most central lead sentences of ``articles`` (``(article id, document)``
-    pairs), most central first, as ``(article id, sentence)``."""
+    pairs), most central first, as ``(article id, sentence)``; ``exclude`` holds
+    ``(article id, sentence id)`` pairs already said (a disputed figure's sentences)."""
     words = [content_words(doc.text) for _, doc in articles]
     scored: list[tuple[float, int, int, Sentence, set[str]]] = []
     for i, (_, doc) in enumerate(articles):
         leads = [s for s in doc.visible if len(s.text.split()) >= MIN_WORDS][:pool]
         for pos, sentence in enumerate(leads):
+            if (articles[i][0], sentence.id) in exclude:
+                continue
             own = content_words(sentence.text)
             others = [_overlap(own, w) for j, w in enumerate(words) if j != i]
             centrality = sum(others) / len(others) if others else 0.0
