@@ -170,7 +170,7 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
                 and "\n" not in text[hi:qs] and not _has_own_cue(doc, qe):
             out.append((qs, qe))  # '"Q1," X said in a statement. "Q2."': X goes on
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
-                and text[hi:qs].count("\n") <= (2 if before else 1) \
+                and text[hi:qs].count("\n") <= (2 if before or text[hi:qs].strip() == ":" else 1) \
                 and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
                 and not (before and _has_own_cue(doc, qe)):
             out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
@@ -237,6 +237,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         # a relative clause of the object
         comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
                  if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
+    if not comps and cls == "speech":
+        comps = _object_infinitive(tok) or _wh_clause(tok)
     if comps:
         toks = [t for c in comps for t in _subtree(c, sent)]
         content = _pieces(doc, toks)
@@ -244,6 +246,13 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             content = _extend_to_quote(doc, content, quotes, tok.idx)
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                           "complement", tok, inherited)
+    # 2b. a passive cue with an agent: its subject is the content ('The plan was criticized
+    # by the union': the union criticized the plan)
+    passive = _passive_content(tok, subj, sent)
+    if passive:
+        content = _pieces(doc, passive)
+        if content:
+            return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 3. the object of a verb like 'deny', 'call (for)'; 'polls show a close race'
     if lemma in lang.object_cues or (lemma in lang.finding_objects and subj is not None
                                      and _lower_lemma(subj) in lang.documents):
@@ -280,6 +289,15 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                               tok, inherited)
     if subj is None and not lang.dropped_subject:
         return None
+    # 4b. words before the cue's subject, cut off by a comma: 'People like Scott, he said.'
+    if cls == "speech" and subj is not None and inherited is None:
+        fronted = _fronted(tok, subj, sent)
+        if fronted:
+            content = _pieces(doc, fronted)
+            if content:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
     # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
@@ -317,6 +335,14 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         para_end = _text(doc).find("\n", start)
         para_end = len(_text(doc)) if para_end == -1 else para_end
         text = _text(doc)[start:para_end]
+        if not text.strip() and para_end < len(_text(doc)):
+            # 'The governor added:' and the words in the paragraph after it
+            start = para_end
+            while start < len(_text(doc)) and _text(doc)[start].isspace():
+                start += 1
+            para_end = _text(doc).find("\n", start)
+            para_end = len(_text(doc)) if para_end == -1 else para_end
+            text = _text(doc)[start:para_end]
         stripped = text.strip()
         if stripped:
             a = start + text.index(stripped)
@@ -324,6 +350,59 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+_WH = frozenset({"whether", "how", "why", "what", "who", "which"})
+_WH_TIME = frozenset({"when", "where", "if"})  # also adverbs of time, place, condition
+_MODALS = frozenset({"would", "will", "could", "should", "might", "may", "can"})
+
+
+def _object_infinitive(tok: Token) -> list[Token]:
+    """'told his advisers to find a way', 'warned officials to boost security': the object and
+    the infinitive after it (a speech verb's request)."""
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj") and c.i > tok.i]
+    infs = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")
+            and objs and c.i > objs[0].i and any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children)]
+    return [objs[0], infs[0]] if infs else []
+
+
+def _wh_clause(tok: Token) -> list[Token]:
+    """'have not said when they would vote', 'explained how it works': a wh-clause the parse
+    reads as an adverbial clause. 'when', 'where' and 'if' only with a modal ('said when they
+    would vote'; not 'said so when she resigned'), and only for a cue with no object."""
+    if any(c.dep_ in ("dobj", "obj") for c in tok.children):
+        return []
+    return [c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.i > tok.i
+            and (c.left_edge.lower_ in _WH or (c.left_edge.lower_ in _WH_TIME and any(
+                k.dep_ == "aux" and k.lower_ in _MODALS for k in c.children)))][:1]
+
+
+def _passive_content(tok: Token, subj: Token | None, sent: Any) -> list[Token]:
+    """The subject of a passive cue whose source is its agent ('was reported by X')."""
+    if subj is None or subj.dep_ != "pobj" or subj.head.dep_ != "agent" or subj.head.head.i != tok.i:
+        return []
+    pas = [c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj:pass") and c.i < tok.i]
+    if not pas:
+        return []
+    toks = _subtree(pas[0], sent)
+    return toks if any(not t.is_punct for t in toks) else []
+
+
+_FRONTED_DEPS = frozenset({"dep", "dobj", "obj", "nsubj", "attr", "oprd"})
+
+
+def _fronted(tok: Token, subj: Token, sent: Any) -> list[Token]:
+    """'People like Scott, he said.': a phrase before the cue's subject, ended by a comma, that
+    the parse hangs on the cue (three words or more, not a date)."""
+    for c in tok.children:
+        if c.dep_ not in _FRONTED_DEPS or c.i == subj.i or c.right_edge.i >= subj.left_edge.i:
+            continue
+        nxt = tok.doc[c.right_edge.i + 1]
+        toks = _subtree(c, sent)
+        words = [t for t in toks if not t.is_punct]
+        if nxt.text == "," and len(words) >= 3 and not all(t.ent_type_ in ("DATE", "TIME") for t in words):
+            return toks
+    return []
 
 
 def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int]:

@@ -1,0 +1,78 @@
+"""More recall rules of the parse-based attribution (summarizer/nlp/finders.py,
+phrase_cues.py), each on a made-up sentence: a request with an object and an infinitive, a
+wh-clause read as an adverbial clause, a passive cue with its agent, words fronted before an
+inverted cue, a cue ending in a colon whose words are in the next paragraph. Each rule also
+has a sentence it must leave alone. Skips when en-core-web-sm is not pulled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.test_nlp_attribution_recall import _attributions
+
+
+def _one(atts: list[Any], cue: str) -> Any:
+    hits = [a for a in atts if a.cue is not None and a.cue.text == cue]
+    assert len(hits) == 1, [(a.cue, a.speaker, a.content) for a in atts]
+    return hits[0]
+
+
+def _cues(atts: list[Any]) -> list[str]:
+    return [a.cue.text for a in atts if a.cue is not None]
+
+
+def test_a_request_is_its_object_and_infinitive() -> None:
+    text = "Governor Ana Ruiz told her aides to find a way around the state budget rules."
+    a = _one(_attributions(text), "told")
+    assert a.speaker == "Ana Ruiz"
+    assert a.content[0].text == "her aides to find a way around the state budget rules"
+
+
+def test_a_wh_clause_read_as_adverbial_clause_is_the_content() -> None:
+    text = "Council members have not said when they would vote on the new parking plan."
+    a = _one(_attributions(text), "said")
+    assert a.content[0].text == "when they would vote on the new parking plan"
+
+
+def test_a_time_clause_after_a_cue_is_not_its_content() -> None:
+    text = "Senator Mark Olsen described the bill as a disaster when he was still in office."
+    atts = _attributions(text)
+    assert all("when he was" not in c.text or "disaster" in c.text for a in atts for c in a.content)
+
+
+def test_a_passive_cue_credits_its_agent_with_its_subject() -> None:
+    text = "The leak at the plant was first reported by the Daily Ledger on Monday."
+    a = _one(_attributions(text), "reported")
+    assert a.source is not None and a.source.text == "the Daily Ledger"
+    assert a.content[0].text == "The leak at the plant"
+
+
+def test_a_passive_without_a_cue_verb_is_no_attribution() -> None:
+    assert _attributions("The bridge was built by a local firm in 1990.") == []
+
+
+def test_words_fronted_before_an_inverted_cue_are_its_content() -> None:
+    text = "Mayor Tom Reed spoke at the rally. Voters like honest leaders, he said."
+    a = _one(_attributions(text), "said")
+    assert a.speaker == "Tom Reed" and a.content[0].text == "Voters like honest leaders"
+
+
+def test_a_fronted_time_phrase_is_not_content() -> None:
+    text = "One after another, the old mining firms declared bankruptcy."
+    assert all(c.text != "One after another" for a in _attributions(text) for c in a.content)
+
+
+def test_a_quotation_in_the_paragraph_after_a_colon_cue() -> None:
+    text = ('Mayor Tom Reed spoke first.\n\nHe said:\n\n"We will rebuild the bridge. '
+            'It will take two years."\n\nThen the meeting ended.')
+    a = _one(_attributions(text), "said")
+    assert a.speaker == "Tom Reed" and a.kind == "direct"
+    assert a.content[0].text == '"We will rebuild the bridge. It will take two years."'
+
+
+def test_a_colon_cue_takes_the_next_paragraph_when_its_line_ends() -> None:
+    text = ("The radio show began at nine.\n\nGovernor Ana Ruiz added:\n\n"
+            "It is typical of the council. They never listen.\n\nThe show ended at noon.")
+    a = _one(_attributions(text), "added")
+    assert a.speaker == "Ana Ruiz"
+    assert a.content[0].text == "It is typical of the council. They never listen."
