@@ -76,3 +76,12 @@ def test_a_colon_cue_takes_the_next_paragraph_when_its_line_ends() -> None:
     a = _one(_attributions(text), "added")
     assert a.speaker == "Ana Ruiz"
     assert a.content[0].text == "It is typical of the council. They never listen."
+
+
+def test_a_speech_verb_whose_object_is_the_message() -> None:
+    atts = _attributions("Mayor Tom Reed stressed the need for cheaper housing in the city. "
+                         "Senator Ana Ruiz accused the council of wasting public money.")
+    assert _one(atts, "stressed").content[0].text == "the need for cheaper housing in the city"
+    accused = _one(atts, "accused")
+    assert accused.speaker == "Ana Ruiz"
+    assert accused.content[0].text == "the council of wasting public money"

@@ -69,7 +69,8 @@ ENGLISH = _Lang(
                        "criticize criticise praise dispute denounce condemn welcome "
                        "acknowledge announce predict question attack describe mention endorse "
                        "blast defend slam discuss promote tout echo reference outline "
-                       "detail highlight"),
+                       "detail highlight stress emphasize emphasise promise claim note reveal "
+                       "accuse blame charge express reiterate repeat admit concede expect view"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
