@@ -85,3 +85,10 @@ def test_a_speech_verb_whose_object_is_the_message() -> None:
     accused = _one(atts, "accused")
     assert accused.speaker == "Ana Ruiz"
     assert accused.content[0].text == "the council of wasting public money"
+
+
+def test_what_an_institution_does_inside_a_persons_words_is_part_of_them() -> None:
+    text = "Mayor Ana Ruiz said that the city council supports the new tram line."
+    atts = _attributions(text)
+    assert [a.speaker for a in atts] == ["Ana Ruiz"]
+    assert atts[0].content[0].text == "that the city council supports the new tram line"

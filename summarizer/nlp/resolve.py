@@ -98,6 +98,12 @@ def _overlap(a: ParsedAttribution, b: ParsedAttribution) -> bool:
     return shorter > 0 and shared / shorter >= 0.5
 
 
+def _within(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
+    """Every piece of ``inner``'s content and its source lie inside ``outer``'s content."""
+    spans = [*inner.content, *([inner.source] if inner.source is not None else [])]
+    return all(any(c.start <= s.start and s.end <= c.end for c in outer.content) for s in spans)
+
+
 def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
     """``inner``'s cue lies inside ``outer``'s content."""
     if inner.cue is None or inner is outer:
@@ -227,6 +233,11 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 if (ri > ro or (ri == ro and _relays(doc, outer))) and _speaks(doc, inner):
                     drop.add(i)
                 elif ri == 0 and ro > 0:
+                    drop.add(j)
+                elif ri <= _RANK["organization"] and ro == _RANK["person"] and not _speaks(doc, inner) \
+                        and _within(inner, outer):
+                    # 'Kim emphasized that Pyongyang expresses "full support"': what an
+                    # institution does inside a person's words is part of them
                     drop.add(j)
             elif i < j and _overlap(inner, outer) and not _inside(outer, inner):
                 if _rank(doc, inner) >= _rank(doc, outer):
