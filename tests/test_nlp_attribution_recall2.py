@@ -92,3 +92,10 @@ def test_what_an_institution_does_inside_a_persons_words_is_part_of_them() -> No
     atts = _attributions(text)
     assert [a.speaker for a in atts] == ["Ana Ruiz"]
     assert atts[0].content[0].text == "that the city council supports the new tram line"
+
+
+def test_a_person_inside_the_sources_relative_clause_is_not_the_speaker() -> None:
+    text = ("The old senator, who has campaigned for Maria Lopez since May, "
+            "said the tax plan was a disgrace.")
+    a = _one(_attributions(text), "said")
+    assert a.speaker != "Maria Lopez"

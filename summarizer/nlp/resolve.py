@@ -54,6 +54,23 @@ def _entity(doc: Any, span: TextSpan, labels: set[str]) -> str | None:
     return None
 
 
+_CLAUSE = re.compile(r",?\s+(?:who|whom|whose|which|that)\b|\s+(?:and|or)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^\s*['’]s?\b")
+
+
+def _speaking_person(text: str, doc: Any, source: TextSpan) -> str | None:
+    """The person entity that names the speaker of ``source``: not one inside its relative
+    clause or after a conjunction ('Christie, who campaigned for Donald Trump'; 'Gary Johnson
+    and 1 percent'), nor a possessor ('an ad from Donald Trump's campaign')."""
+    cut = _CLAUSE.search(source.text)
+    end = source.start + cut.start() if cut else source.end
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ in ("PERSON", "PER") and source.start <= ent.start_char and ent.end_char <= end \
+                and not _POSSESSIVE.match(text[ent.end_char:ent.end_char + 3]):
+            return str(ent.text)
+    return None
+
+
 def _named(doc: Any, span: TextSpan) -> bool:
     return _entity(doc, span, {"PERSON", "PER", "ORG", "NORP", "GPE", "FAC", "MISC"}) is not None
 
@@ -162,7 +179,7 @@ def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
 def _speaker(text: str, doc: Any, a: ParsedAttribution) -> ParsedAttribution:
     if a.source is None or a.speaker is None:
         return a
-    person = _entity(doc, a.source, {"PERSON", "PER"})
+    person = _speaking_person(text, doc, a.source)
     if person and person not in a.speaker and a.speaker_type in ("person", "organization"):
         return replace(a, speaker=person, speaker_type="person")
     if a.speaker in text:
