@@ -99,3 +99,39 @@ def test_a_person_inside_the_sources_relative_clause_is_not_the_speaker() -> Non
             "said the tax plan was a disgrace.")
     a = _one(_attributions(text), "said")
     assert a.speaker != "Maria Lopez"
+
+
+def test_continued_is_a_cue_next_to_a_quotation_only() -> None:
+    text = ('Mayor Tom Reed opened the meeting. "We will not raise taxes," he continued. '
+            "Prices continued to rise all year.")
+    atts = _attributions(text)
+    a = _one(atts, "continued")
+    assert a.speaker == "Tom Reed" and a.content[0].text == '"We will not raise taxes,"'
+
+
+def test_an_answer_with_or_by_is_the_content_a_request_for_comment_is_not() -> None:
+    atts = _attributions("Senator Ana Ruiz responded with sharp attacks on the governor's budget. "
+                         "The mayor's office did not respond to a request for comment.")
+    a = _one(atts, "responded")
+    assert a.speaker == "Ana Ruiz" and a.content[0].text == "sharp attacks on the governor's budget"
+    assert all("request for comment" not in c.text for b in atts for c in b.content)
+
+
+def test_in_a_poll_credits_the_clause_to_the_poll() -> None:
+    text = "In the latest Harbor Tribune poll, the mayor leads her rival by six points."
+    a = _one(_attributions(text), "In the latest Harbor Tribune poll")
+    assert a.source is not None and "poll" in a.source.text
+    assert a.content[0].text == "the mayor leads her rival by six points"
+
+
+def test_in_a_statement_credits_the_clause_to_its_subject() -> None:
+    text = "In a statement on Tuesday, Senator Ana Ruiz was more cautious than her colleagues."
+    a = _one(_attributions(text), "In a statement")
+    assert a.speaker == "Ana Ruiz"
+    assert a.content[0].text == "was more cautious than her colleagues"
+
+
+def test_in_a_statement_with_a_cue_verb_is_the_verbs_attribution() -> None:
+    text = "In a statement, Senator Ana Ruiz said the budget was a disgrace."
+    atts = _attributions(text)
+    assert _cues(atts) == ["said"]

@@ -46,7 +46,7 @@ from typing import Any
 
 from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
 from .finders import _dedupe, _Found, _verb_cue
-from .phrase_cues import _according, _dash_cues, _noun_cue, _transcript_cues
+from .phrase_cues import _according, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
 from .sources import (
     _clean_name,
     _core,
@@ -93,7 +93,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
         for tok in sent:
             if tok.i in taken_cues:
                 continue
-            acc = _according(tok, sent, lang)
+            acc = _according(tok, sent, lang) or _in_phrase(tok, sent, lang)
             if acc is not None:
                 found.append(acc)
                 taken_cues.update(range(tok.i, tok.i + 3))

@@ -42,6 +42,16 @@ class _Lang:
     # close race', 'the study found 31 cases'), and those documents (head lemmas)
     finding_objects: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    # verbs that report words only next to a quotation or a colon ('"Q," she continued')
+    quote_cues: frozenset[str] = frozenset()
+    # verbs of answering, whose prepositional phrase is the content ('responded with attacks',
+    # 'replied by citing the law'), and those prepositions
+    reply_cues: frozenset[str] = frozenset()
+    reply_preps: frozenset[str] = frozenset()
+    # 'In a statement, ...', 'In the poll, ...': nouns of a document or an utterance that,
+    # opening a clause with 'in', credit the clause to it (a document) or to its subject
+    in_documents: frozenset[str] = frozenset()
+    in_utterances: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -110,6 +120,14 @@ ENGLISH = _Lang(
         "poll survey study report analysis data figure number record document video footage "
         "audit review research investigation test result average estimate memo letter filing "
         "transcript census tally count model projection return statement"),
+    quote_cues=_words("continue"),
+    reply_cues=_words("respond reply react"),
+    # not 'to': 'did not respond to a request for comment' says nothing (the outlet reports it)
+    reply_preps=_words("with by"),
+    in_documents=_words("poll survey study report analysis review audit filing ruling "
+                        "lawsuit complaint memo letter"),
+    in_utterances=_words("statement interview speech remark remarks testimony tweet post "
+                         "op-ed column editorial essay address"),
     titles=_words(
         "senator sen. president minister secretary governor gov. mayor spokesman "
         "spokeswoman spokesperson chairman chairwoman chair director judge justice general "

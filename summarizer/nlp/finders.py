@@ -69,8 +69,10 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
         return "belief"
     if lemma in lang.intent or lemma in lang.object_cues:
         return "intent"
-    if lemma in lang.topic_cues:
+    if lemma in lang.topic_cues or lemma in lang.reply_cues:
         return "topic"
+    if lemma in lang.quote_cues:
+        return "quote"
     return None
 
 
@@ -210,7 +212,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     hi = max(_tok_end(t) for t in phrase)
     cue_span = _span(doc, tok.idx, _tok_end(tok))
     # 1. an adjacent quotation (speech verbs only)
-    if cls == "speech":
+    if cls in ("speech", "quote"):
         asides = [c for c in tok.children if c.i > tok.i and c.dep_ in ("advcl", "xcomp", "npadvmod", "prep")
                   and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in (",", ".")]
         aside = _tok_end(asides[-1].right_edge) if asides else None
@@ -226,6 +228,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             adj[0] = _lead_in(doc, sent, adj[0], lo)
             content = tuple(_span(doc, a, b) for a, b in adj)
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
+    if cls == "quote":
+        return _colon(doc, tok, subj, src_toks, cue_span, quotes, inherited)
     # 2. the clausal complement
     deps = set(lang.content_deps)
     if cls == "intent" or lemma in lang.intent:
@@ -266,9 +270,10 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             if content and not _mere_reaction(lemma, toks):
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 4. the prepositional object of a verb like 'spoke about', 'called for'
-    if lemma in lang.topic_cues or lemma in lang.speech:
+    if lemma in lang.topic_cues or lemma in lang.speech or lemma in lang.reply_cues:
+        allowed = lang.reply_preps if lemma in lang.reply_cues else lang.topic_preps
         preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
-                 and c.lower_ in lang.topic_preps]
+                 and c.lower_ in allowed]
         if lang.code != "en":
             preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
                      and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
@@ -329,8 +334,17 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                               "inverted", tok, inherited)
     # 7. a cue that ends in a colon: the rest of the paragraph
+    if cls == "speech":
+        return _colon(doc, tok, subj, src_toks, cue_span, quotes, inherited)
+    return None
+
+
+def _colon(doc: Doc, tok: Token, subj: Token | None, src_toks: list[Token], cue_span: TextSpan,
+           quotes: list[tuple[int, int]], inherited: Token | None) -> _Found | None:
+    """A cue that ends in a colon: the rest of its paragraph, or the next paragraph when the
+    colon ends the line ('The governor added:')."""
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if cls == "speech" and nxt is not None and nxt.text == ":":
+    if subj is not None and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
         para_end = _text(doc).find("\n", start)
         para_end = len(_text(doc)) if para_end == -1 else para_end

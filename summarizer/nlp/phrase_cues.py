@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .cues import _Lang
-from .finders import _Found
+from .finders import _Found, _is_cue_verb
 from .spans import _kind, _lower_lemma, _pieces, _span, _subtree, _text, _tok_end
 
 __all__: list[str] = []
@@ -81,6 +81,39 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
         cue = _span(doc, tok.idx, _tok_end(last))
         return _Found(content, cue, src, src_toks, "according_to", "according", tok)
     return None
+
+
+def _in_phrase(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
+    """'In the poll, Clinton led by 5 points' (the poll says so); 'In a statement, the governor
+    was more cautious' (the governor, in a statement): an 'in' phrase opening a clause whose
+    verb is no cue of its own credits the rest of the clause to the document, or to the
+    clause's subject when the noun is an utterance."""
+    if tok.lower_ != "in" or tok.dep_ != "prep" or not (lang.in_documents or lang.in_utterances):
+        return None
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    head = tok.head
+    if not objs or head.pos_ not in ("VERB", "AUX") or head.i < tok.i or not sent.start <= head.i < sent.end:
+        return None
+    noun = objs[0]
+    lemma = _lower_lemma(noun)
+    if lemma not in lang.in_documents | lang.in_utterances or _is_cue_verb(head, lang):
+        return None
+    phrase = {t.i for t in _subtree(tok, sent)}
+    if lemma in lang.in_documents:
+        src, src_toks = noun, [t for t in _subtree(noun, sent)]
+    else:
+        subs = [c for c in head.children if c.dep_ in lang.subjects and not c.is_punct]
+        if not subs:
+            return None
+        src, src_toks = subs[0], _subtree(subs[0], sent)
+    if lemma in lang.in_utterances:
+        phrase |= {t.i for t in src_toks}
+    body = [t for t in _subtree(head, sent) if t.i not in phrase]
+    content = _pieces(doc := tok.doc, body)
+    if not content or sum(not t.is_punct for t in body) < 4:
+        return None
+    cue = _span(doc, tok.idx, _tok_end(noun))
+    return _Found(content, cue, src, src_toks, "indirect", "noun", tok)
 
 
 def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
