@@ -135,3 +135,16 @@ def test_in_a_statement_with_a_cue_verb_is_the_verbs_attribution() -> None:
     text = "In a statement, Senator Ana Ruiz said the budget was a disgrace."
     atts = _attributions(text)
     assert _cues(atts) == ["said"]
+
+
+def test_a_cue_noun_owned_by_a_by_phrase() -> None:
+    text = "This political decision by the council to close the library hurts families."
+    a = _one(_attributions(text), "decision")
+    assert a.source is not None and a.source.text == "the council"
+    assert a.content[0].text == "to close the library"
+
+
+def test_a_possessed_cue_noun_of_conclusion() -> None:
+    text = "Judge Mark Olsen's conclusion that the law was void is not shared by other courts."
+    a = _one(_attributions(text), "conclusion")
+    assert a.speaker == "Mark Olsen" and a.content[0].text == "that the law was void"

@@ -87,7 +87,8 @@ ENGLISH = _Lang(
     noun_cues=_words("claim statement assertion argument belief view plan promise pledge call "
                      "demand decision agreement warning message suggestion proposal insistence "
                      "allegation accusation charge remark comment vow threat hope fear "
-                     "prediction announcement"),
+                     "prediction announcement report finding conclusion emphasis determination "
+                     "pronouncement admission contention assurance concern"),
     according=(("according", "to"),),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),

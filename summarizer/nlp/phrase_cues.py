@@ -28,7 +28,7 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
     if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
         return None
-    owners = [c for c in tok.children if c.dep_ == "poss"]
+    owners = [c for c in tok.children if c.dep_ == "poss"] or _noun_owner(tok)
     if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
         return None
     comps = [c for c in tok.children if c.i > tok.i and (
@@ -47,6 +47,25 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
                   _kind(doc, content, quotes), "noun", tok)
 
+
+
+_OWNER_PREPS = frozenset({"from", "by"})
+
+
+def _noun_owner(tok: Token) -> list[Token]:
+    """Who owns a cue noun with no possessor: a name before it ('a New York Times report
+    that ...', 'media pronouncements that ...') or a 'from'/'by' phrase after it ('warnings
+    from his attorney that ...', 'the decision by the FBI to ...')."""
+    names = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i
+             and (c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or c.lower_ in ("media", "press"))]
+    if names:
+        return names[-1:]
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS and c.i > tok.i:
+            objs = [k for k in c.children if k.dep_ == "pobj" and k.pos_ in ("NOUN", "PROPN", "PRON")]
+            if objs:
+                return objs[:1]
+    return []
 
 
 def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
