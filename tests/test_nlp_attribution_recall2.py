@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_nlp_attribution_recall import _attributions
+from tests.test_nlp_attribution_recall import _attributions, _nlp
 
 
 def _one(atts: list[Any], cue: str) -> Any:
@@ -148,3 +148,36 @@ def test_a_possessed_cue_noun_of_conclusion() -> None:
     text = "Judge Mark Olsen's conclusion that the law was void is not shared by other courts."
     a = _one(_attributions(text), "conclusion")
     assert a.speaker == "Mark Olsen" and a.content[0].text == "that the law was void"
+
+
+def test_a_verb_conjoined_after_the_infinitive_shares_the_cue() -> None:
+    text = "Mayor Tom Reed has pledged to cut bus fares and expand night service next year."
+    a = _one(_attributions(text), "pledged")
+    assert " ".join(c.text for c in a.content).endswith("expand night service next year")
+
+
+def _split_doc(words: list[str], second: int) -> Any:
+    """A doc with a sentence boundary forced before ``words[second]`` (as the parser puts one)."""
+    from spacy.tokens import Doc
+
+    starts = [k in (0, second) for k in range(len(words))]
+    return Doc(_nlp().vocab, words=words, sent_starts=starts)
+
+
+def test_content_goes_on_over_a_sentence_split_inside_its_clause() -> None:
+    from summarizer.nlp.finders import _run_on
+
+    words = "The chief mentioned harsh remarks the mayor had made about the union .".split()
+    doc = _split_doc(words, 5)
+    first = next(iter(doc.sents))
+    carried = _run_on(doc, [first[3], first[4]], first)
+    assert [t.text for t in carried] == words[5:]
+
+
+def test_content_does_not_run_on_over_an_end_mark() -> None:
+    from summarizer.nlp.finders import _run_on
+
+    words = "The chief mentioned harsh remarks . the mayor left early .".split()
+    doc = _split_doc(words, 6)
+    first = next(iter(doc.sents))
+    assert _run_on(doc, [first[3], first[4]], first) == []

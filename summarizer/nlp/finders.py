@@ -245,6 +245,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         comps = _object_infinitive(tok) or _wh_clause(tok)
     if comps:
         toks = [t for c in comps for t in _subtree(c, sent)]
+        toks += _shared_conj(tok, comps, sent, lang)
+        toks += _run_on(doc, toks, sent)
         content = _pieces(doc, toks)
         if content:
             content = _extend_to_quote(doc, content, quotes, tok.idx)
@@ -266,6 +268,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
             toks += _tail(tok, objs[0], sent, lang)
+            toks += _run_on(doc, toks, sent)
             content = _pieces(doc, toks)
             if content and not _mere_reaction(lemma, toks):
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
@@ -364,6 +367,43 @@ def _colon(doc: Doc, tok: Token, subj: Token | None, src_toks: list[Token], cue_
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _shared_conj(tok: Token, comps: list[Token], sent: Any, lang: _Lang) -> list[Token]:
+    """'is promising to meet and in some cases exceed his goals': a verb conjoined to the cue
+    after its infinitive, with no subject of its own and no cue of its own, shares the cue."""
+    if not any(c.dep_ == "xcomp" for c in comps):
+        return []
+    last = max(t.i for c in comps for t in c.subtree)
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "conj" and c.i > last and c.tag_ == "VB" and _is_cue_verb(c, lang) is None \
+                and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children) \
+                and not any(t.is_punct and t.text in ".;:" for t in tok.doc[last + 1:c.i]):
+            out += [t for t in _subtree(c, sent)]
+    return out
+
+
+_END_MARKS = frozenset({".", "!", "?", "...", "…", ":", ";"})
+
+
+def _run_on(doc: Doc, toks: list[Token], sent: Any) -> list[Token]:
+    """Content that stops at a sentence boundary the parser put in the middle of a clause
+    ('mentioned disparaging remarks | Trump had made about her'): no end mark before it and
+    no line break; the next sentence's words belong to the same clause."""
+    if not toks:
+        return []
+    last = max(t.i for t in toks)
+    end = sent.end
+    while end - 1 > last and doc[end - 1].is_space:
+        end -= 1
+    if last != end - 1 or end >= len(doc) or doc[last].is_punct or doc[last].text in _END_MARKS:
+        return []
+    nxt = doc[end]
+    if "\n" in _text(doc)[_tok_end(doc[last]):nxt.idx] or not nxt.sent.start == end \
+            or nxt.is_punct or nxt.text[:1].isupper() and nxt.pos_ not in ("PROPN", "PRON"):
+        return []
+    return [t for t in nxt.sent if not t.is_space and "\n" not in t.text]
 
 
 _WH = frozenset({"whether", "how", "why", "what", "who", "which"})
