@@ -181,3 +181,15 @@ def test_content_does_not_run_on_over_an_end_mark() -> None:
     doc = _split_doc(words, 6)
     first = next(iter(doc.sents))
     assert _run_on(doc, [first[3], first[4]], first) == []
+
+
+def test_the_speakers_own_belief_inside_the_statement_is_not_a_second_claim() -> None:
+    text = "Mayor Tom Reed said he expected to finish the bridge by May."
+    atts = _attributions(text)
+    assert _cues(atts) == ["said"]
+    assert atts[0].content[0].text == "he expected to finish the bridge by May"
+
+
+def test_another_speaker_inside_the_statement_stays() -> None:
+    text = "Spokesman Tom Reed said that Governor Ana Ruiz has long called for lower bus fares."
+    assert sorted(_cues(_attributions(text))) == ["called", "said"]

@@ -115,6 +115,13 @@ def _overlap(a: ParsedAttribution, b: ParsedAttribution) -> bool:
     return shorter > 0 and shared / shorter >= 0.5
 
 
+def _same_speaker(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
+    """Both name the same speaker (a pronoun resolved to it counts) with different mentions."""
+    if inner.speaker is None or outer.speaker is None or inner.source is None or outer.source is None:
+        return False
+    return inner.speaker == outer.speaker and inner.source.start != outer.source.start
+
+
 def _within(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
     """Every piece of ``inner``'s content and its source lie inside ``outer``'s content."""
     spans = [*inner.content, *([inner.source] if inner.source is not None else [])]
@@ -250,6 +257,10 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 if (ri > ro or (ri == ro and _relays(doc, outer))) and _speaks(doc, inner):
                     drop.add(i)
                 elif ri == 0 and ro > 0:
+                    drop.add(j)
+                elif _same_speaker(inner, outer):
+                    # 'Clarke said he expected to sell its coal for $50 a ton': the speaker's
+                    # own 'he expected' is part of the statement, not a second one
                     drop.add(j)
                 elif ri <= _RANK["organization"] and ro == _RANK["person"] and not _speaks(doc, inner) \
                         and _within(inner, outer):
