@@ -193,3 +193,15 @@ def test_the_speakers_own_belief_inside_the_statement_is_not_a_second_claim() ->
 def test_another_speaker_inside_the_statement_stays() -> None:
     text = "Spokesman Tom Reed said that Governor Ana Ruiz has long called for lower bus fares."
     assert sorted(_cues(_attributions(text))) == ["called", "said"]
+
+
+def test_hopes_is_a_cue_although_the_lemmatizer_reads_hop() -> None:
+    a = _one(_attributions("Mayor Tom Reed hopes to open the bridge by May."), "hopes")
+    assert a.speaker == "Tom Reed" and a.content[0].text == "to open the bridge by May"
+
+
+def test_voted_to_and_encouraged_to() -> None:
+    atts = _attributions("The city council voted to close the old library. "
+                         "Governor Ana Ruiz encouraged voters to register early.")
+    assert _one(atts, "voted").content[0].text == "to close the old library"
+    assert _one(atts, "encouraged").content[0].text == "voters to register early"

@@ -68,19 +68,20 @@ ENGLISH = _Lang(
         "reiterate remark observe describe mention reveal disclose assure accuse blame charge "
         "criticize criticise praise question insist predict forecast announce inform remind "
         "boast brag joke quip muse recount acknowledge speculate wonder hint imply "
-        "shout yell chant scream echo repeat lament"),
+        "shout yell chant scream echo repeat lament encourage"),
     belief=_words(
         "believe think find show know feel fear hope expect worry doubt agree indicate "
         "conclude suspect assume acknowledge contend demonstrate suggest determine estimate "
         "reckon predict rule understand learn realize realise recognize recognise"),
     intent=_words("want plan agree intend hope aim promise vow pledge refuse threaten "
-                  "wish propose expect seek decide"),
+                  "wish propose expect seek decide vote"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
                        "acknowledge announce predict question attack describe mention endorse "
                        "blast defend slam discuss promote tout echo reference outline "
                        "detail highlight stress emphasize emphasise promise claim note reveal "
-                       "accuse blame charge express reiterate repeat admit concede expect view"),
+                       "accuse blame charge express reiterate repeat admit concede expect view "
+                       "back"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),

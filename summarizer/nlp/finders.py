@@ -62,7 +62,7 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
         return None
     if tok.dep_ in ("amod", "compound", "det"):
         return None
-    lemma = _lower_lemma(tok)
+    lemma = _cue_lemma(tok, lang)
     if lemma in lang.speech:
         return "speech"
     if lemma in lang.belief:
@@ -74,6 +74,17 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
     if lemma in lang.quote_cues:
         return "quote"
     return None
+
+
+_LEMMA_SLIPS = {"hop": "hope"}  # the small English lemmatizer reads 'hoped', 'hopes' as 'hop'
+
+
+def _cue_lemma(tok: Token, lang: _Lang) -> str:
+    """The token's lemma, mended where the lemmatizer slips on a cue ('hopes' → 'hop')."""
+    lemma = _lower_lemma(tok)
+    if lang.code == "en" and lemma in _LEMMA_SLIPS and tok.lower_.startswith(_LEMMA_SLIPS[lemma]):
+        return _LEMMA_SLIPS[lemma]
+    return lemma
 
 
 def _subject(verb: Token, lang: _Lang) -> Token | None:
@@ -183,7 +194,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     cls = _is_cue_verb(tok, lang)
     if cls is None:
         return None
-    lemma = _lower_lemma(tok)
+    lemma = _cue_lemma(tok, lang)
     subj, inherited = _source_of(tok, lang, sent)
     if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
         subj, inherited = None, None  # a heading or a dateline glued to the sentence
@@ -472,6 +483,7 @@ def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int
 
 
 _REACTIONS = frozenset({"welcome", "applaud", "praise", "hail", "condemn", "denounce", "criticize",
+                        "back",
                         "criticise", "oppose", "support", "endorse", "back", "reject", "attack",
                         "blast", "slam"})
 
