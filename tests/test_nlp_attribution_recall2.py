@@ -205,3 +205,20 @@ def test_voted_to_and_encouraged_to() -> None:
                          "Governor Ana Ruiz encouraged voters to register early.")
     assert _one(atts, "voted").content[0].text == "to close the old library"
     assert _one(atts, "encouraged").content[0].text == "voters to register early"
+
+
+def test_what_a_speech_verb_says_can_be_its_object() -> None:
+    atts = _attributions("Only 40 percent trust the mayor, while 55 percent said the same of "
+                         "the governor.")
+    assert _one(atts, "said").content[0].text == "the same of the governor"
+
+
+def test_the_addressee_of_told_is_not_what_was_said() -> None:
+    atts = _attributions("Mayor Tom Reed told reporters on Monday.")
+    assert all(c.text != "reporters" for a in atts for c in a.content)
+
+
+def test_an_inverted_cue_after_two_conjoined_clauses_takes_both() -> None:
+    text = "The mayor wanted a new bridge, but the council rejected the plan, the official added."
+    a = _one(_attributions(text), "added")
+    assert a.content[0].text == "The mayor wanted a new bridge, but the council rejected the plan"

@@ -317,10 +317,24 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                 content = _extend_to_quote(doc, content, quotes, tok.idx)
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                               "inverted", tok, inherited)
+    # 4c. what a speech verb says, as its object ('she still says things such as "..."',
+    # '73 percent said the same of Trump'); not the addressee of 'told reporters'
+    if cls == "speech" and subj is not None and lemma not in _ADDRESSEE_VERBS:
+        objs = [c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "obj")
+                and c.pos_ in ("NOUN", "PRON", "PROPN", "NUM", "ADJ") and c.lower_ not in ("it", "so", "this")]
+        if objs:
+            toks = [t for c in objs for t in _subtree(c, sent)] + _tail(tok, objs[0], sent, lang)
+            content = _pieces(doc, toks)
+            if content and sum(not t.is_punct for t in toks) >= 2:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "object", tok, inherited)
     # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
+        while head.dep_ == "conj" and head.head.i < head.i and sent.start <= head.head.i:
+            head = head.head  # '..., but the NYPD overruled that request, the source added'
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
         between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
@@ -417,6 +431,12 @@ def _run_on(doc: Doc, toks: list[Token], sent: Any) -> list[Token]:
     return [t for t in nxt.sent if not t.is_space and "\n" not in t.text]
 
 
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "remind", "assure", "warn", "urge", "encourage",
+                              "accuse", "blame", "praise", "criticize", "criticise", "question",
+                              "thank", "answer",
+                              # verbs whose object is seldom a message ('reporting gains',
+                              # 'maintains a program', 'pointing a gun')
+                              "report", "disclose", "maintain", "point", "post"})
 _WH = frozenset({"whether", "how", "why", "what", "who", "which"})
 _WH_TIME = frozenset({"when", "where", "if"})  # also adverbs of time, place, condition
 _MODALS = frozenset({"would", "will", "could", "should", "might", "may", "can"})
