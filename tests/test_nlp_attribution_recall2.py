@@ -222,3 +222,14 @@ def test_an_inverted_cue_after_two_conjoined_clauses_takes_both() -> None:
     text = "The mayor wanted a new bridge, but the council rejected the plan, the official added."
     a = _one(_attributions(text), "added")
     assert a.content[0].text == "The mayor wanted a new bridge, but the council rejected the plan"
+
+
+def test_an_agentless_passive_cue_credits_no_one_named() -> None:
+    atts = _attributions("The treasurer was accused of hiding losses from the board.")
+    a = _one(atts, "accused")
+    assert a.source is None and a.speaker is None and a.speaker_type == "anonymous"
+    assert [c.text for c in a.content] == ["The treasurer", "of hiding losses from the board"]
+
+
+def test_a_negated_agentless_passive_is_no_attribution() -> None:
+    assert _attributions("The treasurer has not been charged with any crime.") == []

@@ -202,6 +202,13 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         misparsed = _inverted_acl(doc, tok, sent, quotes)
         if misparsed is not None:
             return misparsed
+    if subj is None and lang.code == "en":
+        unsourced = _agentless_passive(tok, sent, lang, quotes)
+        if unsourced:
+            content = _pieces(doc, unsourced)
+            if content:
+                return _Found(content, _span(doc, tok.idx, _tok_end(tok)), None, [], "indirect",
+                              "object", tok)
     if subj is None and not lang.dropped_subject:
         return None  # 'trying to', 'It was reported that': no one to credit
     if any(qs < tok.idx < qe for qs, qe in quotes):
@@ -429,6 +436,32 @@ def _run_on(doc: Doc, toks: list[Token], sent: Any) -> list[Token]:
             or nxt.is_punct or nxt.text[:1].isupper() and nxt.pos_ not in ("PROPN", "PRON"):
         return []
     return [t for t in nxt.sent if not t.is_space and "\n" not in t.text]
+
+
+_PASSIVE_CUES = frozenset({"accuse", "blame", "criticize", "criticise", "charge", "expect", "announce",
+                           "praise", "condemn", "reject", "predict", "describe", "suspect", "allege",
+                           "estimate", "deny", "dispute", "question", "cite", "credit"})
+
+
+def _agentless_passive(tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> list[Token]:
+    """'Mr. Quiros was accused of using $50 million', 'The veto is expected to come before
+    Friday': a passive cue with no agent credits its subject and what follows to no one named
+    (an anonymous source)."""
+    if _cue_lemma(tok, lang) not in _PASSIVE_CUES or tok.tag_ != "VBN":
+        return []
+    if not any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ in ("agent", "neg") for c in tok.children):
+        return []  # (negated: 'has not been charged with any crime' credits no one with anything)
+    if any(k.lower_ in ("neither", "no", "none", "nobody") for c in tok.children if c.dep_ == "nsubjpass"
+           for k in c.subtree):
+        return []
+    if any(qs <= tok.idx < qe for qs, qe in quotes):
+        return []
+    pas = [c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i and c.pos_ != "PRON"]
+    rest = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "xcomp", "oprd", "ccomp", "advcl")
+            and not (c.dep_ == "prep" and c.lower_ in ("in", "on", "at", "after", "before", "during", "since"))]
+    if not pas or not rest:
+        return []
+    return _subtree(pas[0], sent) + [t for c in rest for t in _subtree(c, sent)]
 
 
 _ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "remind", "assure", "warn", "urge", "encourage",
