@@ -233,3 +233,17 @@ def test_an_agentless_passive_cue_credits_no_one_named() -> None:
 
 def test_a_negated_agentless_passive_is_no_attribution() -> None:
     assert _attributions("The treasurer has not been charged with any crime.") == []
+
+
+def test_a_section_heading_with_a_colon_is_no_speaker_label() -> None:
+    text = ("Budget.\n\nThe Gap Goes On: The city spent more than it raised for a third year. "
+            "The mayor said he would cut costs.")
+    atts = _attributions(text)
+    assert all(a.speaker != "The Gap Goes On" for a in atts)
+    assert _one(atts, "said").content[0].text == "he would cut costs"
+
+
+def test_a_transcript_name_label_still_speaks() -> None:
+    text = "Mike Pence: We will win this state in November."
+    atts = _attributions(text)
+    assert [a.speaker for a in atts] == ["Mike Pence"]

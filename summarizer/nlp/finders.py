@@ -438,15 +438,16 @@ def _run_on(doc: Doc, toks: list[Token], sent: Any) -> list[Token]:
     return [t for t in nxt.sent if not t.is_space and "\n" not in t.text]
 
 
-_PASSIVE_CUES = frozenset({"accuse", "blame", "criticize", "criticise", "charge", "expect", "announce",
+# (not 'is expected to', 'is estimated to': the outlet's own hedged voice, as the fixtures label it)
+_PASSIVE_CUES = frozenset({"accuse", "blame", "criticize", "criticise", "charge", "announce",
                            "praise", "condemn", "reject", "predict", "describe", "suspect", "allege",
-                           "estimate", "deny", "dispute", "question", "cite", "credit"})
+                           "deny", "dispute", "question", "cite", "credit"})
 
 
 def _agentless_passive(tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> list[Token]:
-    """'Mr. Quiros was accused of using $50 million', 'The veto is expected to come before
-    Friday': a passive cue with no agent credits its subject and what follows to no one named
-    (an anonymous source)."""
+    """'Mr. Quiros was accused of using $50 million', 'The plan was criticized as too costly':
+    a passive cue with no agent credits its subject and what follows to no one named (an
+    anonymous source)."""
     if _cue_lemma(tok, lang) not in _PASSIVE_CUES or tok.tag_ != "VBN":
         return []
     if not any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ in ("agent", "neg") for c in tok.children):

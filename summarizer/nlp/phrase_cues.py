@@ -149,6 +149,9 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
             # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks, and so does
             # a name that opens the headline ('Pence: Flowers won't be at the debate')
             continue
+        if len(words) > 1 and not label.isupper() and not _names_someone(doc, m.start(1), m.end(1)):
+            # 'The Gap Goes On: ...', 'Little Relief for Refugees: ...' head a section
+            continue
         start = m.end()
         end = _text(doc).find("\n", start)
         end = len(_text(doc)) if end == -1 else end
@@ -164,6 +167,19 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         out.append(_Found(content, cue, None, [], "direct", "transcript", None,
                           source_text=label, label_span=label_span))
     return out
+
+
+_LABEL_DETERMINERS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las"})
+
+
+def _names_someone(doc: Doc, start: int, end: int) -> bool:
+    """A label of several words is a speaker's name: no determiner or verb in it, and a person
+    or organisation entity (or proper nouns only) ('Mike Pence:', not 'The Gap Goes On:')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span[0].lower_ in _LABEL_DETERMINERS or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    return any(t.ent_type_ in ("PERSON", "PER", "ORG") for t in span) or all(
+        t.pos_ == "PROPN" or t.is_punct for t in span)
 
 
 def _propn_at(doc: Doc, pos: int) -> bool:
