@@ -247,3 +247,9 @@ def test_a_transcript_name_label_still_speaks() -> None:
     text = "Mike Pence: We will win this state in November."
     atts = _attributions(text)
     assert [a.speaker for a in atts] == ["Mike Pence"]
+
+
+def test_a_title_with_a_place_or_party_before_it_is_a_person_not_the_place() -> None:
+    atts = _attributions("The Ohio senator said the budget was a disgrace.")
+    a = _one(atts, "said")
+    assert a.speaker != "Ohio" and a.speaker_type == "person"
