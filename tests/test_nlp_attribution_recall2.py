@@ -165,7 +165,7 @@ def _split_doc(words: list[str], second: int) -> Any:
 
 
 def test_content_goes_on_over_a_sentence_split_inside_its_clause() -> None:
-    from summarizer.nlp.finders import _run_on
+    from summarizer.nlp.shapes import _run_on
 
     words = "The chief mentioned harsh remarks the mayor had made about the union .".split()
     doc = _split_doc(words, 5)
@@ -175,7 +175,7 @@ def test_content_goes_on_over_a_sentence_split_inside_its_clause() -> None:
 
 
 def test_content_does_not_run_on_over_an_end_mark() -> None:
-    from summarizer.nlp.finders import _run_on
+    from summarizer.nlp.shapes import _run_on
 
     words = "The chief mentioned harsh remarks . the mayor left early .".split()
     doc = _split_doc(words, 6)

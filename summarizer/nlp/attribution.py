@@ -34,8 +34,9 @@ Usage (any spaCy pipeline with a tagger, a parser and NER; offsets are into ``do
 
 The extractor is split by concern: :mod:`.cues` (the per-language tables), :mod:`.spans`
 (quotations and token runs as character spans), :mod:`.finders` (the content and source token
-of each cue verb), :mod:`.phrase_cues` (cue nouns, "according to", transcript labels, signing
-dashes), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
+of each cue verb; :mod:`.shapes` the contents that are not a plain clause: a request's object
+and infinitive, a passive's subject, fronted words), :mod:`.phrase_cues` (cue nouns,
+"according to", "In a statement", transcript labels, signing dashes), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
 module (the loop over the parse, the finished attributions, hedges).
 """
 
