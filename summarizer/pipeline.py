@@ -65,8 +65,10 @@ ENGINE = "parser-3"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
-quotations, pronouns), stances from judged targets with stance_label@3. parser-3: key points read
-with the parse (fragments rejected, a source's words credited), stance_label@4."""
+quotations, pronouns), stances from judged targets with stance_label@3. parser-3: attribution
+recall (requests, passives, object cues, 'In a statement', cue nouns, one claim per speaker's
+statement); key points read with the parse (fragments rejected, a source's words credited);
+stance_label@4."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

@@ -34,8 +34,9 @@ Usage (any spaCy pipeline with a tagger, a parser and NER; offsets are into ``do
 
 The extractor is split by concern: :mod:`.cues` (the per-language tables), :mod:`.spans`
 (quotations and token runs as character spans), :mod:`.finders` (the content and source token
-of each cue verb), :mod:`.phrase_cues` (cue nouns, "according to", transcript labels, signing
-dashes), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
+of each cue verb; :mod:`.shapes` the contents that are not a plain clause: a request's object
+and infinitive, a passive's subject, fronted words), :mod:`.phrase_cues` (cue nouns,
+"according to", "In a statement", transcript labels, signing dashes), :mod:`.sources` (mentions, speaker names and types, pronoun resolution) and this
 module (the loop over the parse, the finished attributions, hedges).
 """
 
@@ -46,7 +47,7 @@ from typing import Any
 
 from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
 from .finders import _dedupe, _Found, _verb_cue
-from .phrase_cues import _according, _dash_cues, _noun_cue, _transcript_cues
+from .phrase_cues import _according, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
 from .sources import (
     _clean_name,
     _core,
@@ -93,7 +94,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
         for tok in sent:
             if tok.i in taken_cues:
                 continue
-            acc = _according(tok, sent, lang)
+            acc = _according(tok, sent, lang) or _in_phrase(tok, sent, lang)
             if acc is not None:
                 found.append(acc)
                 taken_cues.update(range(tok.i, tok.i + 3))

@@ -42,6 +42,16 @@ class _Lang:
     # close race', 'the study found 31 cases'), and those documents (head lemmas)
     finding_objects: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    # verbs that report words only next to a quotation or a colon ('"Q," she continued')
+    quote_cues: frozenset[str] = frozenset()
+    # verbs of answering, whose prepositional phrase is the content ('responded with attacks',
+    # 'replied by citing the law'), and those prepositions
+    reply_cues: frozenset[str] = frozenset()
+    reply_preps: frozenset[str] = frozenset()
+    # 'In a statement, ...', 'In the poll, ...': nouns of a document or an utterance that,
+    # opening a clause with 'in', credit the clause to it (a document) or to its subject
+    in_documents: frozenset[str] = frozenset()
+    in_utterances: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -58,25 +68,28 @@ ENGLISH = _Lang(
         "reiterate remark observe describe mention reveal disclose assure accuse blame charge "
         "criticize criticise praise question insist predict forecast announce inform remind "
         "boast brag joke quip muse recount acknowledge speculate wonder hint imply "
-        "shout yell chant scream echo repeat lament"),
+        "shout yell chant scream echo repeat lament encourage"),
     belief=_words(
         "believe think find show know feel fear hope expect worry doubt agree indicate "
         "conclude suspect assume acknowledge contend demonstrate suggest determine estimate "
         "reckon predict rule understand learn realize realise recognize recognise"),
     intent=_words("want plan agree intend hope aim promise vow pledge refuse threaten "
-                  "wish propose expect seek decide"),
+                  "wish propose expect seek decide vote"),
     object_cues=_words("deny confirm call cite support oppose reject propose demand urge "
                        "criticize criticise praise dispute denounce condemn welcome "
                        "acknowledge announce predict question attack describe mention endorse "
                        "blast defend slam discuss promote tout echo reference outline "
-                       "detail highlight"),
+                       "detail highlight stress emphasize emphasise promise claim note reveal "
+                       "accuse blame charge express reiterate repeat admit concede expect view "
+                       "back"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
     noun_cues=_words("claim statement assertion argument belief view plan promise pledge call "
                      "demand decision agreement warning message suggestion proposal insistence "
                      "allegation accusation charge remark comment vow threat hope fear "
-                     "prediction announcement"),
+                     "prediction announcement report finding conclusion emphasis determination "
+                     "pronouncement admission contention assurance concern"),
     according=(("according", "to"),),
     subjects=frozenset({"nsubj"}),
     content_deps=frozenset({"ccomp"}),
@@ -109,6 +122,14 @@ ENGLISH = _Lang(
         "poll survey study report analysis data figure number record document video footage "
         "audit review research investigation test result average estimate memo letter filing "
         "transcript census tally count model projection return statement"),
+    quote_cues=_words("continue"),
+    reply_cues=_words("respond reply react"),
+    # not 'to': 'did not respond to a request for comment' says nothing (the outlet reports it)
+    reply_preps=_words("with by"),
+    in_documents=_words("poll survey study report analysis review audit filing ruling "
+                        "lawsuit complaint memo letter"),
+    in_utterances=_words("statement interview speech remark remarks testimony tweet post "
+                         "op-ed column editorial essay address"),
     titles=_words(
         "senator sen. president minister secretary governor gov. mayor spokesman "
         "spokeswoman spokesperson chairman chairwoman chair director judge justice general "

@@ -6,7 +6,8 @@ object, the prepositional object, the clause an inverted cue hangs on, a parenth
 cue ending in a colon. Each returns a :class:`_Found`; :mod:`summarizer.nlp.attribution`
 turns them into attributions with named speakers. Internal to :mod:`summarizer.nlp`.
 
-Just over 400 lines: the strategies are tried in order for one verb and share their span helpers.
+Just over 500 lines: the strategies are tried in order for one verb and share their span
+helpers (the shapes of a content other than a clause are in :mod:`summarizer.nlp.shapes`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cues import ENGLISH, FRENCH, SPANISH, _Lang
+from .shapes import _fronted, _object_infinitive, _passive_content, _run_on, _wh_clause
 from .spans import (
     _QUOTE_CHARS,
     TextSpan,
@@ -62,16 +64,29 @@ def _is_cue_verb(tok: Token, lang: _Lang) -> str | None:
         return None
     if tok.dep_ in ("amod", "compound", "det"):
         return None
-    lemma = _lower_lemma(tok)
+    lemma = _cue_lemma(tok, lang)
     if lemma in lang.speech:
         return "speech"
     if lemma in lang.belief:
         return "belief"
     if lemma in lang.intent or lemma in lang.object_cues:
         return "intent"
-    if lemma in lang.topic_cues:
+    if lemma in lang.topic_cues or lemma in lang.reply_cues:
         return "topic"
+    if lemma in lang.quote_cues:
+        return "quote"
     return None
+
+
+_LEMMA_SLIPS = {"hop": "hope"}  # the small English lemmatizer reads 'hoped', 'hopes' as 'hop'
+
+
+def _cue_lemma(tok: Token, lang: _Lang) -> str:
+    """The token's lemma, mended where the lemmatizer slips on a cue ('hopes' → 'hop')."""
+    lemma = _lower_lemma(tok)
+    if lang.code == "en" and lemma in _LEMMA_SLIPS and tok.lower_.startswith(_LEMMA_SLIPS[lemma]):
+        return _LEMMA_SLIPS[lemma]
+    return lemma
 
 
 def _subject(verb: Token, lang: _Lang) -> Token | None:
@@ -170,7 +185,7 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
                 and "\n" not in text[hi:qs] and not _has_own_cue(doc, qe):
             out.append((qs, qe))  # '"Q1," X said in a statement. "Q2."': X goes on
         elif qs >= hi and (_ADJACENT_AFTER.match(text[hi:qs]) or (before and _CONTINUED.match(text[hi:qs]))) \
-                and text[hi:qs].count("\n") <= (2 if before else 1) \
+                and text[hi:qs].count("\n") <= (2 if before or text[hi:qs].strip() == ":" else 1) \
                 and (text[hi:qs].strip() or text[qs - 1: qs] == " ") \
                 and not (before and _has_own_cue(doc, qe)):
             out.append((qs, qe))  # '"Q1," she said. "Q2."': the same speaker goes on
@@ -181,7 +196,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     cls = _is_cue_verb(tok, lang)
     if cls is None:
         return None
-    lemma = _lower_lemma(tok)
+    lemma = _cue_lemma(tok, lang)
     subj, inherited = _source_of(tok, lang, sent)
     if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
         subj, inherited = None, None  # a heading or a dateline glued to the sentence
@@ -189,6 +204,13 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         misparsed = _inverted_acl(doc, tok, sent, quotes)
         if misparsed is not None:
             return misparsed
+    if subj is None and lang.code == "en":
+        unsourced = _agentless_passive(tok, sent, lang, quotes)
+        if unsourced:
+            content = _pieces(doc, unsourced)
+            if content:
+                return _Found(content, _span(doc, tok.idx, _tok_end(tok)), None, [], "indirect",
+                              "object", tok)
     if subj is None and not lang.dropped_subject:
         return None  # 'trying to', 'It was reported that': no one to credit
     if any(qs < tok.idx < qe for qs, qe in quotes):
@@ -210,7 +232,7 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     hi = max(_tok_end(t) for t in phrase)
     cue_span = _span(doc, tok.idx, _tok_end(tok))
     # 1. an adjacent quotation (speech verbs only)
-    if cls == "speech":
+    if cls in ("speech", "quote"):
         asides = [c for c in tok.children if c.i > tok.i and c.dep_ in ("advcl", "xcomp", "npadvmod", "prep")
                   and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in (",", ".")]
         aside = _tok_end(asides[-1].right_edge) if asides else None
@@ -226,6 +248,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             adj[0] = _lead_in(doc, sent, adj[0], lo)
             content = tuple(_span(doc, a, b) for a, b in adj)
             return _Found(content, cue_span, subj, src_toks, "direct", "quote", tok, inherited)
+    if cls == "quote":
+        return _colon(doc, tok, subj, src_toks, cue_span, quotes, inherited)
     # 2. the clausal complement
     deps = set(lang.content_deps)
     if cls == "intent" or lemma in lang.intent:
@@ -237,13 +261,24 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         # a relative clause of the object
         comps = [r for c in tok.children if c.dep_ in ("dobj", "obj") for r in c.children
                  if r.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that" for k in r.children)]
+    if not comps and cls == "speech":
+        comps = _object_infinitive(tok) or _wh_clause(tok)
     if comps:
         toks = [t for c in comps for t in _subtree(c, sent)]
+        toks += _shared_conj(tok, comps, sent, lang)
+        toks += _run_on(doc, toks, sent)
         content = _pieces(doc, toks)
         if content:
             content = _extend_to_quote(doc, content, quotes, tok.idx)
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                           "complement", tok, inherited)
+    # 2b. a passive cue with an agent: its subject is the content ('The plan was criticized
+    # by the union': the union criticized the plan)
+    passive = _passive_content(tok, subj, sent)
+    if passive:
+        content = _pieces(doc, passive)
+        if content:
+            return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 3. the object of a verb like 'deny', 'call (for)'; 'polls show a close race'
     if lemma in lang.object_cues or (lemma in lang.finding_objects and subj is not None
                                      and _lower_lemma(subj) in lang.documents):
@@ -253,13 +288,15 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
             toks += _tail(tok, objs[0], sent, lang)
+            toks += _run_on(doc, toks, sent)
             content = _pieces(doc, toks)
             if content and not _mere_reaction(lemma, toks):
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 4. the prepositional object of a verb like 'spoke about', 'called for'
-    if lemma in lang.topic_cues or lemma in lang.speech:
+    if lemma in lang.topic_cues or lemma in lang.speech or lemma in lang.reply_cues:
+        allowed = lang.reply_preps if lemma in lang.reply_cues else lang.topic_preps
         preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
-                 and c.lower_ in lang.topic_preps]
+                 and c.lower_ in allowed]
         if lang.code != "en":
             preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
                      and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
@@ -280,10 +317,33 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                               tok, inherited)
     if subj is None and not lang.dropped_subject:
         return None
+    # 4b. words before the cue's subject, cut off by a comma: 'People like Scott, he said.'
+    if cls == "speech" and subj is not None and inherited is None:
+        fronted = _fronted(tok, subj, sent)
+        if fronted:
+            content = _pieces(doc, fronted)
+            if content:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "inverted", tok, inherited)
+    # 4c. what a speech verb says, as its object ('she still says things such as "..."',
+    # '73 percent said the same of Trump'); not the addressee of 'told reporters'
+    if cls == "speech" and subj is not None and lemma not in _ADDRESSEE_VERBS:
+        objs = [c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "obj")
+                and c.pos_ in ("NOUN", "PRON", "PROPN", "NUM", "ADJ") and c.lower_ not in ("it", "so", "this")]
+        if objs:
+            toks = [t for c in objs for t in _subtree(c, sent)] + _tail(tok, objs[0], sent, lang)
+            content = _pieces(doc, toks)
+            if content and sum(not t.is_punct for t in toks) >= 2:
+                content = _extend_to_quote(doc, content, quotes, tok.idx)
+                return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
+                              "object", tok, inherited)
     # 5. inverted, no complement: '..., sources said.' hangs on the clause it reports
     head = tok.head
     if cls == "speech" and head.i != tok.i and head.i < tok.i and tok.dep_ in (
             "parataxis", "ccomp", "advcl", "conj", "advmod", "dep", "xcomp"):
+        while head.dep_ == "conj" and head.head.i < head.i and sent.start <= head.head.i:
+            head = head.head  # '..., but the NYPD overruled that request, the source added'
         left = [t for t in _subtree(head, sent) if t.i < tok.left_edge.i]
         between = _text(doc)[_tok_end(left[-1]) if left else lo:lo] if left else ""
         if left and "," in between + "".join(t.text for t in left[-2:]):
@@ -311,12 +371,29 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                 return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes),
                               "inverted", tok, inherited)
     # 7. a cue that ends in a colon: the rest of the paragraph
+    if cls == "speech":
+        return _colon(doc, tok, subj, src_toks, cue_span, quotes, inherited)
+    return None
+
+
+def _colon(doc: Doc, tok: Token, subj: Token | None, src_toks: list[Token], cue_span: TextSpan,
+           quotes: list[tuple[int, int]], inherited: Token | None) -> _Found | None:
+    """A cue that ends in a colon: the rest of its paragraph, or the next paragraph when the
+    colon ends the line ('The governor added:')."""
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if cls == "speech" and nxt is not None and nxt.text == ":":
+    if subj is not None and nxt is not None and nxt.text == ":":
         start = _tok_end(nxt)
         para_end = _text(doc).find("\n", start)
         para_end = len(_text(doc)) if para_end == -1 else para_end
         text = _text(doc)[start:para_end]
+        if not text.strip() and para_end < len(_text(doc)):
+            # 'The governor added:' and the words in the paragraph after it
+            start = para_end
+            while start < len(_text(doc)) and _text(doc)[start].isspace():
+                start += 1
+            para_end = _text(doc).find("\n", start)
+            para_end = len(_text(doc)) if para_end == -1 else para_end
+            text = _text(doc)[start:para_end]
         stripped = text.strip()
         if stripped:
             a = start + text.index(stripped)
@@ -324,6 +401,56 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return _Found(content, cue_span, subj, src_toks, _kind(doc, content, quotes), "colon",
                           tok, inherited)
     return None
+
+
+def _shared_conj(tok: Token, comps: list[Token], sent: Any, lang: _Lang) -> list[Token]:
+    """'is promising to meet and in some cases exceed his goals': a verb conjoined to the cue
+    after its infinitive, with no subject of its own and no cue of its own, shares the cue."""
+    if not any(c.dep_ == "xcomp" for c in comps):
+        return []
+    last = max(t.i for c in comps for t in c.subtree)
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "conj" and c.i > last and c.tag_ == "VB" and _is_cue_verb(c, lang) is None \
+                and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children) \
+                and not any(t.is_punct and t.text in ".;:" for t in tok.doc[last + 1:c.i]):
+            out += [t for t in _subtree(c, sent)]
+    return out
+
+
+# (not 'is expected to', 'is estimated to': the outlet's own hedged voice, as the fixtures label it)
+_PASSIVE_CUES = frozenset({"accuse", "blame", "criticize", "criticise", "charge", "announce",
+                           "praise", "condemn", "reject", "predict", "describe", "suspect", "allege",
+                           "deny", "dispute", "question", "cite", "credit"})
+
+
+def _agentless_passive(tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> list[Token]:
+    """'Mr. Quiros was accused of using $50 million', 'The plan was criticized as too costly':
+    a passive cue with no agent credits its subject and what follows to no one named (an
+    anonymous source)."""
+    if _cue_lemma(tok, lang) not in _PASSIVE_CUES or tok.tag_ != "VBN":
+        return []
+    if not any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ in ("agent", "neg") for c in tok.children):
+        return []  # (negated: 'has not been charged with any crime' credits no one with anything)
+    if any(k.lower_ in ("neither", "no", "none", "nobody") for c in tok.children if c.dep_ == "nsubjpass"
+           for k in c.subtree):
+        return []
+    if any(qs <= tok.idx < qe for qs, qe in quotes):
+        return []
+    pas = [c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i and c.pos_ != "PRON"]
+    rest = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "xcomp", "oprd", "ccomp", "advcl")
+            and not (c.dep_ == "prep" and c.lower_ in ("in", "on", "at", "after", "before", "during", "since"))]
+    if not pas or not rest:
+        return []
+    return _subtree(pas[0], sent) + [t for c in rest for t in _subtree(c, sent)]
+
+
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "remind", "assure", "warn", "urge", "encourage",
+                              "accuse", "blame", "praise", "criticize", "criticise", "question",
+                              "thank", "answer",
+                              # verbs whose object is seldom a message ('reporting gains',
+                              # 'maintains a program', 'pointing a gun')
+                              "report", "disclose", "maintain", "point", "post"})
 
 
 def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int]:
@@ -339,6 +466,7 @@ def _lead_in(doc: Doc, sent: Any, q: tuple[int, int], lo: int) -> tuple[int, int
 
 
 _REACTIONS = frozenset({"welcome", "applaud", "praise", "hail", "condemn", "denounce", "criticize",
+                        "back",
                         "criticise", "oppose", "support", "endorse", "back", "reject", "attack",
                         "blast", "slam"})
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .cues import _Lang
-from .finders import _Found
+from .finders import _Found, _is_cue_verb
 from .spans import _kind, _lower_lemma, _pieces, _span, _subtree, _text, _tok_end
 
 __all__: list[str] = []
@@ -28,7 +28,7 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     inquiry": a cue noun with a possessor and a clause (or 'for' phrase) after it."""
     if tok.pos_ != "NOUN" or _lower_lemma(tok) not in lang.noun_cues:
         return None
-    owners = [c for c in tok.children if c.dep_ == "poss"]
+    owners = [c for c in tok.children if c.dep_ == "poss"] or _noun_owner(tok)
     if not owners or any(qs < tok.idx < qe for qs, qe in quotes):
         return None
     comps = [c for c in tok.children if c.i > tok.i and (
@@ -47,6 +47,25 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     return _Found(content, _span(doc, tok.idx, _tok_end(tok)), owner, src_toks,
                   _kind(doc, content, quotes), "noun", tok)
 
+
+
+_OWNER_PREPS = frozenset({"from", "by"})
+
+
+def _noun_owner(tok: Token) -> list[Token]:
+    """Who owns a cue noun with no possessor: a name before it ('a New York Times report
+    that ...', 'media pronouncements that ...') or a 'from'/'by' phrase after it ('warnings
+    from his attorney that ...', 'the decision by the FBI to ...')."""
+    names = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i
+             and (c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or c.lower_ in ("media", "press"))]
+    if names:
+        return names[-1:]
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS and c.i > tok.i:
+            objs = [k for k in c.children if k.dep_ == "pobj" and k.pos_ in ("NOUN", "PROPN", "PRON")]
+            if objs:
+                return objs[:1]
+    return []
 
 
 def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
@@ -83,6 +102,39 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
     return None
 
 
+def _in_phrase(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
+    """'In the poll, Clinton led by 5 points' (the poll says so); 'In a statement, the governor
+    was more cautious' (the governor, in a statement): an 'in' phrase opening a clause whose
+    verb is no cue of its own credits the rest of the clause to the document, or to the
+    clause's subject when the noun is an utterance."""
+    if tok.lower_ != "in" or tok.dep_ != "prep" or not (lang.in_documents or lang.in_utterances):
+        return None
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    head = tok.head
+    if not objs or head.pos_ not in ("VERB", "AUX") or head.i < tok.i or not sent.start <= head.i < sent.end:
+        return None
+    noun = objs[0]
+    lemma = _lower_lemma(noun)
+    if lemma not in lang.in_documents | lang.in_utterances or _is_cue_verb(head, lang):
+        return None
+    phrase = {t.i for t in _subtree(tok, sent)}
+    if lemma in lang.in_documents:
+        src, src_toks = noun, [t for t in _subtree(noun, sent)]
+    else:
+        subs = [c for c in head.children if c.dep_ in lang.subjects and not c.is_punct]
+        if not subs:
+            return None
+        src, src_toks = subs[0], _subtree(subs[0], sent)
+    if lemma in lang.in_utterances:
+        phrase |= {t.i for t in src_toks}
+    body = [t for t in _subtree(head, sent) if t.i not in phrase]
+    content = _pieces(doc := tok.doc, body)
+    if not content or sum(not t.is_punct for t in body) < 4:
+        return None
+    cue = _span(doc, tok.idx, _tok_end(noun))
+    return _Found(content, cue, src, src_toks, "indirect", "noun", tok)
+
+
 def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
     """'WALLACE: ...' / 'Mike Pence: ...' at the start of a line: a speaker label."""
     out = []
@@ -96,6 +148,9 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         if len(words) == 1 and not label.isupper() and not (headline and _propn_at(doc, m.start(1))):
             # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks, and so does
             # a name that opens the headline ('Pence: Flowers won't be at the debate')
+            continue
+        if len(words) > 1 and not label.isupper() and not _names_someone(doc, m.start(1), m.end(1)):
+            # 'The Gap Goes On: ...', 'Little Relief for Refugees: ...' head a section
             continue
         start = m.end()
         end = _text(doc).find("\n", start)
@@ -112,6 +167,19 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         out.append(_Found(content, cue, None, [], "direct", "transcript", None,
                           source_text=label, label_span=label_span))
     return out
+
+
+_LABEL_DETERMINERS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las"})
+
+
+def _names_someone(doc: Doc, start: int, end: int) -> bool:
+    """A label of several words is a speaker's name: no determiner or verb in it, and a person
+    or organisation entity (or proper nouns only) ('Mike Pence:', not 'The Gap Goes On:')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span[0].lower_ in _LABEL_DETERMINERS or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    return any(t.ent_type_ in ("PERSON", "PER", "ORG") for t in span) or all(
+        t.pos_ == "PROPN" or t.is_punct for t in span)
 
 
 def _propn_at(doc: Doc, pos: int) -> bool:

@@ -54,6 +54,23 @@ def _entity(doc: Any, span: TextSpan, labels: set[str]) -> str | None:
     return None
 
 
+_CLAUSE = re.compile(r",?\s+(?:who|whom|whose|which|that)\b|\s+(?:and|or)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^\s*['’]s?\b")
+
+
+def _speaking_person(text: str, doc: Any, source: TextSpan) -> str | None:
+    """The person entity that names the speaker of ``source``: not one inside its relative
+    clause or after a conjunction ('Christie, who campaigned for Donald Trump'; 'Gary Johnson
+    and 1 percent'), nor a possessor ('an ad from Donald Trump's campaign')."""
+    cut = _CLAUSE.search(source.text)
+    end = source.start + cut.start() if cut else source.end
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ in ("PERSON", "PER") and source.start <= ent.start_char and ent.end_char <= end \
+                and not _POSSESSIVE.match(text[ent.end_char:ent.end_char + 3]):
+            return str(ent.text)
+    return None
+
+
 def _named(doc: Any, span: TextSpan) -> bool:
     return _entity(doc, span, {"PERSON", "PER", "ORG", "NORP", "GPE", "FAC", "MISC"}) is not None
 
@@ -96,6 +113,19 @@ def _overlap(a: ParsedAttribution, b: ParsedAttribution) -> bool:
     shared = sum(max(0, min(x.end, y.end) - max(x.start, y.start)) for x in a.content for y in b.content)
     shorter = min(sum(x.end - x.start for x in a.content), sum(y.end - y.start for y in b.content))
     return shorter > 0 and shared / shorter >= 0.5
+
+
+def _same_speaker(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
+    """Both name the same speaker (a pronoun resolved to it counts) with different mentions."""
+    if inner.speaker is None or outer.speaker is None or inner.source is None or outer.source is None:
+        return False
+    return inner.speaker == outer.speaker and inner.source.start != outer.source.start
+
+
+def _within(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
+    """Every piece of ``inner``'s content and its source lie inside ``outer``'s content."""
+    spans = [*inner.content, *([inner.source] if inner.source is not None else [])]
+    return all(any(c.start <= s.start and s.end <= c.end for c in outer.content) for s in spans)
 
 
 def _inside(inner: ParsedAttribution, outer: ParsedAttribution) -> bool:
@@ -156,7 +186,7 @@ def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
 def _speaker(text: str, doc: Any, a: ParsedAttribution) -> ParsedAttribution:
     if a.source is None or a.speaker is None:
         return a
-    person = _entity(doc, a.source, {"PERSON", "PER"})
+    person = _speaking_person(text, doc, a.source)
     if person and person not in a.speaker and a.speaker_type in ("person", "organization"):
         return replace(a, speaker=person, speaker_type="person")
     if a.speaker in text:
@@ -227,6 +257,15 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 if (ri > ro or (ri == ro and _relays(doc, outer))) and _speaks(doc, inner):
                     drop.add(i)
                 elif ri == 0 and ro > 0:
+                    drop.add(j)
+                elif _same_speaker(inner, outer):
+                    # 'Clarke said he expected to sell its coal for $50 a ton': the speaker's
+                    # own 'he expected' is part of the statement, not a second one
+                    drop.add(j)
+                elif ri <= _RANK["organization"] and ro == _RANK["person"] and not _speaks(doc, inner) \
+                        and _within(inner, outer):
+                    # 'Kim emphasized that Pyongyang expresses "full support"': what an
+                    # institution does inside a person's words is part of them
                     drop.add(j)
             elif i < j and _overlap(inner, outer) and not _inside(outer, inner):
                 if _rank(doc, inner) >= _rank(doc, outer):

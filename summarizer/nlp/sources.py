@@ -185,6 +185,9 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     if ent is not None and ent.label_ not in _PERSON_LABELS and head.pos_ != "PROPN" \
             and not any(t.i in {c.i for c in core} for t in ent):
         ent = None  # 'the list of Russian delegates' is a list, not 'Russian'
+    if ent is not None and ent.label_ in ("NORP", "GPE") and head.pos_ == "NOUN" and ent.root.i != head.i \
+            and _lower_lemma(head) in lang.titles | lang.anonymous_heads and not _plural(head):
+        ent = None  # 'the Indiana governor', 'the Democratic senator' are people, not 'Indiana'
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
     if lang.anonymous.search(text) and not (ent is not None and ent.label_ in _PERSON_LABELS):
