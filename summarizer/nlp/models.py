@@ -17,15 +17,25 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from ..core.errors import ModelStoreError
 from ..core.pypi import Installer, pip_install_to
 
-__all__ = ["CATALOGUE", "ParserEntry", "ParserStore", "data_sha256", "entry_for_language"]
+__all__ = [
+    "CATALOGUE",
+    "ParserEntry",
+    "ParserStore",
+    "data_sha256",
+    "entry_for_language",
+    "import_spacy",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,65 @@ def entry_for_language(language: str | None) -> ParserEntry | None:
         if e.language == (language or "").lower()[:2]:
             return e
     return None
+
+
+_SPACY_CLI = ("spacy.cli", "spacy.cli.info")
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info`` after :func:`import_spacy`: the real one, imported on first use."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+def import_spacy() -> ModuleType:
+    """``import spacy``, without importing spaCy's command-line package.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` (for the ``spacy.info`` helper) and with
+    it the whole of ``spacy.cli``: the download, project and training commands, ``requests``,
+    ``weasel``; about a third of spaCy's import time, and loading a pipeline from its data
+    directory never uses any of it. While spaCy is imported, two placeholder modules stand in
+    for ``spacy.cli`` and ``spacy.cli.info``; they are removed right after, so a later
+    ``import spacy.cli`` imports the real package, and ``spacy.info`` is a forwarder that
+    imports the real function when called. If the import fails with the placeholders (a spaCy
+    whose import needs more of ``spacy.cli``), the partly imported modules are dropped and
+    spaCy is imported the ordinary way.
+
+    Raises:
+        ImportError: spaCy is not installed.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    cli, info = ModuleType(_SPACY_CLI[0]), ModuleType(_SPACY_CLI[1])
+    cli.__path__ = []  # a package, so that ``spacy.cli.info`` resolves to the placeholder
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    placeholders = {_SPACY_CLI[0]: cli, _SPACY_CLI[1]: info}
+    for name, module in placeholders.items():
+        sys.modules.setdefault(name, module)
+    try:
+        import spacy
+
+        failed = getattr(spacy, "load", None) is None
+    except ModuleNotFoundError as exc:
+        if exc.name == "spacy":
+            raise
+        failed = True
+    except Exception:  # noqa: BLE001 - whatever it was, the ordinary import below decides
+        failed = True
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if failed:
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+
+        return spacy
+    if spacy.__dict__.get("cli") is cli:
+        del spacy.cli
+    return spacy
 
 
 def data_sha256(directory: Path) -> str:

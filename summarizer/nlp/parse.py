@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ConfigurationError
-from .models import ParserStore, entry_for_language
+from .models import ParserStore, entry_for_language, import_spacy
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -81,7 +81,7 @@ def load_pipeline(language: str | None, parsers_dir: Path) -> Language:
                 hint=f"run `summarizer models pull {entry.name}`",
             )
         try:
-            import spacy
+            spacy = import_spacy()
         except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
             raise ParserUnavailable("spaCy is not installed", hint="pip install summarizer") from exc
         with warnings.catch_warnings():
