@@ -1,0 +1,104 @@
+"""What the parser-only path imports, and what it leaves alone (each in a fresh interpreter:
+``sys.modules``, not timing).
+
+``summarizer summarize --no-model`` must not import the model clients (openai, instructor,
+llama.cpp), the eval suites, the batch runners or the briefing; spaCy is imported without its
+command-line package (:func:`summarizer.nlp.models.import_spacy`), which stays importable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.core.settings import Settings
+from summarizer.nlp.parse import has_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "global-times-2024-06-19-russia-dprk-treaty.txt"
+
+NOT_FOR_PARSER_ONLY = [
+    "openai", "instructor", "llama_cpp", "ray", "docx", "tenacity",
+    "summarizer.evals", "summarizer.batch", "summarizer.briefing", "summarizer.render.briefing_html",
+    "summarizer.cli.eval_cmd", "summarizer.cli.batch_cmd", "summarizer.cli.brief_cmd",
+    "summarizer.llm.backends.openai_compat",
+    "spacy.cli", "weasel", "requests",
+]
+
+
+def _modules_after(code: str) -> dict[str, bool]:
+    """Run ``code`` in a fresh interpreter; which of the watched modules it imported."""
+    watch = [*NOT_FOR_PARSER_ONLY, "spacy", "summarizer.pipeline"]
+    script = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {watch!r}}}))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env=env, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _needs_english_parser() -> None:
+    if not has_parser("en", Settings.from_env().parser_models_dir):
+        pytest.skip("no English parser model pulled (summarizer models pull en-core-web-sm)")
+
+
+def test_importing_the_package_root_imports_nothing_heavy() -> None:
+    seen = _modules_after("import summarizer")
+    assert not any(seen.values()), [m for m, v in seen.items() if v]
+
+
+def test_the_cli_imports_only_the_subcommand_it_runs() -> None:
+    seen = _modules_after("from summarizer.cli import main\nmain(['summarize', '--help'])")
+    assert [m for m in NOT_FOR_PARSER_ONLY if seen[m]] == []
+    assert seen["summarizer.pipeline"]  # the summarize command's own module was imported
+
+
+def test_parser_only_cli_run_imports_no_model_client(tmp_path: Path) -> None:
+    _needs_english_parser()
+    out = tmp_path / "a.json"
+    seen = _modules_after(
+        "from summarizer.cli import main\n"
+        f"assert main(['summarize', '--no-model', '--no-cache', '-f', 'json', {str(SEED)!r}, "
+        f"'-o', {str(out)!r}]) == 0")
+    assert seen["spacy"]
+    assert [m for m in NOT_FOR_PARSER_ONLY if seen[m]] == []
+    assert json.loads(out.read_text(encoding="utf-8"))["claims"]
+
+
+def test_library_parser_only_imports_no_model_client() -> None:
+    _needs_english_parser()
+    seen = _modules_after(
+        "from pathlib import Path\n"
+        "from summarizer import Settings, Summarizer\n"
+        "s = Summarizer(settings=Settings.from_env(no_model=True))\n"
+        f"assert s.summarize(Path({str(SEED)!r}).read_text(encoding='utf-8')).claims")
+    assert seen["spacy"]
+    assert [m for m in NOT_FOR_PARSER_ONLY if seen[m]] == []
+
+
+def test_spacy_cli_is_still_importable_after_import_spacy() -> None:
+    pytest.importorskip("spacy")
+    seen = _modules_after(
+        "import sys\nfrom summarizer.nlp.models import import_spacy\n"
+        "spacy = import_spacy()\n"
+        "assert 'spacy.cli' not in sys.modules and not hasattr(spacy, 'cli')\n"
+        "assert callable(spacy.load) and spacy.Language is not None\n"
+        "import spacy.cli\n"
+        "assert callable(spacy.cli.download) and sys.modules['spacy.cli.info'].__file__.endswith('info.py')\n"
+        "assert spacy.info(markdown=False, silent=True)['spacy_version'] == spacy.__version__\n"
+        "assert import_spacy() is spacy")
+    assert seen["spacy.cli"]
+
+
+def test_the_root_names_resolve_on_first_use() -> None:
+    import summarizer
+
+    assert summarizer.Summarizer.__module__ == "summarizer.pipeline"
+    assert set(summarizer.__all__) <= set(dir(summarizer))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = summarizer.nope  # type: ignore[attr-defined]
