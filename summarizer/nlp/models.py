@@ -14,7 +14,9 @@ run: :func:`summarizer.nlp.parse.load_pipeline` loads the data directory by path
 
 from __future__ import annotations
 
+import configparser
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -23,10 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ModelStoreError
 from ..core.pypi import Installer, pip_install_to
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
 __all__ = [
     "CATALOGUE",
@@ -35,6 +41,7 @@ __all__ = [
     "data_sha256",
     "entry_for_language",
     "import_spacy",
+    "load_data_dir",
 ]
 
 
@@ -160,6 +167,60 @@ def import_spacy() -> ModuleType:
     if spacy.__dict__.get("cli") is cli:
         del spacy.cli
     return spacy
+
+
+_STANDARD_TOKENIZER = "spacy.Tokenizer.v1"
+_BARE_TOKENIZER = "summarizer.BareTokenizer.v1"
+
+
+def _bare_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The factory registered as :data:`_BARE_TOKENIZER`: an empty tokenizer on the
+    pipeline's vocab (no rules, no affixes), for ``from_disk`` to fill."""
+    from spacy.tokenizer import Tokenizer
+
+    def create(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return create
+
+
+def _uses_standard_tokenizer(directory: Path) -> bool:
+    """Whether the data directory saves its tokenizer and its config builds it with spaCy's
+    standard factory (``[nlp] tokenizer = {"@tokenizers":"spacy.Tokenizer.v1"}``)."""
+    if not (directory / "tokenizer").is_file():
+        return False
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(directory / "config.cfg", encoding="utf-8")
+        factory = json.loads(parser.get("nlp", "tokenizer"))
+    except (configparser.Error, ValueError, OSError):
+        return False
+    return isinstance(factory, dict) and factory == {"@tokenizers": _STANDARD_TOKENIZER}
+
+
+def load_data_dir(directory: Path) -> Language:
+    """``spacy.load(directory)`` for a pulled data directory, without building the tokenizer
+    twice.
+
+    ``spacy.load`` first builds the pipeline from its config, which creates the language's
+    default tokenizer with all its special cases (about 1,300 for English, each tokenized into
+    the vocab), and then ``from_disk`` resets that tokenizer and fills it from the directory's
+    ``tokenizer`` file, which saves every field (prefix, suffix and infix patterns,
+    ``token_match``, ``url_match``, the exceptions, ``faster_heuristics``). When the config
+    names the standard tokenizer and the file is there, the first tokenizer is created empty
+    instead: the loaded tokenizer is the same (``tokenizer.to_bytes()`` is identical, tested),
+    and loading takes about a third less time. spaCy is imported with :func:`import_spacy`.
+
+    Raises:
+        ImportError: spaCy is not installed.
+    """
+    spacy = import_spacy()
+    directory = Path(directory)
+    if not _uses_standard_tokenizer(directory):
+        return spacy.load(directory)  # type: ignore[no-any-return]
+    spacy.registry.tokenizers.register(_BARE_TOKENIZER, func=_bare_tokenizer)  # idempotent
+    return spacy.load(  # type: ignore[no-any-return]
+        directory, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
 
 
 def data_sha256(directory: Path) -> str:

