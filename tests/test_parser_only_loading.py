@@ -60,6 +60,16 @@ def test_the_cli_imports_only_the_subcommand_it_runs() -> None:
     assert seen["summarizer.pipeline"]  # the summarize command's own module was imported
 
 
+def test_every_command_is_listed_and_suggested(capsys: pytest.CaptureFixture[str]) -> None:
+    from summarizer.cli import COMMANDS, main
+
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    assert all(f" {name} " in listed for name in COMMANDS)
+    assert main(["summariz"]) == 2
+    assert "Did you mean 'summarize'?" in capsys.readouterr().err
+
+
 def test_parser_only_cli_run_imports_no_model_client(tmp_path: Path) -> None:
     _needs_english_parser()
     out = tmp_path / "a.json"
