@@ -110,6 +110,7 @@ def test_spacy_cli_is_still_importable_after_import_spacy() -> None:
 def test_the_root_names_resolve_on_first_use() -> None:
     import summarizer
 
+    assert sorted(summarizer._EXPORTS) == summarizer.__all__  # one line per public name
     assert summarizer.Summarizer.__module__ == "summarizer.pipeline"
     assert set(summarizer.__all__) <= set(dir(summarizer))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
