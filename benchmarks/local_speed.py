@@ -15,8 +15,9 @@ constructed fixture articles, reusing one ``Llama`` per process:
 * **floor**: the physical floor for our answer: prompt processing of the article alone plus
   our output tokens at the measured generation rate.
 
-``--parser-only`` runs the parser system alone (no model is loaded, no lock needed) and adds
-the whole command's time, cold: ``summarizer summarize --no-model --no-cache`` on the seed
+``--parser-only`` runs the parser system alone (no model is loaded, no lock needed), in
+``--repeat`` fresh processes (the rows are the first one's; the cold figure is the median), and
+adds the whole command's time, cold: ``summarizer summarize --no-model --no-cache`` on the seed
 article in a fresh process (Python start, imports, spaCy load, the analysis, the JSON written),
 the median of ``--repeat`` runs.
 """
@@ -238,7 +239,7 @@ def main() -> None:
                     help="run only the parser system (no model) and time the whole "
                     "`summarize --no-model` command cold")
     ap.add_argument("--repeat", type=int, default=5,
-                    help="--parser-only: cold command runs to take the median of")
+                    help="--parser-only: fresh processes to take the cold medians of")
     ap.add_argument("--reuse", type=Path, help="re-run only 'ours'; take the floor and baseline "
                     "figures from the '[floor]'/'[baseline]' lines of an earlier run's log (said so "
                     "in the output)")
@@ -251,10 +252,13 @@ def main() -> None:
 
     started = time.time()
     if args.parser_only:
-        parser = _child("parser", args.model, args.articles)
+        runs = [_child("parser", args.model, args.articles) for _ in range(args.repeat)]
+        parser, colds = runs[0], [run[0]["cold_s"] for run in runs]
         times = cli_cold(args.repeat)
         lines = [f"# local_speed --parser-only, {time.strftime('%Y-%m-%d %H:%M')}", ""]
         lines += parser_lines(parser, None)
+        lines += [f"  cold (first article, spaCy load included), {len(colds)} fresh processes: "
+                  f"median {statistics.median(colds):.2f} s ({', '.join(f'{c:.2f}' for c in colds)})"]
         lines += ["", f"summarizer summarize --no-model --no-cache, seed article, cold process "
                   f"(Python start, imports, spaCy load, analysis, JSON written): median "
                   f"{statistics.median(times):.2f} s of {len(times)} "
