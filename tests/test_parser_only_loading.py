@@ -110,6 +110,18 @@ def test_spacy_cli_is_still_importable_after_import_spacy() -> None:
     assert seen["spacy.cli"]
 
 
+def test_import_spacy_falls_back_to_the_ordinary_import() -> None:
+    """A spaCy whose import needs more of ``spacy.cli`` than the placeholders offer (simulated:
+    no placeholder for ``spacy.cli.info``) is imported the ordinary way, cli included."""
+    pytest.importorskip("spacy")
+    seen = _modules_after(
+        "import sys\nimport summarizer.nlp.models as m\n"
+        "m._SPACY_CLI = ('spacy.cli', 'spacy.cli.not_info')\n"
+        "spacy = m.import_spacy()\n"
+        "assert callable(spacy.load) and callable(sys.modules['spacy.cli'].download)")
+    assert seen["spacy.cli"]
+
+
 def test_the_root_names_resolve_on_first_use() -> None:
     import summarizer
 
