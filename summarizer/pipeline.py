@@ -38,6 +38,7 @@ from .core.language import detect_language, language_name
 from .core.models import (
     ArticleAnalysis,
     Claim,
+    Evidence,
     PromptRef,
     RejectedItem,
     RunMeta,
@@ -61,14 +62,15 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-3"
+ENGINE = "parser-4"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
 quotations, pronouns), stances from judged targets with stance_label@3. parser-3: attribution
 recall (requests, passives, object cues, 'In a statement', cue nouns, one claim per speaker's
 statement); key points read with the parse (fragments rejected, a source's words credited);
-stance_label@4."""
+stance_label@4. parser-4: a key point cut at the length cap becomes the sentence it copied,
+and only the speakers of the cited sentences that state it are credited."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 
@@ -309,7 +311,7 @@ class Summarizer:
             if c.speaker_type == "outlet":
                 continue
             name = credit_name(c.speaker, c.mention.text if c.mention else None, c.speaker_type,
-                               doc.language or "en")
+                               doc.language or "en", common_first=_common_first(parsed, c.mention))
             for e in c.evidence:
                 if e.sentence is not None and name not in sources.setdefault(e.sentence, []):
                     sources[e.sentence].append(name)
@@ -415,3 +417,15 @@ class Summarizer:
         return Summary(headline=partial.headline, abstract=partial.abstract,
                        key_points=partial.key_points or extractive.key_points,
                        extractive=not partial.key_points)
+
+
+def _common_first(parsed: Any, mention: Evidence | None) -> bool:
+    """Is the first word of ``mention`` a common word (not a proper noun, not part of an
+    entity: "Engineers", not "Chinese" or "Putin") in the article's parse?"""
+    if mention is None:
+        return False
+    span = parsed.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span[0]
+    return token.pos_ not in ("PROPN", "PRON") and not token.ent_type_

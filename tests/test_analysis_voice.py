@@ -101,3 +101,38 @@ def test_the_summary_task_restores_attribution_and_re_asks_for_a_fragment() -> N
         "According to analysts, the two countries will become closer partners next year."]
     assert any("k[1]" in p and "not a sentence" in p for p in verdict.problems)  # asked again
     assert task.state.rejected[-1].kind == "key_point"
+
+
+def test_only_the_speakers_of_the_sentences_that_state_it_are_credited() -> None:
+    r = _reader({2: ["the Transport Authority"], 3: ["engineers who examined the wreckage"]})
+    text, problem = r.read("The bridge had passed its last safety inspection in 2023.", [2, 3], [
+        "The Transport Authority said the bridge had passed its last safety inspection in 2023.",
+        "Engineers who examined the wreckage blamed corrosion."])
+    assert problem is None
+    assert text == "According to the Transport Authority, the bridge had passed its last safety inspection in 2023."
+
+
+def test_a_sentence_initial_common_word_is_lowered_in_the_credit() -> None:
+    assert credit_name("Engineers", "Engineers who examined the wreckage", "group", "en",
+                       common_first=True) == "engineers who examined the wreckage"
+    assert credit_name("Chinese experts", "Chinese experts", "group", "en") == "Chinese experts"
+
+
+def test_a_key_point_cut_at_the_length_cap_becomes_the_sentence_it_copied() -> None:
+    from summarizer.analysis.summary import KEY_POINT_MAX_CHARS
+
+    long = ("A former inspector at the Alvora Transport Authority, who spoke on condition of "
+            "anonymity, said inspections had been rushed for years.")
+    doc = Document("The bridge collapsed on Thursday morning in Alvora. " + long +
+                   " Engineers blamed corrosion in the steel supports of the bridge.")
+    cut = long[:KEY_POINT_MAX_CHARS]
+    task = SummaryTask(load_prompt("summary", "1"), doc, language="English")
+    answer = {"h": "Bridge collapses", "a": "The bridge collapsed on Thursday morning in Alvora.",
+              "k": [{"x": cut, "e": [2]},
+                    {"x": ("The steel supports of the bridge had corrosion, and engineers blamed the "
+                           "corrosion in the steel supports for the coll")[:KEY_POINT_MAX_CHARS], "e": [3]}]}
+    verdict = task.check(Completion(data=answer, text=""))
+    assert verdict.value is not None
+    assert verdict.value.key_points[0].text == long  # whole, never "... said inspections"
+    # not a copy of its sentence and cut at the cap: rejected
+    assert any("k[1]" in p and "cut off" in p for p in verdict.problems)

@@ -39,14 +39,20 @@ _DETERMINERS = {"en": ("a", "an", "the"), "fr": ("le", "la", "les", "l'", "un", 
                 "es": ("el", "la", "los", "las", "un", "una")}
 
 
-def credit_name(speaker: str, mention: str | None, speaker_type: str, language: str) -> str:
+def credit_name(speaker: str, mention: str | None, speaker_type: str, language: str,
+                common_first: bool = False) -> str:
     """How a key point names a source: the mention as written when it is short and not a
     pronoun ("RIA Novosti news agency", "the ministry"), else the resolved name; an unnamed
-    person gets an article in English ("a Beijing-based military expert")."""
+    person gets an article in English ("a Beijing-based military expert"). ``common_first``:
+    the mention's first word is a common word (the parse says so) capitalised only because it
+    began the sentence ("Engineers who examined the wreckage")."""
     name = speaker
     if mention and 1 < len(mention.split()) <= 5 and mention[:1].isalpha():
         name = mention
     first, _, rest = name.partition(" ")
+    if common_first and name == mention and first[:1].isupper() and not first.isupper():
+        name = name[:1].lower() + name[1:]  # "Engineers who examined ..." began its sentence
+        first = first.lower()
     if rest and first.lower() in _DETERMINERS.get(language, ()):
         name = f"{first.lower()} {rest}"  # "According to the ministry", not "to The ministry"
     elif language == "en" and speaker_type == "anonymous":
@@ -90,7 +96,13 @@ class PointReader:
                           "sentences report, as one full sentence")
         if not cited or any(not self.sources.get(i) for i in cited):
             return text, None  # some of it is the outlet's own voice: no one else to credit
-        names = list(dict.fromkeys(n for i in cited for n in self.sources[i]))
+        # the speakers of the cited sentences that state it (a key point citing the
+        # Authority's sentence and the engineers' next to it is the Authority's)
+        words = content_words(text)
+        shares = [len(words & content_words(t)) for t in cited_texts] if cited_texts else []
+        best = max(shares, default=0)
+        stating = [i for k, i in enumerate(cited) if not shares or shares[k] * 2 >= best]
+        names = list(dict.fromkeys(n for i in stating for n in self.sources[i]))
         if self._credits(doc, names):
             return text, None
         lead = LEAD_INS.get(self.language)
