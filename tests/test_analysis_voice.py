@@ -136,3 +136,10 @@ def test_a_key_point_cut_at_the_length_cap_becomes_the_sentence_it_copied() -> N
     assert verdict.value.key_points[0].text == long  # whole, never "... said inspections"
     # not a copy of its sentence and cut at the cap: rejected
     assert any("k[1]" in p and "cut off" in p for p in verdict.problems)
+
+
+def test_a_cue_noun_is_not_a_credit() -> None:
+    r = _reader({8: ["RIA Novosti news agency"]})
+    said = "Russia and North Korea signed an agreement on Wednesday, RIA Novosti news agency reported."
+    assert r.read("Russia and North Korea signed an agreement.", [8], [said])[0] == (
+        "According to RIA Novosti news agency, Russia and North Korea signed an agreement.")

@@ -82,7 +82,8 @@ class PointReader:
         self.sources = sources
         self.language = language
         lang = LANGUAGES.get(language)
-        self._cues = (lang.speech | lang.belief | lang.intent | lang.noun_cues) if lang else frozenset()
+        # reporting verbs only: "the agreement" or "the plan" in a key point credits no one
+        self._cues = (lang.speech | lang.belief | lang.intent) if lang else frozenset()
         self._according = lang.according if lang else ()
 
     def read(self, text: str, cited: Sequence[int], cited_texts: Sequence[str] = ()
@@ -119,7 +120,7 @@ class PointReader:
         named = set().union(*(content_words(n) for n in names)) if names else set()
         if named & content_words(doc.text):
             return True
-        if any(t.lemma_.lower() in self._cues for t in doc):
+        if any(t.pos_ == "VERB" and t.lemma_.lower() in self._cues for t in doc):
             return True
         words = [t.lower_ for t in doc]
         return any(tuple(words[i:i + len(seq)]) == seq for seq in self._according
