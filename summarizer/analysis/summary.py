@@ -51,6 +51,8 @@ KEY_POINT_SUPPORT = 0.5
 KEY_POINT_MAX_CHARS: int = next(m.max_length for m in WireSummaryPoint.model_fields["x"].metadata
                                 if getattr(m, "max_length", None))
 """The wire format's cap on a key point (the grammar ends the string there)."""
+CUT_MARGIN = 15
+"""A key point this close to the cap without a sentence end may have been cut there."""
 TEXT_SUPPORT = 0.6
 """Share of the headline's (and of each abstract sentence's) content words that must occur
 in the article's sentences (instruction-like sentences excluded)."""
@@ -287,17 +289,23 @@ class SummaryTask:
 
     def _uncut(self, kp: WireSummaryPoint, text: str) -> tuple[str, str | None]:
         """A key point the length cap cut off ("... who spoke on condition of anonymity, said
-        inspections"): the whole cited sentence when it was copied from one (its own words,
-        nothing invented), else a problem."""
-        if len(kp.x.strip()) < KEY_POINT_MAX_CHARS - 2 or _SENTENCE_END.search(text):
+        inspections"; the grammar stops at the last whole token, so up to
+        :data:`CUT_MARGIN` characters short of the cap): the whole cited sentence when it was
+        copied from one (its own words, nothing invented); else, when it reaches the cap
+        itself, a problem."""
+        length = len(kp.x.strip())
+        if length < KEY_POINT_MAX_CHARS - CUT_MARGIN or _SENTENCE_END.search(text):
             return text, None
         head = normalize(text)
         for i in dict.fromkeys(kp.e):
             sentence = self.doc.sentences[i - 1].text.strip()
-            if normalize(sentence).startswith(head):
+            full = normalize(sentence)
+            if full.startswith(head) and len(full) > len(head):
                 return sentence, None
-        return text, (f"'{text[-40:]}' is cut off at the {KEY_POINT_MAX_CHARS}-character limit; state "
-                      "the key point in fewer words")
+        if length >= KEY_POINT_MAX_CHARS - 3:
+            return text, (f"'{text[-40:]}' is cut off at the {KEY_POINT_MAX_CHARS}-character limit; "
+                          "state the key point in fewer words")
+        return text, None
 
     def _repeat_problem(self, text: str, words: set[str]) -> str | None:
         for earlier in self.state.key_points:
