@@ -263,12 +263,7 @@ def main() -> None:
                   f"(Python start, imports, spaCy load, analysis, JSON written): median "
                   f"{statistics.median(times):.2f} s of {len(times)} "
                   f"({', '.join(f'{t:.2f}' for t in times)})"]
-        lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
-        text = "\n".join(lines)
-        print(text)
-        if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(text + "\n")
+        _emit(lines, started, args.out)
         return
     reused: dict[str, Any] = {}
     if args.reuse:
@@ -319,12 +314,16 @@ def main() -> None:
     if first is not None:
         lines += [f"  end to end, first article including model load: {first['wall_s'] + first.get('load_s', 0):.1f} s"]
     lines += ["", *parser_lines(parser, ours)]
-    lines += ["", f"total benchmark time {time.time() - started:.0f} s"]
-    text = "\n".join(lines)
+    _emit(lines, started, args.out)
+
+
+def _emit(lines: list[str], started: float, out: Path | None) -> None:
+    """Print the report (with the total time) and write it to ``out`` when given."""
+    text = "\n".join([*lines, "", f"total benchmark time {time.time() - started:.0f} s"])
     print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
 
 
 if __name__ == "__main__":
