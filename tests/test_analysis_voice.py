@@ -38,7 +38,7 @@ def _reader(sources: dict[int, list[str]], language: str = "en") -> PointReader:
     return PointReader(nlp, sources, language)
 
 
-SAID = "Analysts said the two countries will become closer partners next year."
+SAID = "Chinese analysts said the two countries will become closer partners next year."
 
 
 def test_a_sources_words_get_the_source_back() -> None:
@@ -143,3 +143,10 @@ def test_a_cue_noun_is_not_a_credit() -> None:
     said = "Russia and North Korea signed an agreement on Wednesday, RIA Novosti news agency reported."
     assert r.read("Russia and North Korea signed an agreement.", [8], [said])[0] == (
         "According to RIA Novosti news agency, Russia and North Korea signed an agreement.")
+
+
+def test_a_name_the_cited_sentences_do_not_contain_is_not_added() -> None:
+    r = _reader({4: ["Carla Jennings"]})
+    said = "“Every dollar we spend heating empty classrooms is wasted,” she told the board."
+    text = "Every dollar spent heating empty classrooms is wasted."
+    assert r.read(text, [4], [said]) == (text, None)  # "she" → Jennings is not in the sentence

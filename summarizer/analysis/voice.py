@@ -10,7 +10,9 @@ partners"). :class:`PointReader` reads each key point the model wrote with the a
 * when every sentence it cites carries a source's attribution and the key point names none of
   them and has no reporting word, the attribution is restored in front of it, from the parse
   ("According to Chinese experts, Russia will ..."): the speakers come from the claims, not
-  from the model. In a language without a lead-in here, it is rejected instead.
+  from the model, and only a name the cited sentences contain is used (so the key point
+  still verifies by its own evidence). In a language without a lead-in here, it is rejected
+  instead.
 
 Usage::
 
@@ -106,6 +108,13 @@ class PointReader:
         names = list(dict.fromkeys(n for i in stating for n in self.sources[i]))
         if self._credits(doc, names):
             return text, None
+        # a name the cited sentences do not contain ("she said" resolved to Carla Jennings)
+        # would make the key point unverifiable by its own evidence: credit only named ones
+        cited_words = set().union(*(content_words(t) for t in cited_texts)) if cited_texts else None
+        if cited_words is not None:
+            names = [n for n in names if content_words(n) and content_words(n) <= cited_words]
+            if not names:
+                return text, None
         lead = LEAD_INS.get(self.language)
         if lead is None:
             return text, (f"sentences {list(cited)} report what {', '.join(names)} say; say who "
