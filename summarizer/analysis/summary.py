@@ -52,6 +52,9 @@ KEY_POINT_MAX_CHARS: int = next(m.max_length for m in WireSummaryPoint.model_fie
                                 if getattr(m, "max_length", None))
 """The wire format's cap on a key point (the grammar ends the string there)."""
 CUT_MARGIN = 15
+RESTORED_MAX_CHARS = 300
+"""The longest cited sentence a cut key point is restored to (a key point holds 400
+characters, and a source's name may still be put in front)."""
 """A key point this close to the cap without a sentence end may have been cut there."""
 TEXT_SUPPORT = 0.6
 """Share of the headline's (and of each abstract sentence's) content words that must occur
@@ -301,7 +304,8 @@ class SummaryTask:
             sentence = self.doc.sentences[i - 1].text.strip()
             full = normalize(sentence)
             if full.startswith(head) and len(full) > len(head):
-                return sentence, None
+                # a sentence too long for a key point (a 100,000-character line) stays cut
+                return (sentence, None) if len(sentence) <= RESTORED_MAX_CHARS else (text, None)
         if length >= KEY_POINT_MAX_CHARS - 3:
             return text, (f"'{text[-40:]}' is cut off at the {KEY_POINT_MAX_CHARS}-character limit; "
                           "state the key point in fewer words")
