@@ -121,17 +121,10 @@ def central_lead_baseline(events: list[NeusEvent]) -> dict[str, Any]:
         gold = [s.text for s in split_sentences(event.reference.text)]
         docs = [(str(k), Document(text=a.text)) for k, a in enumerate(event.articles) if a.text.strip()]
         picked = [s.text for _, s in central_leads(docs)]
-        rows.append({"event": event.id,
-                     "rouge_l": rouge_l(" ".join(picked), event.reference.text) if picked else 0.0,
-                     "keypoint_coverage": keypoint_coverage(gold, picked)[0] if picked else 0.0})
-    return {
-        "benchmark": "neus_allsides/val",
-        "baseline": "the note's extractive bottom line alone: central lead sentences (no model)",
-        "events": len(rows),
-        "metrics": {"rouge_l": _mean([r["rouge_l"] for r in rows]),
-                    "keypoint_coverage": _mean([r["keypoint_coverage"] for r in rows])},
-        "rows": rows,
-    }
+        rouge, cover = _scored(picked, event, gold) if picked else (0.0, 0.0)
+        rows.append({"event": event.id, "rouge_l": rouge, "keypoint_coverage": cover})
+    return _baseline("neus_allsides/val",
+                     "the note's extractive bottom line alone: central lead sentences (no model)", rows)
 
 
 def lead_baseline(events: list[NeusEvent], *, sentences: int = 2) -> dict[str, Any]:
@@ -146,12 +139,24 @@ def lead_baseline(events: list[NeusEvent], *, sentences: int = 2) -> dict[str, A
             lead = [s.text for s in split_sentences(article.text)][:sentences]
             if not lead:
                 continue
-            rouge.append(rouge_l(" ".join(lead), event.reference.text))
-            cover.append(keypoint_coverage(gold, lead)[0])
+            r, c = _scored(lead, event, gold)
+            rouge.append(r)
+            cover.append(c)
         rows.append({"event": event.id, "rouge_l": _mean(rouge), "keypoint_coverage": _mean(cover)})
+    return _baseline("neus_allsides/val (first events)",
+                     f"lead-{sentences} of each outlet's article (no model), mean over outlets", rows)
+
+
+def _scored(bottom_line: list[str], event: NeusEvent, gold: list[str]) -> tuple[float, float]:
+    """ROUGE-L and key-point coverage of a no-model bottom line against the event's roundup."""
+    return rouge_l(" ".join(bottom_line), event.reference.text), keypoint_coverage(gold, bottom_line)[0]
+
+
+def _baseline(benchmark: str, baseline: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A no-model baseline's results document (ids and numbers only)."""
     return {
-        "benchmark": "neus_allsides/val (first events)",
-        "baseline": f"lead-{sentences} of each outlet's article (no model), mean over outlets",
+        "benchmark": benchmark,
+        "baseline": baseline,
         "events": len(rows),
         "metrics": {"rouge_l": _mean([r["rouge_l"] for r in rows]),
                     "keypoint_coverage": _mean([r["keypoint_coverage"] for r in rows])},

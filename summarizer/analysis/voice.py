@@ -102,7 +102,8 @@ class PointReader:
         # the speakers of the cited sentences that state it (a key point citing the
         # Authority's sentence and the engineers' next to it is the Authority's)
         words = content_words(text)
-        shares = [len(words & content_words(t)) for t in cited_texts] if cited_texts else []
+        cited_sets = [content_words(t) for t in cited_texts]
+        shares = [len(words & c) for c in cited_sets]
         best = max(shares, default=0)
         stating = [i for k, i in enumerate(cited) if not shares or shares[k] * 2 >= best]
         names = list(dict.fromkeys(n for i in stating for n in self.sources[i]))
@@ -110,8 +111,8 @@ class PointReader:
             return text, None
         # a name the cited sentences do not contain ("she said" resolved to Carla Jennings)
         # would make the key point unverifiable by its own evidence: credit only named ones
-        cited_words = set().union(*(content_words(t) for t in cited_texts)) if cited_texts else None
-        if cited_words is not None:
+        if cited_sets:
+            cited_words = set().union(*cited_sets)
             names = [n for n in names if content_words(n) and content_words(n) <= cited_words]
             if not names:
                 return text, None
