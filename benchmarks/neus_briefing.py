@@ -119,7 +119,8 @@ def central_lead_baseline(events: list[NeusEvent]) -> dict[str, Any]:
     rows = []
     for event in events:
         gold = [s.text for s in split_sentences(event.reference.text)]
-        docs = [(str(k), Document(text=a.text)) for k, a in enumerate(event.articles) if a.text.strip()]
+        docs = [(str(k), Document(text=a.text, title=a.title or None)) for k, a in enumerate(event.articles)
+                if a.text.strip()]
         picked = [s.text for _, s in central_leads(docs)]
         rouge, cover = _scored(picked, event, gold) if picked else (0.0, 0.0)
         rows.append({"event": event.id, "rouge_l": rouge, "keypoint_coverage": cover})

@@ -39,6 +39,19 @@ def test_the_sentence_all_outlets_share_beats_a_later_unique_one() -> None:
     assert "marched" in picked[1][1].text  # the rest repeat the ferry sentence or are too short
 
 
+def test_the_headlines_tip_the_choice_towards_what_the_editors_led_with() -> None:
+    a = ("Tickets for the new ferry to Brack island will cost four dollars for adults. "
+         "Harbour workers ended their strike on Monday.")
+    b = ("The ferry to Brack island will cost four dollars, with tickets on sale in May. "
+         "Harbour workers ended a strike after a pay deal.")
+    untitled = [("A1", Document(text=a)), ("A2", Document(text=b))]
+    titled = [("A1", Document(text=a, title="Harbour workers end strike")),
+              ("A2", Document(text=b, title="Harbour strike over after pay deal"))]
+    assert "ferry" in central_leads(untitled, k=1)[0][1].text  # the ferry words are shared most
+    assert "strike" in central_leads(titled, k=1)[0][1].text
+    assert "ferry" in central_leads(titled, k=1, title_weight=0.0)[0][1].text
+
+
 def test_a_sentence_that_repeats_one_taken_is_skipped_and_short_lines_are_not_leads() -> None:
     a = "By Staff Reporter. The council voted to fund a ferry to Brack island on Monday night."
     b = ("The council voted to fund a ferry to Brack island on Monday night. Tickets will cost "
