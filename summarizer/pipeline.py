@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-4"
+ENGINE = "parser-5"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
@@ -70,7 +70,8 @@ quotations, pronouns), stances from judged targets with stance_label@3. parser-3
 recall (requests, passives, object cues, 'In a statement', cue nouns, one claim per speaker's
 statement); key points read with the parse (fragments rejected, a source's words credited);
 stance_label@4. parser-4: a key point cut at the length cap becomes the sentence it copied,
-and only the speakers of the cited sentences that state it are credited."""
+and only the speakers of the cited sentences that state it are credited. parser-5: a holder
+whose sentences weigh one side against another leans to "mixed"."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

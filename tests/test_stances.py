@@ -17,6 +17,7 @@ from summarizer.analysis.stances import (
     STANCE_CHOICES,
     StanceCandidate,
     evaluative_score,
+    has_contrast,
     label_stances,
     main_issue,
     select_candidates,
@@ -112,6 +113,32 @@ def test_label_stances_keeps_the_distribution_and_the_holders_sentences() -> Non
     fake.distributions.extend([{"favor": 0.4, "against": 0.35, "none": 0.25}])
     (berg,) = label_stances(fake, doc, cands[3:], margin=0.1)
     assert berg.label == "against" and berg.confidence["favor"] == 0.4  # the raw distribution is kept
+
+
+def test_a_two_sided_statement_leans_to_mixed() -> None:
+    text = ("Mayor Ana Ruiz said she supports the ferry link in principle but cannot back the fare rise. "
+            "Tom Berg said the ferry link would help the island's shops.")
+    doc = Document(text)
+    cands = [StanceCandidate("Ana Ruiz", "person", "the ferry link", _sentence_ids(doc, "in principle")),
+             StanceCandidate("Tom Berg", "person", "the ferry link", _sentence_ids(doc, "shops"))]
+    # the small model hardly ever says "mixed"; the same distribution, with and without a contrast
+    same = {"favor": 0.6, "against": 0.2, "mixed": 0.08, "none": 0.12}
+    fake = FakeBackend(distributions=[same, same])
+    ruiz, berg = label_stances(fake, doc, cands, margin=0.1)
+    assert (ruiz.label, berg.label) == ("mixed", "favor")
+    assert ruiz.confidence["mixed"] == 0.08  # the raw distribution is kept, the decision leans
+    # a clear one-sided answer still wins over a contrast
+    fake.distributions.extend([{"against": 0.95, "mixed": 0.01, "none": 0.04}])
+    (one,) = label_stances(fake, doc, cands[:1], margin=0.1)
+    assert one.label == "against"
+
+
+def test_has_contrast_reads_the_connectives_of_each_parsed_language() -> None:
+    assert has_contrast(["The deadline was achievable for power, unrealistic for steel."])
+    assert has_contrast(["Elle soutient le plan sur le principe, tout en demandant un délai."], "fr")
+    assert has_contrast(["Apoya la medida, aunque pide más tiempo."], "es")
+    assert not has_contrast(["The union backs the buy-back scheme and its budget."])
+    assert not has_contrast(["Butler said the plan works."])  # whole words only
 
 
 def test_label_stances_needs_a_label_scorer() -> None:

@@ -86,7 +86,7 @@ def score(args: argparse.Namespace) -> None:
 
 def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any, dict[str, Any]]]]]:
     from summarizer.evals.metrics import GoldStanceRef
-    from summarizer.analysis.stances import StanceCandidate, evaluative_score
+    from summarizer.analysis.stances import StanceCandidate, evaluative_score, has_contrast
 
     data = json.loads(Path(path).expanduser().read_text())
     out = []
@@ -97,18 +97,21 @@ def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any,
         gold = [GoldStanceRef(g["holder"], g["target"], g["label"], g["start"], g["end"], g["holder_type"])
                 for g in row["gold"]]
         cands = [(StanceCandidate(c["holder"], c["holder_type"], c["target"], tuple(c["sentence_ids"]),
-                                  c.get("salience", 0.0), evaluative_score(c.get("texts", ()), language)), c)
+                                  c.get("salience", 0.0), evaluative_score(c.get("texts", ()), language)),
+                  {**c, "contrast": has_contrast(c.get("texts", ()), language)})
                  for c in row["candidates"]]
         out.append((row["fixture"], gold, cands))
     return out
 
 
 def _score(rows: list[Any], max_candidates: int, margin: float, boost: dict[str, float],
-           lines: list[str] | None = None) -> dict[str, float]:
+           lines: list[str] | None = None, contrast_boost: float | None = None) -> dict[str, float]:
     """Detection P/R/F1, label accuracy and macro-F1 on matched stances, and the F1 of stances
     found with the right label ("strict"), over ``rows``."""
     from summarizer.evals.metrics import PredStance, classification_scores, match_stances, prf
-    from summarizer.analysis.stances import decide_label, select_candidates
+    from summarizer.analysis.stances import CONTRAST_MIXED_BOOST, decide_label, select_candidates
+
+    contrast_boost = CONTRAST_MIXED_BOOST if contrast_boost is None else contrast_boost
 
     tp = n_pred = n_gold = right = 0
     gold_labels: list[str] = []
@@ -118,7 +121,8 @@ def _score(rows: list[Any], max_candidates: int, margin: float, boost: dict[str,
         preds = []
         for c in select_candidates([c for c, _ in cands], max_candidates=max_candidates):
             raw = by_key[(c.holder, c.target, c.sentence_ids)]
-            label = decide_label(raw["probs"], margin, boost=boost)
+            label = decide_label(raw["probs"], margin, boost=boost, contrast=raw["contrast"],
+                                 contrast_boost=contrast_boost)
             if label is not None:
                 preds.append(PredStance(c.holder, c.target, label, c.holder_type, tuple((a, b) for a, b in raw["spans"])))
         det, pairs = match_stances(preds, gold)
@@ -151,8 +155,9 @@ def report(args: argparse.Namespace) -> None:
             print("\n".join(lines))
 
 
-GRID = {"max_candidates": (6, 8), "margin": (0.0, 0.05, 0.1),
-        "against": (1.0, 1.5, 2.0), "mixed": (1.0, 2.0), "neutral": (1.0, 2.0, 4.0)}
+GRID = {"max_candidates": (8,), "margin": (0.1, 0.15),
+        "against": (1.0, 1.5, 2.0), "mixed": (1.0,), "neutral": (1.0, 2.0, 4.0),
+        "contrast_mixed": (1.0, 4.0, 16.0, 32.0)}
 
 
 def tune(args: argparse.Namespace) -> None:
@@ -165,7 +170,7 @@ def tune(args: argparse.Namespace) -> None:
 
     def run(subset: list[Any], st: dict[str, Any]) -> dict[str, float]:
         boost = {k: st[k] for k in ("against", "mixed", "neutral")}
-        return _score(subset, st["max_candidates"], st["margin"], boost)
+        return _score(subset, st["max_candidates"], st["margin"], boost, contrast_boost=st["contrast_mixed"])
 
     ranked = sorted(settings, key=lambda st: -(run(rows, st)["strict_f1"] or 0))
     for st in ranked[:5]:
@@ -187,17 +192,17 @@ def main() -> None:
     s.add_argument("--model", default="qwen2.5-coder-1.5b")
     s.add_argument("--out", default="~/.cache/summarizer/stance-dev.json")
     s.add_argument("--only", default="", help="comma-separated fixture names")
-    s.add_argument("--prompt-version", default="3")
+    s.add_argument("--prompt-version", default="4")
     r = sub.add_parser("report", help="select, decide and score offline")
     r.add_argument("--scores", default="~/.cache/summarizer/stance-dev.json")
-    r.add_argument("--prompt-version", default="3")
+    r.add_argument("--prompt-version", default="4")
     r.add_argument("--max-candidates", type=int, default=8)
     r.add_argument("--margins", default="0,0.05,0.1,0.2")
     r.add_argument("--boost", default="against=2,mixed=2", help="label prior correction, e.g. against=2,mixed=2")
     r.add_argument("-v", "--verbose", action="store_true")
     t = sub.add_parser("tune", help="grid search, in-sample and leave-one-fixture-out")
     t.add_argument("--scores", default="~/.cache/summarizer/stance-dev.json")
-    t.add_argument("--prompt-version", default="3")
+    t.add_argument("--prompt-version", default="4")
     args = ap.parse_args()
     {"score": score, "report": report, "tune": tune}[args.cmd](args)
 

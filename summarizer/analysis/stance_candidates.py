@@ -399,6 +399,30 @@ _EVALUATIVE_RE: dict[str, re.Pattern[str]] = {
 }
 
 
+# Two-sided statements: a concession then a reservation ("supports X but ...", "achievable for
+# power, unrealistic for steel", "soutenir ... tout en demandant"). Whole words, case-insensitive.
+_CONTRAST: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:but|however|although|though|yet|whereas|in principle|on the other hand)\b"
+                     r"|,\s+(?:not|unrealistic|while)\b", re.IGNORECASE),
+    "fr": re.compile(r"\b(?:mais|tout en|cependant|toutefois|néanmoins|bien que|sur le principe|en revanche)\b",
+                     re.IGNORECASE),
+    "es": re.compile(r"\b(?:pero|aunque|sin embargo|no obstante|en principio)\b", re.IGNORECASE),
+}
+
+
+def has_contrast(texts: Sequence[str], language: str | None = "en") -> bool:
+    """Do these sentences weigh one side against another ("supports it in principle but ...")?
+
+    Example:
+        >>> has_contrast(["She supports fixing the roads but cannot vote for the tax."])
+        True
+        >>> has_contrast(["She supports fixing the roads."])
+        False
+    """
+    pattern = _CONTRAST.get((language or "en")[:2], _CONTRAST["en"])
+    return any(pattern.search(t) for t in texts)
+
+
 def evaluative_score(texts: Sequence[str], language: str | None = "en") -> float:
     """Stance-bearing words per shown sentence (0 when none): how much these sentences judge
     something rather than report it. A quotation counts one more (people quoted are usually
