@@ -75,14 +75,44 @@ def _injected(doc: Document, sentence_ids: Sequence[int | None]) -> bool:
                for sid in dict.fromkeys(sentence_ids))
 
 
+def heading_sentences(doc: Document) -> set[int]:
+    """Ids of the lines above the body (the headline, a standfirst, a byline): sentences that are
+    a line of their own with no closing punctuation ("?" allowed on the first line), before
+    the first sentence that ends like prose. Lines later on that end without a full stop (a
+    cue ending in a colon, a list item, a truncated line) are body text.
+
+    Example:
+        >>> d = Document("Study links night work to diabetes; experts urge caution\\n\\nThe study was large.")
+        >>> sorted(heading_sentences(d))
+        [1]
+    """
+    text = doc.text
+    out: set[int] = set()
+    for s in doc.sentences:
+        line_start = text.rfind("\n", 0, s.start) + 1
+        line_end = text.find("\n", s.end)
+        line_end = len(text) if line_end < 0 else line_end
+        last = s.text.rstrip()[-1:]
+        whole_line = text[line_start:line_end].strip() == s.text.strip()
+        if whole_line and (last not in ".!?:;,\"”»…'’)" or (last == "?" and line_start == 0)):
+            out.add(s.id)
+        else:
+            break
+    return out
+
+
 def claims_from_attributions(doc: Document, attributions: Sequence[Any]) -> list[Claim]:
     """One claim per parsed attribution (``origin='parser'``), evidence = the content spans;
-    none from an injected instruction (see :func:`_injected`)."""
+    none from an injected instruction (see :func:`_injected`) and none from a headline or
+    heading (:func:`heading_sentences`: the evals label the body's statement of it)."""
     out: list[Claim] = []
+    headings = heading_sentences(doc)
     for a in attributions:
         evidence = [e for e in (_span(doc, c) for c in a.content) if e is not None]
         if not evidence or _injected(doc, [e.sentence for e in evidence]):
             continue
+        if all(e.sentence in headings for e in evidence):
+            continue  # the headline's 'experts urge caution': the body says it, with its context
         mention = _span(doc, a.source)
         speaker = (a.speaker or (mention.text if mention else None) or doc.outlet or "outlet").strip()
         stype = a.speaker_type if a.speaker_type in (

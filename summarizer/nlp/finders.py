@@ -192,11 +192,45 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
     return out
 
 
+_RAISING = frozenset({"expect", "believe", "think", "say", "report", "rumour", "rumor", "suppose",
+                      "estimate", "consider", "know", "understand", "project", "set", "see"})
+_NOT_SAID = frozenset({"decline", "refuse"})
+_NO_COMMENT = frozenset({"comment", "elaborate", "speculate"})
+
+
+def _raised(tok: Token, lemma: str, sent: Any) -> bool:
+    """'Andrade is expected to hold a press conference', 'He is said to be ill', and the
+    headline 'Bank of Estmark expected to hold rates': the subject is what the expectation is
+    about, not who holds it (the outlet's own hedged voice, as the fixtures label it)."""
+    if lemma not in _RAISING or lemma in _PASSIVE_CUES or not any(c.dep_ == "xcomp" for c in tok.children):
+        return False
+    if any(c.dep_ == "agent" for c in tok.children):
+        return False  # 'is expected by analysts to ...': the analysts expect it
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+        return True
+    headline = sent.text.rstrip()[-1:] not in ".!?\"”'’»)"
+    return headline and tok.tag_ in ("VBD", "VBN") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+
+
+def _declined(tok: Token, lang: _Lang) -> bool:
+    """'declined to comment on the decision', 'refused to speculate': no one said anything (the
+    fixtures label it a mere reaction). 'declined to discuss the appointees', 'refused to
+    disclose the records' stay attributions, as PolNeAR labels them."""
+    if lang.code != "en":
+        return False
+    if tok.dep_ == "xcomp" and _lower_lemma(tok.head) in _NOT_SAID and _lower_lemma(tok) in _NO_COMMENT:
+        return True
+    return _lower_lemma(tok) in _NOT_SAID and any(
+        c.dep_ == "xcomp" and _lower_lemma(c) in _NO_COMMENT for c in tok.children)
+
+
 def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
     cls = _is_cue_verb(tok, lang)
     if cls is None:
         return None
     lemma = _cue_lemma(tok, lang)
+    if _raised(tok, lemma, sent) or _declined(tok, lang):
+        return None
     subj, inherited = _source_of(tok, lang, sent)
     if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
         subj, inherited = None, None  # a heading or a dateline glued to the sentence

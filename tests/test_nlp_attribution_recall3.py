@@ -1,0 +1,58 @@
+"""Precision rules of the parse-based attribution (summarizer/nlp/finders.py) and the claims
+built from it (summarizer/analysis/claims.py): a raised subject ('X is expected to ...', the
+headline 'X expected to ...') is what the expectation is about, not who holds it; 'declined
+to comment on X' says nothing; a headline's attribution is left to the body. Each rule has a
+sentence it must leave alone. Skips when en-core-web-sm is not pulled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from summarizer.analysis.claims import claims_from_attributions, heading_sentences
+from summarizer.core.document import Document
+from tests.test_nlp_attribution_recall import _attributions
+
+
+def _by_cue(atts: list[Any]) -> dict[str, Any]:
+    return {a.cue.text: a for a in atts if a.cue is not None}
+
+
+def test_a_raised_subject_is_not_the_source() -> None:
+    text = ("The decision is due on Thursday, and Governor Sofia Andrade is expected to hold a "
+            "press conference an hour later.")
+    assert "expected" not in _by_cue(_attributions(text))
+    headline = "Bank of Estmark expected to hold rates as inflation cools"
+    assert "expected" not in _by_cue(_attributions(headline))
+
+
+def test_who_expects_something_is_still_the_source() -> None:
+    atts = _by_cue(_attributions("Analysts expect the bank to cut rates in September."))
+    assert atts["expect"].speaker == "Analysts"
+    atts = _by_cue(_attributions("The minister is expected by analysts to resign within a week."))
+    assert atts["expected"].source is not None and atts["expected"].source.text == "analysts"
+
+
+def test_declining_to_comment_says_nothing_but_the_reason_given_is_a_claim() -> None:
+    atts = _by_cue(_attributions(
+        "Finance Minister Ortrud Lamm declined to comment on the decision, saying the bank is independent."))
+    assert "comment" not in atts
+    assert atts["saying"].speaker == "Ortrud Lamm"
+    assert atts["saying"].content[0].text == "the bank is independent"
+    assert _attributions("Officials declined to comment.") == []
+    assert _attributions("Officials refused to speculate on whether the plant would close.") == []
+    discuss = _by_cue(_attributions("McAuliffe declined to discuss potential appointees."))
+    assert discuss["discuss"].content[0].text == "potential appointees"  # as PolNeAR labels it
+    refused = _by_cue(_attributions("The union refused to accept the offer."))
+    assert refused["refused"].content[0].text == "to accept the offer"  # an intention, not speech
+
+
+def test_a_headline_attribution_is_left_to_the_body() -> None:
+    text = ("Study links night work to diabetes; experts urge caution\n\n"
+            "Experts urged caution about the study, saying it was observational.")
+    doc = Document(text)
+    assert heading_sentences(doc) == {1}
+    claims = claims_from_attributions(doc, _attributions(text))
+    assert claims and all(e.sentence != 1 for c in claims for e in c.evidence)
+    assert any("observational" in c.text for c in claims)
+    body = Document("A one-paragraph wire story with no headline says the port is shut.")
+    assert heading_sentences(body) == set()
