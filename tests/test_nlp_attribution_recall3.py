@@ -56,3 +56,12 @@ def test_a_headline_attribution_is_left_to_the_body() -> None:
     assert any("observational" in c.text for c in claims)
     body = Document("A one-paragraph wire story with no headline says the port is shut.")
     assert heading_sentences(body) == set()
+
+
+def test_the_speaker_is_the_head_of_the_mention_not_a_leading_adjective() -> None:
+    atts = _attributions('Kestrian Deputy Prime Minister Ona Vilks said the line "belongs to the people of both nations."')
+    assert [a.speaker for a in atts] == ["Ona Vilks"]
+    speakers = {a.speaker for a in _attributions("The Russian foreign ministry said the talks had failed.")}
+    assert speakers == {"Russian foreign ministry"}  # not 'Russian'
+    speakers = {a.speaker for a in _attributions("The Indiana governor said the bill was fair.")}
+    assert speakers == {"Indiana governor"}  # a person, as before

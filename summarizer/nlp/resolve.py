@@ -58,17 +58,20 @@ _CLAUSE = re.compile(r",?\s+(?:who|whom|whose|which|that)\b|\s+(?:and|or)\s+", r
 _POSSESSIVE = re.compile(r"^\s*['’]s?\b")
 
 
-def _speaking_person(text: str, doc: Any, source: TextSpan) -> str | None:
+def _speaking_person(text: str, doc: Any, source: TextSpan, speaker: str | None = None) -> str | None:
     """The person entity that names the speaker of ``source``: not one inside its relative
     clause or after a conjunction ('Christie, who campaigned for Donald Trump'; 'Gary Johnson
-    and 1 percent'), nor a possessor ('an ad from Donald Trump's campaign')."""
+    and 1 percent'), nor a possessor ('an ad from Donald Trump's campaign'); ``speaker`` when
+    it is one of them (the parse's head: 'Kestrian Deputy Prime Minister Ona Vilks', where the
+    small model also reads the adjective as a person), else the first."""
     cut = _CLAUSE.search(source.text)
     end = source.start + cut.start() if cut else source.end
-    for ent in getattr(doc, "ents", ()):
-        if ent.label_ in ("PERSON", "PER") and source.start <= ent.start_char and ent.end_char <= end \
-                and not _POSSESSIVE.match(text[ent.end_char:ent.end_char + 3]):
-            return str(ent.text)
-    return None
+    people = [str(ent.text) for ent in getattr(doc, "ents", ())
+              if ent.label_ in ("PERSON", "PER") and source.start <= ent.start_char and ent.end_char <= end
+              and not _POSSESSIVE.match(text[ent.end_char:ent.end_char + 3])]
+    if speaker is not None and speaker in people:
+        return speaker
+    return people[0] if people else None
 
 
 def _named(doc: Any, span: TextSpan) -> bool:
@@ -186,7 +189,7 @@ def _cut_paragraphs(text: str, a: ParsedAttribution) -> ParsedAttribution:
 def _speaker(text: str, doc: Any, a: ParsedAttribution) -> ParsedAttribution:
     if a.source is None or a.speaker is None:
         return a
-    person = _speaking_person(text, doc, a.source)
+    person = _speaking_person(text, doc, a.source, a.speaker)
     if person and person not in a.speaker and a.speaker_type in ("person", "organization"):
         return replace(a, speaker=person, speaker_type="person")
     if a.speaker in text:
