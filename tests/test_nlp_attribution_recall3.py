@@ -65,3 +65,16 @@ def test_the_speaker_is_the_head_of_the_mention_not_a_leading_adjective() -> Non
     assert speakers == {"Russian foreign ministry"}  # not 'Russian'
     speakers = {a.speaker for a in _attributions("The Indiana governor said the bill was fair.")}
     assert speakers == {"Indiana governor"}  # a person, as before
+
+
+def test_a_number_or_quantifier_speaks_for_the_group_named_before() -> None:
+    text = ("All 23 economists polled by Meridian this week forecast no change in the rate. "
+            "Fourteen of them expect a first cut in September. Most said inflation was falling.")
+    atts = _attributions(text)
+    assert [a.speaker for a in atts] == ["All 23 economists"] * 3
+    text = ("Two engineers who asked not to be named told the Review that operators had been told "
+            "to hold water back. \u201cThe control system was fine,\u201d one of them said.")
+    said = _by_cue(_attributions(text))["said"]
+    assert said.speaker == "Two engineers" and said.speaker_type == "anonymous"  # not 'operators'
+    assert _by_cue(_attributions("Two hundred people marched. Three said the march was peaceful."))[
+        "said"].speaker == "Two hundred people"

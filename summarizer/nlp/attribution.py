@@ -161,6 +161,37 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
     return tuple(words)
 
 
+_QUANTIFIERS = frozenset({"most", "some", "many", "several", "others", "half", "few", "both", "all"})
+
+
+def _partitive(head: Token) -> bool:
+    """A bare number or quantifier as the subject ('Fourteen of them', 'Three', 'Most'): no
+    noun of its own, at most an 'of them' after it."""
+    if head.pos_ == "NUM" or head.tag_ == "CD":
+        pass
+    elif not (head.lower_ in _QUANTIFIERS and head.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM")):
+        return False
+    if any(c.dep_ in ("compound", "amod", "nummod", "poss") for c in head.children):
+        return False
+    ofs = [c for c in head.children if c.dep_ == "prep"]
+    return all(c.lower_ == "of" and any(k.lower_ in ("them", "those", "these") for k in c.children) for c in ofs)
+
+
+def _plural_antecedent(doc: Doc, head: Token) -> Token | None:
+    """The nearest plural noun subject of a main clause before ``head``, in its sentence or the
+    one before ('Two engineers ... told the Review that operators had been instructed': the
+    engineers, not the operators)."""
+    sent = head.sent
+    lo = sent.start
+    if sent.start > 0:
+        lo = doc[sent.start - 1].sent.start
+    for t in reversed(doc[lo:head.i]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS") and t.pos_ in ("NOUN", "PROPN") \
+                and t.head.dep_ == "ROOT":
+            return t
+    return None
+
+
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
@@ -208,6 +239,20 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
         kind = {"person": "person", "thing": "organization"}.get(want, "group")
         return ParsedAttribution(f.content, f.cue, source_span, None, kind, f.kind, hedges,
                                  round(confidence - 0.35, 2))
+    if lang.code == "en" and _partitive(head):
+        # 'Fourteen of them expect ...', 'Several said ...', '"...," one of them said': part
+        # of the group that is the subject just before, else of the nearest plural source
+        group = _plural_antecedent(doc, head)
+        if group is not None:
+            kind, ent = _head_kind(doc, group, list(group.subtree), lang)
+            kind = kind if kind in ("anonymous", "organization") else "group"
+            name = ent or _clean_name(_core(group), lang)
+            return ParsedAttribution(f.content, f.cue, source_span, name, kind, f.kind, hedges,
+                                     round(confidence - 0.1, 2))
+        m = resolver.compatible(head.idx, "plural")
+        if m is not None:
+            return ParsedAttribution(f.content, f.cue, source_span, m.name, m.kind, f.kind, hedges,
+                                     round(confidence - 0.1, 2))
     kind, ent = _head_kind(doc, head, toks, lang)
     core = _core(head)
     name = ent or _clean_name(_mention(head, [t for t in toks if t.dep_ != "appos" or t.i < head.i])
