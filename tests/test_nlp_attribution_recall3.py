@@ -78,3 +78,10 @@ def test_a_number_or_quantifier_speaks_for_the_group_named_before() -> None:
     assert said.speaker == "Two engineers" and said.speaker_type == "anonymous"  # not 'operators'
     assert _by_cue(_attributions("Two hundred people marched. Three said the march was peaceful."))[
         "said"].speaker == "Two hundred people"
+
+
+def test_writing_for_the_majority_names_on_whose_behalf_not_what() -> None:
+    atts = _attributions("Writing for the majority, Judge Celia Navarro said the ordinance was reasonable.")
+    assert [c.text for a in atts for c in a.content] == ["the ordinance was reasonable"]
+    called = _by_cue(_attributions("The union called for a strike at the port."))["called"]
+    assert "a strike" in called.content[0].text  # 'called for' still states what

@@ -195,6 +195,9 @@ def _adjacent_quotes(doc: Doc, lo: int, hi: int, quotes: list[tuple[int, int]],
 _RAISING = frozenset({"expect", "believe", "think", "say", "report", "rumour", "rumor", "suppose",
                       "estimate", "consider", "know", "understand", "project", "set", "see"})
 _NOT_SAID = frozenset({"decline", "refuse"})
+# 'called for X' states X; 'writing for the majority', 'spoke for the union' name on whose behalf
+_FOR_TOPIC = frozenset({"call", "press", "push", "argue", "plead", "lobby", "campaign", "appeal", "ask",
+                        "vote", "advocate", "clamor", "clamour"})
 _NO_COMMENT = frozenset({"comment", "elaborate", "speculate"})
 
 
@@ -330,7 +333,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     if lemma in lang.topic_cues or lemma in lang.speech or lemma in lang.reply_cues:
         allowed = lang.reply_preps if lemma in lang.reply_cues else lang.topic_preps
         preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
-                 and c.lower_ in allowed]
+                 and c.lower_ in allowed
+                 and not (lang.code == "en" and c.lower_ == "for" and lemma not in _FOR_TOPIC)]
         if lang.code != "en":
             preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
                      and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
