@@ -85,3 +85,15 @@ def test_writing_for_the_majority_names_on_whose_behalf_not_what() -> None:
     assert [c.text for a in atts for c in a.content] == ["the ordinance was reasonable"]
     called = _by_cue(_attributions("The union called for a strike at the port."))["called"]
     assert "a strike" in called.content[0].text  # 'called for' still states what
+
+
+def test_a_mere_reaction_and_a_short_body_sentence_are_the_outlets_report() -> None:
+    from summarizer.analysis.claims import outlet_assertions
+
+    text = ("Court upholds rental ban\n\nCity Attorney Grace Whitfield welcomed the ruling. Judge Martin Obi "
+            "dissented. Business was divided.\n\nThe mayor welcomed the ruling and said that it was fair.\n\n"
+            "Staff Reporter\n")
+    doc = Document(text)
+    said = [c.text for c in outlet_assertions(doc, [])]
+    assert said == ["City Attorney Grace Whitfield welcomed the ruling.", "Judge Martin Obi dissented.",
+                    "Business was divided."]  # not the headline, the byline or a stated proposition

@@ -153,10 +153,37 @@ def claims_from_rules(doc: Document) -> list[Claim]:
 
 
 def _is_prose(s: Sentence, doc: Document) -> bool:
+    """A sentence of the body: closing punctuation, six words or more, or three or more inside
+    a paragraph ('Business was divided.', 'Judge Martin Obi dissented.'); a short line of its
+    own is a byline or a caption."""
     text = s.text.strip()
-    if len(_WORD.findall(text)) < 6 or text.endswith("?") or text[-1] not in ".!\"”»…'’)":
+    words = len(_WORD.findall(text))
+    if words < 3 or text.endswith("?") or text[-1] not in ".!\"”»…'’)":
+        return False
+    if words < 6 and _own_line(s, doc):
         return False
     return not (doc.title and text.rstrip(".") == doc.title.strip().rstrip("."))
+
+
+def _own_line(s: Sentence, doc: Document) -> bool:
+    before = doc.text[:s.start].rsplit("\n", 1)[-1]
+    after = doc.text[s.end:].split("\n", 1)[0]
+    return not before.strip() and not after.strip()
+
+
+# A mere reaction with no proposition of its own ('X welcomed the ruling', 'Judge Obi
+# dissented', 'The opposition voted against'): the outlet's report of it (evals/README.md).
+_REACTION_ONLY = re.compile(
+    r"\b(?:welcomed|applauded|praised|hailed|condemned|denounced|criticized|criticised|dissented|"
+    r"rejected|opposed|voted (?:against|for)|a voté (?:contre|pour)|ont voté (?:contre|pour)|"
+    r"ha votado en contra|votó en contra)\b", re.IGNORECASE)
+_PROPOSITION = re.compile(r"\b(?:that|que|said|says|told|according to|selon|según)\b|[\"“”«»:]", re.IGNORECASE)
+
+
+def _mere_reaction(text: str) -> bool:
+    """Is the sentence's only reporting cue a reaction verb with no stated proposition?"""
+    return bool(_REACTION_ONLY.search(text)) and not _PROPOSITION.search(text) and \
+        not _CUE.search(_REACTION_ONLY.sub(" ", text))
 
 
 def outlet_assertions(doc: Document, claims: Sequence[Claim], *, origin: str = "parser") -> list[Claim]:
@@ -172,7 +199,9 @@ def outlet_assertions(doc: Document, claims: Sequence[Claim], *, origin: str = "
     outlet = doc.outlet or "outlet"
     out = []
     for s in doc.visible:
-        if s.id in covered or s.id in flagged or not _is_prose(s, doc) or _CUE.search(s.text):
+        if s.id in covered or s.id in flagged or not _is_prose(s, doc):
+            continue
+        if _CUE.search(s.text) and not _mere_reaction(s.text):
             continue
         out.append(Claim(
             text=s.text[:500], speaker=outlet, speaker_type="outlet", attribution="assertion",
