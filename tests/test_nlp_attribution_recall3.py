@@ -97,3 +97,12 @@ def test_a_mere_reaction_and_a_short_body_sentence_are_the_outlets_report() -> N
     said = [c.text for c in outlet_assertions(doc, [])]
     assert said == ["City Attorney Grace Whitfield welcomed the ruling.", "Judge Martin Obi dissented.",
                     "Business was divided."]  # not the headline, the byline or a stated proposition
+
+
+def test_according_to_data_credits_who_published_it() -> None:
+    atts = _attributions("Markets expect a cut by August, according to data from the Port Alden Stock Exchange. "
+                         "Unemployment fell, according to figures released by the Labour Office. "
+                         "Prices rose, according to the data.")
+    assert [a.speaker for a in atts][:2] == ["the Port Alden Stock Exchange", "the Labour Office"]
+    assert [c.text for c in atts[0].content] == ["Markets expect a cut by August"]
+    assert atts[2].speaker == "data"  # no publisher named: the data itself

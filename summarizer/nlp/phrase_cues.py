@@ -68,6 +68,9 @@ def _noun_owner(tok: Token) -> list[Token]:
     return []
 
 
+_RAW_DATA = frozenset({"data", "datum", "figure", "number", "statistic", "record", "estimate", "count", "tally"})
+
+
 def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
     doc = tok.doc
     for seq in lang.according:
@@ -81,6 +84,12 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
                 return None
             src = objs[0]
             phrase = _subtree(tok, sent)
+            if _lower_lemma(src) in _RAW_DATA:
+                # 'according to data from the Port Alden Stock Exchange': whoever published it
+                preps = [c for c in src.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")]
+                preps += [a for c in src.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"]
+                owners = [k for c in preps for k in c.children if k.dep_ == "pobj" and k.pos_ == "PROPN"]
+                src = owners[0] if owners else src
         else:
             src = tok.head if tok.head.i > last.i else None
             if src is None or src.pos_ not in ("NOUN", "PROPN", "PRON"):
