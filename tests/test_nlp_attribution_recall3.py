@@ -106,3 +106,14 @@ def test_according_to_data_credits_who_published_it() -> None:
     assert [a.speaker for a in atts][:2] == ["the Port Alden Stock Exchange", "the Labour Office"]
     assert [c.text for c in atts[0].content] == ["Markets expect a cut by August"]
     assert atts[2].speaker == "data"  # no publisher named: the data itself
+
+
+def test_two_reported_propositions_joined_by_and_that_are_two_claims() -> None:
+    atts = _attributions("His lawyer, Ines Couto, said an appeal would be filed this week and that she was "
+                         "confident the ban would be suspended.")
+    assert [(a.speaker, a.content[0].text) for a in atts] == [
+        ("Ines Couto", "an appeal would be filed this week"),
+        ("Ines Couto", "that she was confident the ban would be suspended")]
+    # not inside a quotation
+    quoted = _attributions('Couto said the ruling was "wrong, and that is the end of it."')
+    assert len(quoted) == 1

@@ -275,4 +275,32 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                     drop.add(i)
                 else:
                     drop.add(j)
-    return [_speaker(text, doc, a) for k, a in enumerate(kept) if k not in drop]
+    return [_speaker(text, doc, piece) for k, a in enumerate(kept) if k not in drop
+            for piece in _split_and_that(a)]
+
+
+_AND_THAT = re.compile(r",?\s+(?:and|but|et|mais|y|pero)\s+(?=(?:that|que|qu['’])\s*)", re.IGNORECASE)
+
+
+def _split_and_that(a: ParsedAttribution) -> list[ParsedAttribution]:
+    """'said an appeal would be filed this week and that she was confident the ban would be
+    suspended': two reported propositions, two claims (as the evals label them); not inside a
+    quotation."""
+    if len(a.content) != 1:
+        return [a]
+    span = a.content[0]
+    cuts = [m for m in _AND_THAT.finditer(span.text)
+            if sum(span.text[:m.start()].count(q) for q in "\"“”«»") % 2 == 0]
+    if not cuts:
+        return [a]
+    out, start = [], 0
+    for m in [*cuts, None]:
+        end = m.start() if m is not None else len(span.text)
+        piece = span.text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if piece:
+            s0 = span.start + start + lead
+            out.append(replace(a, content=(TextSpan(s0, s0 + len(piece), piece),)))
+        start = m.end() if m is not None else start
+    return out if len(out) > 1 else [a]
