@@ -334,7 +334,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         allowed = lang.reply_preps if lemma in lang.reply_cues else lang.topic_preps
         preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
                  and c.lower_ in allowed
-                 and not (lang.code == "en" and c.lower_ == "for" and lemma not in _FOR_TOPIC)]
+                 and not (lang.code == "en" and c.lower_ == "for" and lemma not in _FOR_TOPIC
+                          and not any(k.dep_ == "pobj" and k.ent_type_ in ("DATE", "TIME") for k in c.children))]
         if lang.code != "en":
             preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obl", "obl:arg")
                      and any(k.dep_ == "case" and k.lower_ in lang.topic_preps for k in c.children)]
