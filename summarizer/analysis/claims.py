@@ -86,15 +86,11 @@ def heading_sentences(doc: Document) -> set[int]:
         >>> sorted(heading_sentences(d))
         [1]
     """
-    text = doc.text
     out: set[int] = set()
     for s in doc.sentences:
-        line_start = text.rfind("\n", 0, s.start) + 1
-        line_end = text.find("\n", s.end)
-        line_end = len(text) if line_end < 0 else line_end
         last = s.text.rstrip()[-1:]
-        whole_line = text[line_start:line_end].strip() == s.text.strip()
-        if whole_line and (last not in ".!?:;,\"”»…'’)" or (last == "?" and line_start == 0)):
+        first_line = "\n" not in doc.text[:s.start]
+        if _own_line(s, doc) and (last not in ".!?:;,\"”»…'’)" or (last == "?" and first_line)):
             out.add(s.id)
         else:
             break
@@ -166,6 +162,7 @@ def _is_prose(s: Sentence, doc: Document) -> bool:
 
 
 def _own_line(s: Sentence, doc: Document) -> bool:
+    """Is ``s`` alone on its line?"""
     before = doc.text[:s.start].rsplit("\n", 1)[-1]
     after = doc.text[s.end:].split("\n", 1)[0]
     return not before.strip() and not after.strip()

@@ -167,9 +167,8 @@ _QUANTIFIERS = frozenset({"most", "some", "many", "several", "others", "half", "
 def _partitive(head: Token) -> bool:
     """A bare number or quantifier as the subject ('Fourteen of them', 'Three', 'Most'): no
     noun of its own, at most an 'of them' after it."""
-    if head.pos_ == "NUM" or head.tag_ == "CD":
-        pass
-    elif not (head.lower_ in _QUANTIFIERS and head.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN", "NUM")):
+    number = head.pos_ == "NUM" or head.tag_ == "CD"
+    if not number and not (head.lower_ in _QUANTIFIERS and head.pos_ in ("PRON", "DET", "ADJ", "ADV", "NOUN")):
         return False
     if any(c.dep_ in ("compound", "amod", "nummod", "poss") for c in head.children):
         return False

@@ -188,8 +188,9 @@ def _head_kind(doc: Doc, head: Token, toks: Sequence[Token], lang: _Lang) -> tup
     if ent is not None and ent.label_ in ("NORP", "GPE") and head.pos_ == "NOUN" and ent.root.i != head.i \
             and _lower_lemma(head) in lang.titles | lang.anonymous_heads and not _plural(head):
         ent = None  # 'the Indiana governor', 'the Democratic senator' are people, not 'Indiana'
+    common_head = head.pos_ == "NOUN" or (head.pos_ == "PROPN" and head.text.islower())  # 'ministry' mis-tagged
     if ent is not None and ent.label_ in ("NORP", "GPE") and ent.root.i != head.i and not _plural(head) \
-            and (head.pos_ == "NOUN" or (head.pos_ == "PROPN" and head.text.islower())) and (_lower_lemma(head) in lang.org_heads or head.lower_ in lang.org_heads):
+            and common_head and (_lower_lemma(head) in lang.org_heads or head.lower_ in lang.org_heads):
         return "organization", None  # 'the European negotiating group', 'the Russian foreign ministry'
     has_propn = any(t.pos_ == "PROPN" for t in core)
     lemma = _lower_lemma(head)
