@@ -137,6 +137,13 @@ def _holders(attributions: Iterable[Any]) -> list[_Holder]:
     return holders
 
 
+def _is_self(phrase: str, own_words: set[str]) -> bool:
+    """Is this phrase mostly the holder's own name (at least half its words)? "Putin's visit"
+    is Putin's; "closing Maple Street Elementary" is not the Maple Valley school board's."""
+    words = set(_name_key(phrase))
+    return bool(words) and len(words & own_words) * 2 >= len(words)
+
+
 def _sentences_in(doc: Document, spans: Sequence[tuple[int, int]]) -> list[Sentence]:
     return [s for s in doc.sentences if any(a < s.end and s.start < b for a, b in spans)]
 
@@ -240,8 +247,9 @@ def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: s
     # only the holder's own tokens, in article order (not every token of the article per holder)
     inside = {t.i: t for a, b in spans if (span := spacy_doc.char_span(a, b, alignment_mode="expand")) is not None
               for t in span if a <= t.idx < b}
+    text = spacy_doc.text
     for tok in (inside[i] for i in sorted(inside)):
-        if not pattern.match(tok.text):
+        if not pattern.match(text, tok.idx, tok.idx + 24):  # from the token on: "called for", "will not"
             continue
         options = []
         if tok.pos_ in ("VERB", "AUX", "ADJ"):
@@ -255,7 +263,7 @@ def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: s
             options += [c for c in tok.children if c.dep_ in ("nmod", "obl")]
         for opt in options:
             found = _phrase(opt)
-            if found and not (own_words and set(_name_key(found[0])) & own_words):
+            if found and not _is_self(found[0], own_words):
                 return found
     return None
 
@@ -283,7 +291,74 @@ def main_issue(spacy_doc: Any, document: Document) -> str | None:
     lemma = max(counts, key=lambda k: (counts[k], k))
     if counts[lemma] < 2:
         return None
-    return max(names[lemma], key=lambda n: (len(n.split()) <= 8, len(n.split()), n))
+    wording = max(names[lemma], key=lambda n: (len(n.split()) <= 8, len(n.split()), n))
+    return _change_of(spacy_doc, document, first, lemma, wording) or wording
+
+
+# Changes a news issue is usually about: a proposal to cut, raise, close, ban ... something.
+# Nouns with the preposition that names what changes; verbs with their gerund.
+_CHANGE_NOUNS: dict[str, dict[str, str]] = {
+    "en": {"cut": "in", "increase": "in", "hike": "in", "rise": "in", "reduction": "in", "closure": "of",
+           "ban": "on", "phase-out": "of", "repeal": "of", "reform": "of", "expansion": "of", "merger": "of"},
+    "fr": {"hausse": "de", "baisse": "de", "fermeture": "de", "suppression": "de", "interdiction": "de",
+           "réforme": "de", "augmentation": "de"},
+    "es": {"subida": "de", "bajada": "de", "cierre": "de", "prohibición": "de", "reforma": "de", "aumento": "de"},
+}
+_CHANGE_VERBS: dict[str, dict[str, str]] = {
+    "en": {"cut": "cutting", "raise": "raising", "increase": "increasing", "close": "closing", "ban": "banning",
+           "reduce": "reducing", "lower": "lowering", "scrap": "scrapping", "abolish": "abolishing",
+           "repeal": "repealing", "extend": "extending", "expand": "expanding"},
+}
+CHANGE_MIN = 2.0
+"""Weighted mentions (twice in the first two sentences) a change needs to frame the issue."""
+
+
+def _change_of(spacy_doc: Any, document: Document, first: int, lemma: str, wording: str) -> str | None:
+    """The issue as the change the article is about, when one recurs: "closing Maple Street
+    Elementary" rather than "small schools", "a cut in the benchmark interest rate" rather
+    than "benchmark interest rate". A stance is about the change (who wants the cut), and the
+    bare thing invites the opposite label (wanting a cut reads as being against the rate).
+
+    A change is a change noun ("cut", "closure", "ban") or verb ("close", "raise") in the
+    article; the most frequent one (weighted like :func:`main_issue`, at least
+    :data:`CHANGE_MIN`) frames the issue, worded with its most frequent object (the verb's
+    object, the noun's "of/in/on" complement or compound) or, when it never has one, with the
+    issue's own wording. ``None`` when no change recurs."""
+    language = (document.language or "en")[:2]
+    nouns, verbs = _CHANGE_NOUNS.get(language, {}), _CHANGE_VERBS.get(language, {})
+    if not nouns and not verbs:
+        return None
+    counts: dict[str, float] = {}
+    objects: dict[str, dict[str, float]] = {}
+    for tok in spacy_doc:
+        lemma_ = tok.lemma_.lower()
+        if tok.pos_ == "NOUN" and lemma_ in nouns:
+            key = f"n:{lemma_}"
+            deps = [g for c in tok.children if c.dep_ in ("prep", "nmod") and c.lower_ in ("in", "of", "on", "to", "de")
+                    for g in c.children if g.dep_ in ("pobj", "obj")]
+        elif tok.pos_ == "VERB" and lemma_ in verbs:
+            key = f"v:{lemma_}"
+            deps = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass")]
+        else:
+            continue
+        weight = 2.0 if tok.idx < first else 1.0
+        counts[key] = counts.get(key, 0.0) + weight
+        for dep in deps:
+            found = _phrase(dep, limit=6)
+            if found and dep.pos_ != "PRON":
+                objects.setdefault(key, {})
+                objects[key][found[0]] = objects[key].get(found[0], 0.0) + weight
+    if not counts:
+        return None
+    change = max(counts, key=lambda k: (counts[k], k))
+    if counts[change] < CHANGE_MIN:
+        return None
+    kind, word = change.split(":", 1)
+    if kind == "n" and word == lemma:
+        return None  # the issue already names the change ("Harlow's short-term rental ban")
+    seen = objects.get(change)
+    thing = max(seen, key=lambda o: (seen[o], len(o))) if seen else wording
+    return f"{verbs[word]} {thing}" if kind == "v" else f"{word} {nouns[word]} {thing}"
 
 
 def stance_candidates(
@@ -347,7 +422,7 @@ def stance_candidates(
             name, start = judged
             ids = tuple(s.id for s in sentences if s.start <= start < s.end)
             ranked.insert(0, (JUDGED_SALIENCE, name, ids))
-        if issue is not None and not (own_words and set(_name_key(issue)) & own_words):
+        if issue is not None and not _is_self(issue, own_words):
             best = sorted(sentences, key=lambda s: -evaluative_score([s.text], document.language))
             ids = tuple(sorted(s.id for s in best[:2]))
             ranked.insert(1 if judged is not None else 0, (ISSUE_SALIENCE, issue, ids))
