@@ -154,3 +154,20 @@ def test_macro_f1_averages_the_gold_classes_only() -> None:
     assert s.per_class["b"] is not None and s.per_class["b"].f1 == 0.0 and s.per_class["d"] is None
     assert s.macro_f1 == round((0.6667 + 1.0) / 2, 4)
     assert s.macro_over(["a", "b"]) == 0.6667 and s.macro_over(["d"]) is None
+
+
+def test_polnear_scores_the_claims_of_one_attribution_as_one() -> None:
+    from types import SimpleNamespace
+
+    from summarizer.evals.articles import _per_attribution
+
+    cue = SimpleNamespace(start=40, end=44)
+    claims = [SimpleNamespace(speaker="Kowal", cue_span=cue), SimpleNamespace(speaker="Kowal", cue_span=cue),
+              SimpleNamespace(speaker="Mendes", cue_span=SimpleNamespace(start=90, end=94)),
+              SimpleNamespace(speaker="Review", cue_span=None), SimpleNamespace(speaker="Review", cue_span=None)]
+    preds = [PredClaim("a", "Kowal", spans=((0, 30),)), PredClaim("b", "Kowal", spans=((46, 70),)),
+             PredClaim("c", "Mendes", spans=((72, 89),)), PredClaim("d", "Review", spans=((100, 120),)),
+             PredClaim("e", "Review", spans=((121, 140),))]
+    kept, merged = _per_attribution(claims, preds)
+    assert [p.text for p in merged] == ["a b", "c", "d", "e"]  # same cue merged; no cue stays apart
+    assert merged[0].spans == ((0, 30), (46, 70)) and len(kept) == 4

@@ -114,8 +114,10 @@ def test_a_quote_with_its_own_cue_after_a_title_does_not_continue_the_previous_o
     first = [a for a in atts if a.cue is not None and a.cue.start < text.index("\n")]
     assert [[c.text for c in a.content] for a in first] == [['"The plan is a mistake,"']]
     second = [a for a in atts if a.cue is not None and a.cue.start > text.index("\n")]
-    assert [[c.text for c in a.content] for a in second] == [['"Nobody asked the drivers,"',
-                                                              '"They will pay for it."']]
+    # the quote goes on after its cue's sentence: one claim per sentence, both with that cue
+    assert [[c.text for c in a.content] for a in second] == [['"Nobody asked the drivers,"'],
+                                                             ['"They will pay for it."']]
+    assert {a.cue.text for a in second} == {"said"} and {a.speaker for a in second} == {"Byrne"}
 
 
 def test_a_complement_stays_in_the_paragraph_of_its_cue() -> None:
@@ -203,8 +205,10 @@ def test_a_transcript_label_is_a_speaker_even_when_its_line_reports_others() -> 
             '"HARRIS: Let us start with the news. After the council announced that it was '
             'closing the bridge, the mayor invited the engineers to a meeting."')
     atts = _attributions(text)
-    label = _by_cue(atts, ":")
-    assert label.speaker == "HARRIS" and label.content[0].text.startswith("Let us start with the news.")
+    labels = [a for a in atts if a.cue is not None and a.cue.text == ":"]
+    # the label's line, one claim per sentence (the second reports the council and the mayor)
+    assert {a.speaker for a in labels} == {"HARRIS"}
+    assert labels[0].content[0].text.startswith("Let us start with the news.")
 
 
 def test_a_place_that_opens_a_headline_is_no_speaker() -> None:
@@ -244,9 +248,12 @@ def test_she_refers_to_an_unnamed_source() -> None:
 def test_a_quote_goes_on_after_the_cue_sentence() -> None:
     text = ("“There is no crisis at the hospital,” a ministry spokesman, Peter Hansen, said in a "
             "statement. “Waiting times have improved in each of the past three weeks.”")
-    a = _by_cue(_attributions(text), "said")
-    assert [c.text for c in a.content] == ["“There is no crisis at the hospital,”",
-                                          "“Waiting times have improved in each of the past three weeks.”"]
+    said = [a for a in _attributions(text) if a.cue is not None and a.cue.text == "said"]
+    # one claim per sentence (the evals' unit), both Hansen's with the same cue
+    assert [[c.text for c in a.content] for a in said] == [
+        ["“There is no crisis at the hospital,”"],
+        ["“Waiting times have improved in each of the past three weeks.”"]]
+    assert {a.speaker for a in said} == {"Peter Hansen"}
 
 
 def test_the_anonymity_clause_of_a_source_is_no_statement() -> None:

@@ -65,17 +65,18 @@ def test_a_fronted_time_phrase_is_not_content() -> None:
 def test_a_quotation_in_the_paragraph_after_a_colon_cue() -> None:
     text = ('Mayor Tom Reed spoke first.\n\nHe said:\n\n"We will rebuild the bridge. '
             'It will take two years."\n\nThen the meeting ended.')
-    a = _one(_attributions(text), "said")
-    assert a.speaker == "Tom Reed" and a.kind == "direct"
-    assert a.content[0].text == '"We will rebuild the bridge. It will take two years."'
+    said = [a for a in _attributions(text) if a.cue is not None and a.cue.text == "said"]
+    assert {a.speaker for a in said} == {"Tom Reed"} and {a.kind for a in said} == {"direct"}
+    # the quotation's sentences, one claim each
+    assert [a.content[0].text for a in said] == ['"We will rebuild the bridge.', 'It will take two years."']
 
 
 def test_a_colon_cue_takes_the_next_paragraph_when_its_line_ends() -> None:
     text = ("The radio show began at nine.\n\nGovernor Ana Ruiz added:\n\n"
             "It is typical of the council. They never listen.\n\nThe show ended at noon.")
-    a = _one(_attributions(text), "added")
-    assert a.speaker == "Ana Ruiz"
-    assert a.content[0].text == "It is typical of the council. They never listen."
+    added = [a for a in _attributions(text) if a.cue is not None and a.cue.text == "added"]
+    assert {a.speaker for a in added} == {"Ana Ruiz"}
+    assert [a.content[0].text for a in added] == ["It is typical of the council.", "They never listen."]
 
 
 def test_a_speech_verb_whose_object_is_the_message() -> None:

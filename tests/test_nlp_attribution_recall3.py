@@ -117,3 +117,25 @@ def test_two_reported_propositions_joined_by_and_that_are_two_claims() -> None:
     # not inside a quotation
     quoted = _attributions('Couto said the ruling was "wrong, and that is the end of it."')
     assert len(quoted) == 1
+
+
+def test_nobody_and_a_date_are_no_source() -> None:
+    for text in ("Nobody knows exactly how much water is being pumped from the aquifer.",
+                 "No government wants to be the one to shut those wells, officials say privately."):
+        assert all((a.speaker or "").lower() not in ("nobody", "government", "no government")
+                   for a in _attributions(text))
+    # a real source in the same shape stays
+    assert _by_cue(_attributions("Officials say the wells will be metered."))["say"].speaker == "Officials"
+
+
+def test_a_quote_splits_after_its_cue_sentence_only() -> None:
+    later = ('"We have promised the same water to three people," said Irena Kowal. '
+             '"Everybody has a piece of paper. The river does not read the paper."')
+    said = [a for a in _attributions(later) if a.cue is not None and a.cue.text == "said"]
+    assert [a.content[0].text for a in said] == ['"We have promised the same water to three people,"',
+                                                 '"Everybody has a piece of paper.',
+                                                 'The river does not read the paper."']
+    before = ('"There was no deal on Monday. There was a list of open questions," he told '
+              'reporters outside parliament.')
+    told = [a for a in _attributions(before) if a.cue is not None and a.cue.text == "told"]
+    assert len(told) == 1 and len(told[0].content[0].text) > len('"There was no deal on Monday.')

@@ -14,7 +14,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,35 @@ class Article:
     keep_text: bool = True
     outlet_claims: bool = True  # the gold labels include the outlet's own assertions
     partial: bool = False  # not exhaustively labelled (precision understates)
+    per_attribution: bool = False
+    """The gold unit is an attribution (one cue, one content: PolNeAR), not a proposition (the
+    fixtures split "said A and that B" and a quote's later sentences into several claims):
+    predicted claims that share a cue are scored as one, their spans united."""
+
+
+def _per_attribution(claims: list[Any], preds: list[PredClaim]) -> tuple[list[Any], list[PredClaim]]:
+    """Claims of one attribution (same speaker, same cue offsets) merged into one prediction:
+    their texts joined, all their spans. Claims without a cue stay as they are."""
+    groups: dict[tuple[Any, ...], int] = {}
+    out_c: list[Any] = []
+    out_p: list[PredClaim] = []
+    for c, p in zip(claims, preds):
+        cue = c.cue_span
+        key = (c.speaker, cue.start, cue.end) if cue is not None else None
+        if key is not None and key in groups:
+            k = groups[key]
+            out_p[k] = replace(out_p[k], text=f"{out_p[k].text} {p.text}",
+                               spans=_merge_spans([*out_p[k].spans, *p.spans]))
+            continue
+        if key is not None:
+            groups[key] = len(out_p)
+        out_c.append(c)
+        out_p.append(p)
+    return out_c, out_p
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted(set(spans)))
 
 
 def analyse(summarizer: Summarizer, rec: RecordingBackend | None, cache: AnswerCache | None,
@@ -194,6 +223,8 @@ def score_article(art: Article, analysis: ArticleAnalysis | None, case: CaseResu
     preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution,
                        _spans([*c.evidence, *(e for e in (c.mention, c.cue_span) if e)]),
                        source_spans=_spans([c.mention]) if c.mention else ()) for c in claims]
+    if art.per_attribution:
+        claims, preds = _per_attribution(claims, preds)
     cs = match_claims(preds, art.claims)
     case.counts.update(claims_tp=cs.prf.tp, claims_pred=cs.prf.n_pred, claims_gold=cs.prf.n_gold,
                        speaker_type_correct=cs.speaker_type_correct, speaker_type_total=cs.speaker_type_total,
@@ -274,7 +305,7 @@ def polnear_articles(path: Path, limit: int | None, seed: int) -> list[Article]:
         doc = Document(a.text, id=a.id, title=a.title, outlet=a.outlet)
         claims = [GoldClaimRef(c.text, c.speaker, c.start, c.end, evidence=c.text,
                                source_spans=c.source_pieces) for c in a.claims]
-        out.append(Article(a.id, doc, claims, keep_text=False, outlet_claims=False))
+        out.append(Article(a.id, doc, claims, keep_text=False, outlet_claims=False, per_attribution=True))
     return out
 
 

@@ -227,6 +227,20 @@ def _declined(tok: Token, lang: _Lang) -> bool:
         c.dep_ == "xcomp" and _lower_lemma(c) in _NO_COMMENT for c in tok.children)
 
 
+_NOBODY = frozenset({"nobody", "everybody", "everyone", "anyone", "anybody", "nothing", "everything", "none",
+                     "personne", "nadie", "todos"})
+
+
+def _nobody(subj: Token) -> bool:
+    """A subject that is no source: a negative or universal pronoun ("Nobody knows", "no one",
+    "no government wants"), or a date or time read as the subject ("Next March")."""
+    if subj.lower_ in _NOBODY or (subj.lower_ == "one" and subj.i > 0 and subj.nbor(-1).lower_ == "no"):
+        return True
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+        return True
+    return subj.ent_type_ in ("DATE", "TIME") and subj.pos_ != "PRON"
+
+
 def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
     cls = _is_cue_verb(tok, lang)
     if cls is None:
@@ -256,6 +270,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             return None
     if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
         return None  # 'there said', a stray "'s": no speaker
+    if subj is not None and _nobody(subj):
+        return None  # 'Nobody knows', 'no government wants', 'Next March ... is due': the outlet's voice
     src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):

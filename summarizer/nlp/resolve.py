@@ -276,7 +276,7 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                 else:
                     drop.add(j)
     return [_speaker(text, doc, piece) for k, a in enumerate(kept) if k not in drop
-            for piece in _split_and_that(a)]
+            for part in _split_and_that(a) for piece in _split_sentences(doc, part)]
 
 
 _AND_THAT = re.compile(r",?\s+(?:and|but|et|mais|y|pero)\s+(?=(?:that|que|qu['’])\s*)", re.IGNORECASE)
@@ -304,3 +304,48 @@ def _split_and_that(a: ParsedAttribution) -> list[ParsedAttribution]:
             out.append(replace(a, content=(TextSpan(s0, s0 + len(piece), piece),)))
         start = m.end() if m is not None else start
     return out if len(out) > 1 else [a]
+
+
+_MIN_PIECE_WORDS = 3
+
+
+def _split_sentences(doc: Any, a: ParsedAttribution) -> list[ParsedAttribution]:
+    """A quotation that goes on after its cue's sentence ('"We have promised the same water
+    to three people," said Kowal. "Everybody has a piece of paper. The river does not read
+    it."'): one claim per later sentence, as the evals label them (a new sentence is a new
+    proposition, and a quote sentence with no cue of its own is its own evidence). What comes
+    before the cue, up to the end of the cue's sentence, stays one claim ('"There was no deal.
+    There was a list of open questions," he told reporters'); a piece shorter than three
+    words stays with its neighbour."""
+    if not a.content or a.cue is None:
+        return [a]
+    groups: list[list[TextSpan]] = []
+    for sent in doc.sents:
+        lo, hi = sent.start_char, sent.end_char
+        pieces = []
+        for span in a.content:
+            s0, e0 = max(span.start, lo), min(span.end, hi)
+            if e0 <= s0:
+                continue
+            piece = span.text[s0 - span.start:e0 - span.start]
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            if piece:
+                pieces.append(TextSpan(s0 + lead, s0 + lead + len(piece), piece))
+        if not pieces:
+            continue
+        words = sum(len(p.text.split()) for p in pieces if any(ch.isalnum() for ch in p.text))
+        if groups and (lo < a.cue.end or words < _MIN_PIECE_WORDS):
+            groups[-1] += pieces  # up to the cue's sentence, or too short to stand alone
+        elif groups and groups[-1] and words < _MIN_PIECE_WORDS:
+            groups[-1] += pieces
+        else:
+            groups.append(pieces)
+    # a leading scrap ('«' before a sentence break) joins the next group
+    while len(groups) > 1 and sum(len(p.text.split()) for p in groups[0]
+                                  if any(ch.isalnum() for ch in p.text)) < _MIN_PIECE_WORDS:
+        groups[1] = groups[0] + groups[1]
+        groups.pop(0)
+    if len(groups) < 2:
+        return [a]
+    return [replace(a, content=tuple(g)) for g in groups]
