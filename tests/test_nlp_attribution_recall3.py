@@ -139,3 +139,12 @@ def test_a_quote_splits_after_its_cue_sentence_only() -> None:
               'reporters outside parliament.')
     told = [a for a in _attributions(before) if a.cue is not None and a.cue.text == "told"]
     assert len(told) == 1 and len(told[0].content[0].text) > len('"There was no deal on Monday.')
+
+
+def test_a_hypothesis_and_unowned_data_are_the_outlets_voice() -> None:
+    hypo = "If the inquiry finds that the licence was breached, Nordvolt could face a fine."
+    assert "finds" not in _by_cue(_attributions(hypo))
+    assert "finds" in _by_cue(_attributions("The inquiry finds that the licence was breached."))
+    assert "show" not in _by_cue(_attributions("Gauge data show that the river fell below its minimum."))
+    owned = _by_cue(_attributions("The ministry's figures show that waits fell in March."))
+    assert "show" in owned and "ministry" in (owned["show"].speaker or "").lower()

@@ -241,6 +241,26 @@ def _nobody(subj: Token) -> bool:
     return subj.ent_type_ in ("DATE", "TIME") and subj.pos_ != "PRON"
 
 
+_CONDITIONAL = frozenset({"if", "unless", "whether", "si"})
+_DATA = frozenset({"data", "datum", "figure", "number", "statistic", "record", "reading", "count", "tally"})
+
+
+def _unowned_data(subj: Token) -> bool:
+    """Data with no author in the sentence ("Gauge data show", "Permit records obtained by the
+    Review show"): the outlet reporting what it read. Data someone owns ("the authority's
+    figures", "figures compiled by the hospital", "data from the exchange") keep their source."""
+    if subj.lemma_.lower() not in _DATA and subj.lower_ not in _DATA:
+        return False
+    for t in subj.subtree:
+        if t is subj:
+            continue
+        if t.dep_ in ("poss", "agent") or t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+            return False
+        if t.dep_ == "prep" and t.lower_ in ("from", "by", "of") and t.head is subj:
+            return False
+    return True
+
+
 def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
     cls = _is_cue_verb(tok, lang)
     if cls is None:
@@ -272,6 +292,10 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         return None  # 'there said', a stray "'s": no speaker
     if subj is not None and _nobody(subj):
         return None  # 'Nobody knows', 'no government wants', 'Next March ... is due': the outlet's voice
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL for c in tok.children):
+        return None  # 'if the inquiry finds that ...': a hypothesis, nobody's statement
+    if subj is not None and _unowned_data(subj):
+        return None  # 'Gauge data show ...': the outlet's own reporting (evals/README.md)
     src_toks = _subtree(subj, sent) if subj is not None and inherited is None else \
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
