@@ -309,10 +309,6 @@ def _split_and_that(a: ParsedAttribution) -> list[ParsedAttribution]:
 _MIN_PIECE_WORDS = 3
 
 
-def _words(pieces: Sequence[TextSpan]) -> int:
-    return sum(len(p.text.split()) for p in pieces if any(ch.isalnum() for ch in p.text))
-
-
 def _split_sentences(doc: Any, a: ParsedAttribution) -> list[ParsedAttribution]:
     """A quotation that goes on after its cue's sentence ('"We have promised the same water
     to three people," said Kowal. "Everybody has a piece of paper. The river does not read
@@ -338,12 +334,16 @@ def _split_sentences(doc: Any, a: ParsedAttribution) -> list[ParsedAttribution]:
                 pieces.append(TextSpan(s0 + lead, s0 + lead + len(piece), piece))
         if not pieces:
             continue
-        if groups and (lo < a.cue.end or _words(pieces) < _MIN_PIECE_WORDS):
+        words = sum(len(p.text.split()) for p in pieces if any(ch.isalnum() for ch in p.text))
+        if groups and (lo < a.cue.end or words < _MIN_PIECE_WORDS):
             groups[-1] += pieces  # up to the cue's sentence, or too short to stand alone
+        elif groups and groups[-1] and words < _MIN_PIECE_WORDS:
+            groups[-1] += pieces
         else:
             groups.append(pieces)
     # a leading scrap ('«' before a sentence break) joins the next group
-    while len(groups) > 1 and _words(groups[0]) < _MIN_PIECE_WORDS:
+    while len(groups) > 1 and sum(len(p.text.split()) for p in groups[0]
+                                  if any(ch.isalnum() for ch in p.text)) < _MIN_PIECE_WORDS:
         groups[1] = groups[0] + groups[1]
         groups.pop(0)
     if len(groups) < 2:
