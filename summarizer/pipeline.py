@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-6"
+ENGINE = "parser-7"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
@@ -301,6 +301,12 @@ class Summarizer:
         claims = claims_from_attributions(doc, found)
         return sorted([*claims, *outlet_assertions(doc, claims)],
                       key=lambda c: c.evidence[0].start), parsed
+
+    def document_claims(self, doc: Document) -> list[Claim]:
+        """The claims of :meth:`claims` as a result shows them: none that quotes a configured
+        secret (the chunked analysis of a long article takes its claims from here)."""
+        claims, _, _ = _without_secrets(self.settings.secrets(), self.claims(doc)[0], [])
+        return claims
 
     def _point_reader(self, doc: Document, claims: list[Claim], parsed: Any) -> PointReader | None:
         """The key-point reader for ``doc`` (statement check, attribution restored), when the

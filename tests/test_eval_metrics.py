@@ -171,3 +171,16 @@ def test_polnear_scores_the_claims_of_one_attribution_as_one() -> None:
     kept, merged = _per_attribution(claims, preds)
     assert [p.text for p in merged] == ["a b", "c", "d", "e"]  # same cue merged; no cue stays apart
     assert merged[0].spans == ((0, 30), (46, 70)) and len(kept) == 4
+
+
+def test_a_resolved_speaker_matches_through_its_annotated_mention() -> None:
+    # PolNeAR annotates the mention as written ('Only 52 percent'); a prediction that names
+    # the people of the share ('registered voters') from the same mention is the same source
+    gold = GoldClaimRef("Clinton is healthy enough to serve", "Only 52 percent", 40, 74,
+                        source_spans=((0, 15),))
+    pred = PredClaim("Clinton is healthy enough to serve", "registered voters", spans=((40, 74),),
+                     source_spans=((0, 15),))
+    assert match_claims([pred], [gold]).prf.tp == 1
+    elsewhere = PredClaim("Clinton is healthy enough to serve", "registered voters", spans=((40, 74),),
+                          source_spans=((80, 95),))
+    assert match_claims([elsewhere], [gold]).prf.tp == 0

@@ -71,13 +71,13 @@ def test_a_number_or_quantifier_speaks_for_the_group_named_before() -> None:
     text = ("All 23 economists polled by Meridian this week forecast no change in the rate. "
             "Fourteen of them expect a first cut in September. Most said inflation was falling.")
     atts = _attributions(text)
-    assert [a.speaker for a in atts] == ["All 23 economists"] * 3
+    assert [a.speaker for a in atts] == ["economists"] * 3  # the group, not its count
     text = ("Two engineers who asked not to be named told the Review that operators had been told "
             "to hold water back. \u201cThe control system was fine,\u201d one of them said.")
     said = _by_cue(_attributions(text))["said"]
-    assert said.speaker == "Two engineers" and said.speaker_type == "anonymous"  # not 'operators'
+    assert said.speaker == "engineers" and said.speaker_type == "anonymous"  # not 'operators'
     assert _by_cue(_attributions("Two hundred people marched. Three said the march was peaceful."))[
-        "said"].speaker == "Two hundred people"
+        "said"].speaker == "people"
 
 
 def test_writing_for_the_majority_names_on_whose_behalf_not_what() -> None:

@@ -78,6 +78,8 @@ class Summarizer(Protocol):
 
     def analyze_document(self, doc: Document, *, strict: bool) -> ArticleAnalysis: ...
 
+    def document_claims(self, doc: Document) -> list[Claim]: ...
+
 __all__ = ["Chunk", "WireMerge", "analyze_long", "merge_claims", "merge_stances", "split_chunks"]
 
 CLAIM_SIMILARITY = 85.0
@@ -539,7 +541,10 @@ def analyze_long(summarizer: Summarizer, doc: Document, *, strict: bool) -> Arti
             language=doc.language, extracted_from=doc.extracted_from,
         ),
         summary=merge.summary,
-        claims=merge_claims([c for r in results for c in r.claims]),
+        # who said what from one parse of the whole article (a chunk boundary would cut a
+        # quotation from its cue and a pronoun from its name; a statement repeated in the
+        # article is one claim with both places as evidence); chunks serve the model's tasks
+        claims=merge_claims(summarizer.document_claims(doc)),
         stances=merge_stances([s for r in results for s in r.stances]),
         rejected=rejected,
         meta=RunMeta(

@@ -110,15 +110,18 @@ def claims_from_attributions(doc: Document, attributions: Sequence[Any]) -> list
         if all(e.sentence in headings for e in evidence):
             continue  # the headline's 'experts urge caution': the body says it, with its context
         mention = _span(doc, a.source)
-        speaker = (a.speaker or (mention.text if mention else None) or doc.outlet or "outlet").strip()
+        speaker = (a.speaker or (mention.text if mention and a.speaker_type != "outlet" else None)
+                   or doc.outlet or "outlet").strip()
         stype = a.speaker_type if a.speaker_type in (
             "outlet", "person", "organization", "group", "anonymous") else "group"
+        if _is_outlet(speaker, doc.outlet):
+            speaker, stype = (doc.outlet or speaker), "outlet"  # 'records obtained by the Review show'
         text = " … ".join(e.text.strip() for e in evidence)[:500]
         out.append(Claim(
             text=text or evidence[0].text[:500],
             speaker=speaker[:200],
             speaker_type=stype,  # type: ignore[arg-type]
-            attribution="direct" if a.kind == "direct" else "indirect",
+            attribution="assertion" if stype == "outlet" else "direct" if a.kind == "direct" else "indirect",
             cue=(a.cue.text[:60] if a.cue is not None else None),
             evidence=evidence,
             mention=mention,
@@ -128,6 +131,22 @@ def claims_from_attributions(doc: Document, attributions: Sequence[Any]) -> list
         ))
     out.sort(key=lambda c: (c.evidence[0].start, c.evidence[0].end))
     return out
+
+
+_SELF_REFERENCE = re.compile(r"(?:this|our) (?:newspaper|paper|publication|magazine|website|reporter|"
+                             r"correspondent)|(?:notre|ce) journal|(?:este|nuestro) (?:peri[oó]dico|diario)",
+                             re.IGNORECASE)
+
+
+def _is_outlet(speaker: str, outlet: str | None) -> bool:
+    """Is the speaker the article's own outlet ('the Review' of the Riverland Review)?"""
+    if _SELF_REFERENCE.fullmatch(speaker.strip()):
+        return True
+    if not outlet:
+        return False
+    words = [w for w in _WORD.findall(speaker.lower()) if w not in ("the", "our", "this")]
+    own = set(_WORD.findall(outlet.lower())) - {"the"}
+    return bool(words) and set(words) <= own and any(w[:1].isupper() for w in speaker.split())
 
 
 def claims_from_rules(doc: Document) -> list[Claim]:

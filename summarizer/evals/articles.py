@@ -217,7 +217,8 @@ def score_article(art: Article, analysis: ArticleAnalysis | None, case: CaseResu
         case.counts.update(keypoints_supported=supported, keypoints_total=len(points))
     claims = analysis.claims if analysis else []
     if not art.outlet_claims:  # PolNeAR annotates attributions only, not the outlet's voice
-        claims = [c for c in claims if c.speaker_type != "outlet"]
+        # (the outlet's own reports stay: 'POLITICO reported', 'a Times poll found')
+        claims = [c for c in claims if c.speaker_type != "outlet" or c.mention is not None]
     # A claim is located by all its spans: the content, and the source mention and cue that
     # make it an attribution (gold spans of the fixtures cover the whole attribution).
     preds = [PredClaim(c.text, c.speaker, c.speaker_type, c.attribution,

@@ -213,7 +213,7 @@ def strict_speaker_match(pred: PredClaim, gold: GoldClaimRef) -> bool:
     pred_none = not pred.source_spans and pred.speaker is None
     if gold_none or pred_none:
         return gold_none and pred_none
-    if any(a < ge and gs < b for a, b in pred.source_spans for gs, ge in gold.source_spans):
+    if _same_mention(pred, gold):
         return True
     if _named(pred.speaker) and _named(gold.speaker):
         return speakers_match(pred.speaker, gold.speaker)
@@ -278,11 +278,18 @@ class ClaimScores:
     attribution_total: int = 0
 
 
+def _same_mention(pred: PredClaim, gold: GoldClaimRef) -> bool:
+    """The predicted source mention overlaps the gold Source span ('Only 52 percent' credited
+    to 'registered voters' is still the annotated source)."""
+    return any(a < ge and gs < b for a, b in pred.source_spans for gs, ge in gold.source_spans)
+
+
 def match_claims(pred: Sequence[PredClaim], gold: Sequence[GoldClaimRef], *,
                  strict_speakers: bool = False) -> ClaimScores:
     """One-to-one greedy matching of predicted to gold claims, then P/R/F1.
 
-    A pair is eligible when the speakers match (:func:`speakers_match`; with
+    A pair is eligible when the speakers match (:func:`speakers_match`, or the predicted source
+    mention overlaps the gold Source span where one is annotated; with
     ``strict_speakers=True`` the who-said-what rule :func:`strict_speaker_match`, where a
     pronoun or a missing speaker is no wildcard) and either the
     prediction's evidence covers at least :data:`SPAN_MIN_OVERLAP` of the gold span or their
@@ -305,7 +312,8 @@ def match_claims(pred: Sequence[PredClaim], gold: Sequence[GoldClaimRef], *,
             if strict_speakers:
                 if not strict_speaker_match(p, g):
                     continue
-            elif not speakers_match(p.speaker, g.speaker, pred_type=p.speaker_type, gold_type=g.speaker_type):
+            elif not (speakers_match(p.speaker, g.speaker, pred_type=p.speaker_type, gold_type=g.speaker_type)
+                      or _same_mention(p, g)):
                 continue
             overlap = span_overlap(p.spans, g.start, g.end)
             sim = claim_similarity(p, g)

@@ -51,6 +51,7 @@ from .phrase_cues import _according, _dash_cues, _in_phrase, _noun_cue, _transcr
 from .sources import (
     _clean_name,
     _core,
+    _document_owner,
     _head_kind,
     _Mention,
     _mention,
@@ -76,7 +77,7 @@ class ParsedAttribution:
     source: TextSpan | None
     speaker: str | None
     speaker_type: str  # person | organization | group | anonymous | outlet
-    kind: str  # direct | indirect | according_to
+    kind: str  # direct | indirect | according_to | assertion (the outlet's own report, no source)
     hedges: tuple[str, ...]
     confidence: float
 
@@ -191,8 +192,37 @@ def _plural_antecedent(doc: Doc, head: Token) -> Token | None:
     return None
 
 
+_SHARES = frozenset({"percent", "%", "majority", "minority", "share", "proportion", "third", "quarter",
+                     "fifth", "half", "plurality"})
+
+
+def _share_of(head: Token, toks: list[Token]) -> tuple[Token, list[Token]]:
+    """'58 percent of residents said', 'a majority of voters think': the people, not the share;
+    '..., and 29 percent supported it': the people of the share named before it in the
+    sentence. Anything else is returned unchanged."""
+    if _lower_lemma(head) not in _SHARES:
+        return head, toks
+    def people(share: Token) -> Token | None:
+        for c in share.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [k for k in c.children if k.dep_ == "pobj" and k.pos_ in ("NOUN", "PROPN")
+                        and k.ent_type_ not in ("PERCENT", "CARDINAL", "MONEY", "QUANTITY")]
+                if objs:
+                    return objs[0]  # type: ignore[no-any-return]
+        return None
+    group = people(head)
+    if group is None:
+        earlier = [t for t in head.sent if t.i < head.i and _lower_lemma(t) in _SHARES]
+        group = next((g for g in (people(t) for t in reversed(earlier)) if g is not None), None)
+    if group is None:
+        return head, toks
+    return group, [t for t in _mention(group, list(group.subtree)) if not _is_punct(t)]
+
+
 def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAttribution:
     hedges = _hedges(doc, f, lang)
+    if f.strategy == "outlet":
+        return ParsedAttribution(f.content, None, None, None, "outlet", "assertion", hedges, 0.6)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
                   "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6, "noun": 0.55}[f.strategy]
     label_span = f.label_span
@@ -214,6 +244,14 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
     toks = [t for t in f.source_toks if not _is_punct(t)] or [head]
     source = _pieces(doc, toks, keep_quotes=False)
     source_span = _span(doc, source[0].start, source[-1].end) if source else None
+    owner = _document_owner(head, lang)
+    if owner is not None:
+        # 'A report by the national audit office found', 'Her work shows': the author speaks
+        # (the mention as written stays the source span)
+        head = owner
+        toks = [t for t in owner.subtree if not _is_punct(t)] if owner.pos_ != "PRON" else [owner]
+    elif lang.code == "en":
+        head, toks = _share_of(head, toks)
     low = head.lower_
     # a relative pronoun: the noun the clause hangs on
     if low in lang.relatives and head.pos_ == "PRON" and f.cue_tok is not None:
@@ -225,6 +263,11 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
                                      round(confidence - 0.05, 2))
         return ParsedAttribution(f.content, f.cue, source_span, None, "anonymous", f.kind, hedges,
                                  round(confidence - 0.35, 2))
+    if low in ("we", "us", "nous") and lang.code in ("en", "fr") and not resolver.in_quote(head.idx):
+        # 'we counted only permits ...', 'we describe the gap as approximate': outside any
+        # quotation the first person plural is the writer, the outlet
+        return ParsedAttribution(f.content, f.cue, source_span, None, "outlet", f.kind, hedges,
+                                 round(confidence - 0.1, 2))
     if low in lang.pronouns and head.pos_ in ("PRON", "X", "DET"):
         want = lang.pronouns[low]
         if want == "any" and low in ("we", "nous", "nosotros", "nosotras"):

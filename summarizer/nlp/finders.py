@@ -99,6 +99,9 @@ def _subject(verb: Token, lang: _Lang) -> Token | None:
     return subs[0] if subs else None
 
 
+_MESSAGES = frozenset({"tweet", "message", "email", "e-mail", "post", "note", "text", "ad", "advert", "video"})
+
+
 def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token | None]:
     """(subject head, the verb it was inherited from)."""
     own = _subject(tok, lang)
@@ -130,7 +133,11 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
         # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
         # itself ('a statement saying ...')
         owner = tok.head.head
-        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX"):
+        issued = _lower_lemma(tok.head) in lang.documents | lang.in_utterances | _MESSAGES \
+            or tok.head.ent_type_ not in ("PERSON", "ORG", "NORP") and _lower_lemma(tok.head) not in lang.anonymous_heads \
+            and _lower_lemma(tok.head) not in lang.titles and tok.head.pos_ != "PROPN"
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX") and issued:
+            # (not 'emails show a senior lawyer warning that ...': the lawyer warns)
             for child in owner.children:
                 if child.dep_ in lang.subjects and not child.is_punct:
                     return child, owner
@@ -241,6 +248,22 @@ def _nobody(subj: Token) -> bool:
     return subj.ent_type_ in ("DATE", "TIME") and subj.pos_ != "PRON"
 
 
+def _outlet_voice(doc: Doc, sent: Any, tok: Token) -> _Found:
+    """The sentence as the outlet's own report (no source, no cue): what a cue verb with no
+    speaker or no statement leaves ('Nobody knows whether ...', 'agreed to be named')."""
+    return _Found((_span(doc, sent.start_char, sent.end_char),), None, None, [], "assertion", "outlet", tok)
+
+
+def _agreed_to_be(tok: Token) -> bool:
+    """'agreed to be identified', 'agreed to be interviewed': consent, not a statement."""
+    if _lower_lemma(tok) != "agree":
+        return False
+    for c in tok.children:
+        if c.dep_ == "xcomp" and any(k.dep_ == "auxpass" for k in c.children):
+            return True
+    return False
+
+
 _CONDITIONAL = frozenset({"if", "unless", "whether", "si"})
 _DATA = frozenset({"data", "datum", "figure", "number", "statistic", "record", "reading", "count", "tally"})
 
@@ -291,7 +314,9 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     if subj is not None and (subj.lower_ == "there" or subj.tag_ == "POS" or subj.is_punct):
         return None  # 'there said', a stray "'s": no speaker
     if subj is not None and _nobody(subj):
-        return None  # 'Nobody knows', 'no government wants', 'Next March ... is due': the outlet's voice
+        return _outlet_voice(doc, sent, tok)  # 'Nobody knows', 'no government wants': the outlet's voice
+    if _agreed_to_be(tok):
+        return _outlet_voice(doc, sent, tok)  # 'All people quoted agreed to be identified': no statement
     if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL for c in tok.children):
         return None  # 'if the inquiry finds that ...': a hypothesis, nobody's statement
     if subj is not None and _unowned_data(subj):

@@ -153,6 +153,8 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             continue
+        if _dated(doc, m.start(1), m.start(1) + len(label)):
+            continue  # 'Next March:', 'This year:', '2016:' date an entry of a timeline
         headline = not _text(doc)[:m.start()].strip()
         if len(words) == 1 and not label.isupper() and not (headline and _propn_at(doc, m.start(1))):
             # 'Published:', 'Photo:', 'Updated:' are captions; 'WALLACE:' speaks, and so does
@@ -176,6 +178,21 @@ def _transcript_cues(doc: Doc, found: list[_Found]) -> list[_Found]:
         out.append(_Found(content, cue, None, [], "direct", "transcript", None,
                           source_text=label, label_span=label_span))
     return out
+
+
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
+                    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split())
+
+
+def _dated(doc: Doc, start: int, end: int) -> bool:
+    """A label that is a date ('Next March', 'This year', '2016', 'In 1989')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t.lower_ for t in span]
+    return any(t.ent_type_ in ("DATE", "TIME") for t in span) or any(w in _MONTHS for w in words) or \
+        any(w.isdigit() and len(w) == 4 for w in words)
 
 
 _LABEL_DETERMINERS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las"})

@@ -237,6 +237,8 @@ def _inner_speech(doc: Any, a: ParsedAttribution) -> ParsedAttribution | None:
 def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedAttribution]:
     """The attributions of ``doc`` after the second pass described in the module docstring."""
     text = str(doc.text)
+    outlet = [a for a in attributions if a.kind == "assertion"]
+    attributions = [a for a in attributions if a.kind != "assertion"]
     kept = [_cut_paragraphs(text, a) for a in attributions if not _is_label(a)]
     kept += [inner for a in kept if (inner := _inner_speech(doc, a)) is not None
              and not any(k.cue is not None and inner.cue is not None and k.cue.start == inner.cue.start
@@ -275,8 +277,16 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                     drop.add(i)
                 else:
                     drop.add(j)
-    return [_speaker(text, doc, piece) for k, a in enumerate(kept) if k not in drop
-            for part in _split_and_that(a) for piece in _split_sentences(doc, part)]
+    out = [_speaker(text, doc, piece) for k, a in enumerate(kept) if k not in drop
+           for part in _split_and_that(a) for piece in _split_sentences(doc, part)]
+    # a sentence the extractor read as the outlet's own report ('Mendes did not say how
+    # many ...') is one, unless another attribution in it says something
+    for a in outlet:
+        s0, s1 = a.content[0].start, a.content[-1].end
+        if not any(c.start < s1 and s0 < c.end for b in out for c in b.content) and \
+                not any(b.content[0].start == s0 for b in out if b.kind == "assertion"):
+            out.append(a)
+    return sorted(out, key=lambda a: (a.content[0].start, a.content[0].end))
 
 
 _AND_THAT = re.compile(r",?\s+(?:and|but|et|mais|y|pero)\s+(?=(?:that|que|qu['’])\s*)", re.IGNORECASE)
