@@ -265,14 +265,17 @@ def _agreed_to_be(tok: Token) -> bool:
 
 
 _CONDITIONAL = frozenset({"if", "unless", "whether", "si"})
-_DATA = frozenset({"data", "datum", "figure", "number", "statistic", "record", "reading", "count", "tally"})
+DATA_NOUNS = frozenset({"data", "datum", "figure", "number", "statistic", "record", "reading", "estimate",
+                        "count", "tally"})
+"""Nouns of raw data: whoever published them speaks ('according to data from the exchange');
+with no author in the sentence they are the outlet's own reporting ('Gauge data show')."""
 
 
 def _unowned_data(subj: Token) -> bool:
     """Data with no author in the sentence ("Gauge data show", "Permit records obtained by the
     Review show"): the outlet reporting what it read. Data someone owns ("the authority's
     figures", "figures compiled by the hospital", "data from the exchange") keep their source."""
-    if subj.lemma_.lower() not in _DATA and subj.lower_ not in _DATA:
+    if subj.lemma_.lower() not in DATA_NOUNS and subj.lower_ not in DATA_NOUNS:
         return False
     for t in subj.subtree:
         if t is subj:

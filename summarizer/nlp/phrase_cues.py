@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .cues import _Lang
-from .finders import _Found, _is_cue_verb
+from .finders import DATA_NOUNS, _Found, _is_cue_verb
 from .spans import _kind, _lower_lemma, _pieces, _span, _subtree, _text, _tok_end
 
 __all__: list[str] = []
@@ -68,9 +68,6 @@ def _noun_owner(tok: Token) -> list[Token]:
     return []
 
 
-_RAW_DATA = frozenset({"data", "datum", "figure", "number", "statistic", "record", "estimate", "count", "tally"})
-
-
 def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
     doc = tok.doc
     for seq in lang.according:
@@ -84,7 +81,7 @@ def _according(tok: Token, sent: Any, lang: _Lang) -> _Found | None:
                 return None
             src = objs[0]
             phrase = _subtree(tok, sent)
-            if _lower_lemma(src) in _RAW_DATA:
+            if _lower_lemma(src) in DATA_NOUNS:
                 # 'according to data from the Port Alden Stock Exchange': whoever published it
                 preps = [c for c in src.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")]
                 preps += [a for c in src.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"]

@@ -279,8 +279,8 @@ def resolve(doc: Any, attributions: Sequence[ParsedAttribution]) -> list[ParsedA
                     drop.add(j)
     out = [_speaker(text, doc, piece) for k, a in enumerate(kept) if k not in drop
            for part in _split_and_that(a) for piece in _split_sentences(doc, part)]
-    # a sentence the extractor read as the outlet's own report ('Mendes did not say how
-    # many ...') is one, unless another attribution in it says something
+    # a sentence the extractor read as the outlet's own report ('Nobody knows whether ...',
+    # 'agreed to be identified') is one, unless another attribution in it says something
     for a in outlet:
         s0, s1 = a.content[0].start, a.content[-1].end
         if not any(c.start < s1 and s0 < c.end for b in out for c in b.content) and \
@@ -319,6 +319,11 @@ def _split_and_that(a: ParsedAttribution) -> list[ParsedAttribution]:
 _MIN_PIECE_WORDS = 3
 
 
+def _words(pieces: Sequence[TextSpan]) -> int:
+    """Words of the pieces that hold a letter or digit (not a stray quotation mark)."""
+    return sum(len(p.text.split()) for p in pieces if any(ch.isalnum() for ch in p.text))
+
+
 def _split_sentences(doc: Any, a: ParsedAttribution) -> list[ParsedAttribution]:
     """A quotation that goes on after its cue's sentence ('"We have promised the same water
     to three people," said Kowal. "Everybody has a piece of paper. The river does not read
@@ -344,16 +349,12 @@ def _split_sentences(doc: Any, a: ParsedAttribution) -> list[ParsedAttribution]:
                 pieces.append(TextSpan(s0 + lead, s0 + lead + len(piece), piece))
         if not pieces:
             continue
-        words = sum(len(p.text.split()) for p in pieces if any(ch.isalnum() for ch in p.text))
-        if groups and (lo < a.cue.end or words < _MIN_PIECE_WORDS):
+        if groups and (lo < a.cue.end or _words(pieces) < _MIN_PIECE_WORDS):
             groups[-1] += pieces  # up to the cue's sentence, or too short to stand alone
-        elif groups and groups[-1] and words < _MIN_PIECE_WORDS:
-            groups[-1] += pieces
         else:
             groups.append(pieces)
     # a leading scrap ('«' before a sentence break) joins the next group
-    while len(groups) > 1 and sum(len(p.text.split()) for p in groups[0]
-                                  if any(ch.isalnum() for ch in p.text)) < _MIN_PIECE_WORDS:
+    while len(groups) > 1 and _words(groups[0]) < _MIN_PIECE_WORDS:
         groups[1] = groups[0] + groups[1]
         groups.pop(0)
     if len(groups) < 2:
