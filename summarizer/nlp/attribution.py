@@ -49,6 +49,7 @@ from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
 from .finders import _dedupe, _Found, _verb_cue
 from .phrase_cues import _according, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
 from .sources import (
+    _QUANTIFIERS,
     _clean_name,
     _core,
     _document_owner,
@@ -162,9 +163,6 @@ def _hedges(doc: Doc, f: _Found, lang: _Lang) -> tuple[str, ...]:
     return tuple(words)
 
 
-_QUANTIFIERS = frozenset({"most", "some", "many", "several", "others", "half", "few", "both", "all"})
-
-
 def _partitive(head: Token) -> bool:
     """A bare number or quantifier as the subject ('Fourteen of them', 'Three', 'Most'): no
     noun of its own, at most an 'of them' after it."""
@@ -249,7 +247,7 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
         # 'A report by the national audit office found', 'Her work shows': the author speaks
         # (the mention as written stays the source span)
         head = owner
-        toks = [t for t in owner.subtree if not _is_punct(t)] if owner.pos_ != "PRON" else [owner]
+        toks = [t for t in owner.subtree if not _is_punct(t)]
     elif lang.code == "en":
         head, toks = _share_of(head, toks)
     low = head.lower_

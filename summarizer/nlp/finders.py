@@ -102,6 +102,16 @@ def _subject(verb: Token, lang: _Lang) -> Token | None:
 _MESSAGES = frozenset({"tweet", "message", "email", "e-mail", "post", "note", "text", "ad", "advert", "video"})
 
 
+def _issued(noun: Token, lang: _Lang) -> bool:
+    """Is ``noun`` something issued (a document, an utterance, a message: 'tweets criticizing
+    ...'), not someone who speaks (a named entity, an official, a title: 'a lawyer warning')?"""
+    lemma = _lower_lemma(noun)
+    if lemma in lang.documents or lemma in lang.in_utterances or lemma in _MESSAGES:
+        return True
+    return noun.ent_type_ not in ("PERSON", "ORG", "NORP") and noun.pos_ != "PROPN" \
+        and lemma not in lang.anonymous_heads and lemma not in lang.titles
+
+
 def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token | None]:
     """(subject head, the verb it was inherited from)."""
     own = _subject(tok, lang)
@@ -133,10 +143,7 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
         # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
         # itself ('a statement saying ...')
         owner = tok.head.head
-        issued = _lower_lemma(tok.head) in lang.documents | lang.in_utterances | _MESSAGES \
-            or tok.head.ent_type_ not in ("PERSON", "ORG", "NORP") and _lower_lemma(tok.head) not in lang.anonymous_heads \
-            and _lower_lemma(tok.head) not in lang.titles and tok.head.pos_ != "PROPN"
-        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX") and issued:
+        if tok.head.dep_ in ("dobj", "obj") and owner.pos_ in ("VERB", "AUX") and _issued(tok.head, lang):
             # (not 'emails show a senior lawyer warning that ...': the lawyer warns)
             for child in owner.children:
                 if child.dep_ in lang.subjects and not child.is_punct:

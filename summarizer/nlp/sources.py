@@ -35,7 +35,10 @@ class _Mention:
     kind: str  # person | organization | group
 
 
-_COUNTING = frozenset({"all", "both", "some", "many", "several", "most", "few", "each", "no"})
+_QUANTIFIERS = frozenset({"most", "some", "many", "several", "others", "half", "few", "both", "all"})
+"""Words that count a group: as a subject on their own ('Most said') they speak for the group."""
+_COUNTING = (_QUANTIFIERS - {"others", "half"}) | {"each", "no"}
+"""Determiners that count a plural noun ('All 23 economists'): not part of the group's name."""
 
 
 def _core(head: Token) -> list[Token]:
