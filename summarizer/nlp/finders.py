@@ -23,6 +23,7 @@ from .spans import (
     TextSpan,
     _extend_to_quote,
     _inside_ccomp,
+    _is_punct,
     _kind,
     _lower_lemma,
     _pieces,
@@ -272,6 +273,9 @@ def _agreed_to_be(tok: Token) -> bool:
 
 
 _CONDITIONAL = frozenset({"if", "unless", "whether", "si"})
+# marks of an adverbial clause: a clause they open is no complement ("after he admitted ...")
+_ADVERBIAL_MARKS = frozenset({"after", "before", "when", "while", "because", "since", "until", "as",
+                              "although", "though"})
 DATA_NOUNS = frozenset({"data", "datum", "figure", "number", "statistic", "record", "reading", "estimate",
                         "count", "tally"})
 """Nouns of raw data: whoever published them speaks ('according to data from the exchange');
@@ -304,10 +308,18 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
     subj, inherited = _source_of(tok, lang, sent)
     if subj is not None and "\n" in _text(doc)[min(subj.idx, tok.idx):max(subj.idx, tok.idx)]:
         subj, inherited = None, None  # a heading or a dateline glued to the sentence
+    if subj is not None and (subj.i > tok.i or inherited is not None) and any(
+            qs <= subj.idx < qe and not qs <= tok.idx < qe for qs, qe in quotes):
+        # 'said on Fox News's "Fox and Friends."': a title; '"We will achieve justice," X
+        # said' with 'said' read as a conjunct of 'achieve': the quoted 'We' is not who speaks
+        subj, inherited = None, None
+    named: list[Token] = []  # the source's words, when the parse hung them elsewhere
     if subj is None and cls == "speech":
         misparsed = _inverted_acl(doc, tok, sent, quotes)
         if misparsed is not None:
             return misparsed
+        if lang.code == "en" and (after := _after_quote(doc, tok, sent, quotes)) is not None:
+            subj, named = after
     if subj is None and lang.code == "en":
         unsourced = _agentless_passive(tok, sent, lang, quotes)
         if unsourced:
@@ -335,6 +347,8 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         (_subtree(subj, sent) if subj is not None else [])
     if subj is not None and inherited is None and any(t.i == tok.i for t in src_toks):
         return None
+    if subj is not None and inherited is None:
+        src_toks = named or _name_after_quote(doc, sent, [t for t in src_toks if t.text not in _QUOTE_CHARS])
     # the cue phrase: the verb, its auxiliaries and (when next to it) its subject
     phrase = [tok] + [c for c in tok.children if c.dep_ in ("aux", "aux:tense", "neg", "advmod")
                       and abs(c.i - tok.i) <= 3]
@@ -351,10 +365,14 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
         adj = _adjacent_quotes(doc, lo, hi, quotes, aside)
         adj = [q for q in adj if len(_text(doc)[q[0]:q[1]].split()) >= 3 or _inside_ccomp(tok, q)]
         if any(c.dep_ in lang.content_deps and c.i > tok.i
-               and not any(qs <= c.left_edge.idx < qe for qs, qe in quotes) for c in tok.children):
+               and not any(qs <= c.left_edge.idx < qe for qs, qe in quotes)
+               and c.left_edge.lower_ not in _ADVERBIAL_MARKS for c in tok.children):
             # '"Q." She says it underscores ...': a cue with a complement of its own after it
-            # does not take the quotation before it
-            adj = [q for q in adj if q[1] > tok.idx]
+            # does not take the quotation before it, unless the parse already reads the
+            # quotation as its complement ('"Q1. Q2," Warren told him, after he admitted he
+            # had not been held accountable': 'held' read as a second complement)
+            adj = [q for q in adj if q[1] > tok.idx or any(
+                c.dep_ in lang.content_deps and c.i < tok.i and q[0] <= c.idx < q[1] for c in tok.children)]
         if adj:
             adj = sorted(adj)
             adj[0] = _lead_in(doc, sent, adj[0], lo)
@@ -606,6 +624,46 @@ def _tail(tok: Token, first: Token, sent: Any, lang: _Lang) -> list[Token]:
         return []
     return [t for c in tok.children if c.i > first.i and c.dep_ not in _TAIL_STOP
             for t in _subtree(c, sent)]
+
+
+def _name_after_quote(doc: Doc, sent: Any, src_toks: list[Token]) -> list[Token]:
+    """'"Q," Tulsa police Chief Chuck Jordan said': capitalised entity words between a closing
+    quotation mark and the source, parsed into the quotation, belong to the source's name."""
+    if not src_toks:
+        return src_toks
+    k = min(t.i for t in src_toks) - 1
+    extra: list[Token] = []
+    while k > sent.start and doc[k].text[:1].isupper() and doc[k].ent_type_ and not doc[k].is_punct:
+        extra.insert(0, doc[k])
+        k -= 1
+    if extra and doc[k].text in _QUOTE_CHARS:
+        return extra + src_toks
+    return src_toks
+
+
+def _after_quote(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> tuple[Token, list[Token]] | None:
+    """'"Q," Flynn, a top Trump surrogate, said Thursday.' parsed with 'Flynn' hung on a word
+    inside the quotation (or 'Tulsa' read as a verb): the noun phrase between the closing mark
+    and the cue is the source. Returns its head (the last noun before any comma) and its words."""
+    text = _text(doc)
+    ends = [qe for qs, qe in quotes if qe <= tok.idx]
+    if not ends or "\n" in text[max(ends):tok.idx]:
+        return None
+    between = [t for t in sent if max(ends) <= t.idx < tok.idx and t.text not in _QUOTE_CHARS]
+    words = [t for t in between if not _is_punct(t)]
+    if not words or len(words) > 12 or text[max(ends):words[0].idx].strip(" ,"):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and not (t.ent_type_ and t.text[:1].isupper()) for t in words):
+        return None
+    if words[0].pos_ not in ("PROPN", "DET", "NOUN", "PRON") and not words[0].ent_type_:
+        return None
+    first = [t for t in words if t.i < next((p.i for p in between if p.text == ","), tok.i)]
+    nouns = [t for t in first if t.pos_ in ("PROPN", "NOUN", "PRON")]
+    if not nouns:
+        return None
+    while between and _is_punct(between[-1]):
+        between = between[:-1]
+    return nouns[-1], between
 
 
 def _inverted_acl(doc: Doc, tok: Token, sent: Any, quotes: list[tuple[int, int]]) -> _Found | None:
