@@ -47,7 +47,7 @@ from typing import Any
 
 from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
 from .finders import _dedupe, _Found, _verb_cue
-from .phrase_cues import _according, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
+from .phrase_cues import _according, _adjective_cue, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
 from .sources import (
     _QUANTIFIERS,
     _clean_name,
@@ -101,7 +101,8 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 found.append(acc)
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
-            f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes)
+            f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes) \
+                or _adjective_cue(doc, tok, sent, lang, quotes)
             if f is not None and lang.anonymous.search(" ".join(c.text for c in f.content)) \
                     and len(f.content[-1].text.split()) <= 8:
                 continue  # '(who) asked not to be named' describes a source, says nothing
@@ -222,7 +223,8 @@ def _resolve(doc: Doc, f: _Found, lang: _Lang, resolver: _Resolver) -> ParsedAtt
     if f.strategy == "outlet":
         return ParsedAttribution(f.content, None, None, None, "outlet", "assertion", hedges, 0.6)
     confidence = {"quote": 0.9, "complement": 0.85, "according": 0.85, "object": 0.6,
-                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6, "noun": 0.55}[f.strategy]
+                  "inverted": 0.7, "colon": 0.65, "transcript": 0.75, "dash": 0.75, "topic": 0.6, "noun": 0.55,
+                  "adjective": 0.55}[f.strategy]
     label_span = f.label_span
     if f.source_text is not None and label_span is not None:
         name = f.source_text

@@ -52,6 +52,11 @@ class _Lang:
     # opening a clause with 'in', credit the clause to it (a document) or to its subject
     in_documents: frozenset[str] = frozenset()
     in_utterances: frozenset[str] = frozenset()
+    # 'Democrats are afraid that ...', 'Graham has been critical of Trump': adjectives of a
+    # belief or a feeling, with a clause (clause_adjectives) or a topic (topic_adjectives)
+    clause_adjectives: frozenset[str] = frozenset()
+    topic_adjectives: frozenset[str] = frozenset()
+    adjective_preps: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -130,6 +135,17 @@ ENGLISH = _Lang(
                         "lawsuit complaint memo letter"),
     in_utterances=_words("statement interview speech remark remarks testimony tweet post "
                          "op-ed column editorial essay address"),
+    clause_adjectives=_words(
+        "afraid sure convinced confident certain worried concerned aware optimistic pessimistic "
+        "hopeful skeptical sceptical doubtful adamant insistent incensed angry upset furious "
+        "happy pleased glad disappointed unhappy proud fearful satisfied frustrated alarmed "
+        "outraged relieved"),
+    topic_adjectives=_words(
+        "worried concerned skeptical sceptical optimistic pessimistic confident critical "
+        "supportive wary proud angry upset furious unhappy happy pleased disappointed "
+        "passionate enthusiastic frustrated outraged fearful doubtful coy adamant vocal "
+        "ambivalent dismissive contemptuous"),
+    adjective_preps=_words("about of over with on toward towards"),
     titles=_words(
         "senator sen. president minister secretary governor gov. mayor spokesman "
         "spokeswoman spokesperson chairman chairwoman chair director judge justice general "

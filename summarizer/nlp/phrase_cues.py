@@ -49,6 +49,54 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
 
 
 
+_COPULAS = frozenset({"be", "feel", "seem", "remain", "become", "grow", "appear", "sound", "look", "get"})
+_NO_HOLDER = frozenset({"it", "there", "this", "that", "what", "which"})
+
+
+def _adjective_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'Many Democrats are afraid that ...', 'Graham has been critical of Trump', 'Clinton
+    aides were coy about whether ...': an adjective of belief or feeling predicated of its
+    holder, with a clause or a topic. Not 'It is clear that ...' (no holder), not 'is sure to
+    win' (a prediction about the subject, not its belief)."""
+    if tok.pos_ != "ADJ" or tok.dep_ != "acomp" or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    lemma = _lower_lemma(tok)
+    if lemma not in lang.clause_adjectives and lemma not in lang.topic_adjectives:
+        return None
+    verb = tok.head
+    if _lower_lemma(verb) not in _COPULAS:
+        return None
+    subjects = [c for c in verb.children if c.dep_ in lang.subjects and not c.is_punct]
+    if not subjects or subjects[0].lower_ in _NO_HOLDER or subjects[0].ent_type_ in ("DATE", "TIME"):
+        return None
+    subj = subjects[0]
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
+        return None
+    if any(_is_cue_verb(a, lang) for a in verb.ancestors):
+        return None  # 'said she was confident that ...': part of what the speaker said
+    comp = None
+    if lemma in lang.clause_adjectives:
+        comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+    toks: list[Token] = []
+    if comp is not None:
+        toks = _subtree(comp, sent)
+    elif lemma in lang.topic_adjectives:
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i
+                     and c.lower_ in lang.adjective_preps), None)
+        if prep is not None:
+            toks = [t for t in _subtree(prep, sent) if t.i != prep.i]
+            words = [t for t in toks if not t.is_punct]
+            if 0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that") \
+                    and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words):
+                return None  # 'analysts were sceptical of the claim': a reaction (the outlet's report)
+    content = _pieces(doc, toks)
+    if not content:
+        return None
+    src_toks = _subtree(subj, sent)
+    return _Found(content, _span(doc, tok.idx, _tok_end(tok)), subj, src_toks,
+                  _kind(doc, content, quotes), "adjective", tok)
+
+
 _OWNER_PREPS = frozenset({"from", "by"})
 
 
