@@ -100,6 +100,7 @@ def _subject(verb: Token, lang: _Lang) -> Token | None:
     return subs[0] if subs else None
 
 
+_GERUND_PREPS = frozenset({"by", "for", "after", "before", "while", "in", "without", "when"})
 _MESSAGES = frozenset({"tweet", "message", "email", "e-mail", "post", "note", "text", "ad", "advert", "video"})
 
 
@@ -134,12 +135,32 @@ def _source_of(tok: Token, lang: _Lang, sent: Any) -> tuple[Token | None, Token 
         head = cur.head
         if cur.dep_ not in ("conj", "advcl", "xcomp") or head.i == cur.i:
             break
+        if cur is tok and any(c.dep_ == "auxpass" for c in tok.children):
+            break  # '... and was criticized for saying': the subject is criticized, not the critic
         if head.pos_ not in ("VERB", "AUX"):
             break
         inherited = _subject(head, lang)
         if inherited is not None:
             return inherited, head
         cur = head
+    if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" \
+            and tok.head.lower_ in _GERUND_PREPS and lang.code == "en" \
+            and _is_cue_verb(tok, lang) in ("speech", "belief"):
+        # 'was criticized for saying that ...', 'pitched himself by telling them that ...':
+        # the subject of the verb the phrase modifies; 'praised her for saying': its object
+        gov = tok.head.head
+        if gov.pos_ in ("VERB", "AUX"):
+            if tok.head.lower_ == "for":
+                objs = [c for c in gov.children if c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON", "NOUN")]
+                if objs and objs[0].lower_ not in ("himself", "herself", "themselves", "itself"):
+                    return objs[0], gov
+            for _ in range(3):
+                found = _subject(gov, lang) or next((c for c in gov.children if c.dep_ == "nsubjpass"), None)
+                if found is not None:
+                    return found, gov
+                if gov.dep_ not in ("conj", "xcomp", "advcl") or gov.head.i == gov.i:
+                    break
+                gov = gov.head
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ == "VBG":
         # 'Trump unleashed tweets criticizing ...': whoever issued the noun; else the noun
         # itself ('a statement saying ...')
