@@ -86,7 +86,10 @@ ENGLISH = _Lang(
                        "blast defend slam discuss promote tout echo reference outline "
                        "detail highlight stress emphasize emphasise promise claim note reveal "
                        "accuse blame charge express reiterate repeat admit concede expect view "
-                       "back"),
+                       "back admire dismiss mock ridicule deride liken compare advocate champion "
+                       "decry deplore lambaste castigate disparage belittle insult scorn refute "
+                       "rebut contest downplay portray depict characterize characterise brand "
+                       "dub label recommend favor favour"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
