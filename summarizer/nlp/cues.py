@@ -89,7 +89,7 @@ ENGLISH = _Lang(
                        "back admire dismiss mock ridicule deride liken compare advocate champion "
                        "decry deplore lambaste castigate disparage belittle insult scorn refute "
                        "rebut contest downplay portray depict characterize characterise brand "
-                       "dub label recommend favor favour"),
+                       "dub label recommend favor favour paint term"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),

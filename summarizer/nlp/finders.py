@@ -100,6 +100,7 @@ def _subject(verb: Token, lang: _Lang) -> Token | None:
     return subs[0] if subs else None
 
 
+_NAMING = frozenset({"call", "brand", "label", "dub", "term"})
 _GERUND_PREPS = frozenset({"by", "for", "after", "before", "while", "in", "without", "when"})
 _MESSAGES = frozenset({"tweet", "message", "email", "e-mail", "post", "note", "text", "ad", "advert", "video"})
 
@@ -435,6 +436,9 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
                                      and _lower_lemma(subj) in lang.documents):
         objs = [c for c in tok.children if c.i > tok.i and (
             c.dep_ in ("dobj", "obj", "iobj") or (c.dep_ == "prep" and c.lower_ == "for"))]
+        if not objs and lemma in _NAMING:
+            # 'Cruz called Trump a "pathological liar"' with both nouns read as predicates
+            objs = [c for c in tok.children if c.i > tok.i and c.dep_ == "oprd"][:1]
         if objs and subj is not None:
             toks = [t for c in objs for t in _subtree(c, sent)]
             toks += [t for c in tok.children if c.dep_ in ("oprd", "xcomp") for t in _subtree(c, sent)]
