@@ -73,7 +73,7 @@ ENGLISH = _Lang(
         "reiterate remark observe describe mention reveal disclose assure accuse blame charge "
         "criticize criticise praise question insist predict forecast announce inform remind "
         "boast brag joke quip muse recount acknowledge speculate wonder hint imply "
-        "shout yell chant scream echo repeat lament encourage"),
+        "shout yell chant scream echo repeat lament encourage exhort implore"),
     belief=_words(
         "believe think find show know feel fear hope expect worry doubt agree indicate "
         "conclude suspect assume acknowledge contend demonstrate suggest determine estimate "
@@ -89,7 +89,7 @@ ENGLISH = _Lang(
                        "back admire dismiss mock ridicule deride liken compare advocate champion "
                        "decry deplore lambaste castigate disparage belittle insult scorn refute "
                        "rebut contest downplay portray depict characterize characterise brand "
-                       "dub label recommend favor favour paint term"),
+                       "dub label recommend favor favour paint term want"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
                       "argue call lash muse rave reflect lament push press tweet post"),
     topic_preps=_words("about of on for against over"),
