@@ -47,7 +47,15 @@ from typing import Any
 
 from .cues import ENGLISH, FRENCH, LANGUAGES, SPANISH, _Lang
 from .finders import _dedupe, _Found, _verb_cue
-from .phrase_cues import _according, _adjective_cue, _dash_cues, _in_phrase, _noun_cue, _transcript_cues
+from .phrase_cues import (
+    _according,
+    _adjective_cue,
+    _dash_cues,
+    _in_phrase,
+    _light_noun_cue,
+    _noun_cue,
+    _transcript_cues,
+)
 from .sources import (
     _QUANTIFIERS,
     _clean_name,
@@ -102,7 +110,7 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
             f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes) \
-                or _adjective_cue(doc, tok, sent, lang, quotes)
+                or _adjective_cue(doc, tok, sent, lang, quotes) or _light_noun_cue(doc, tok, sent, lang, quotes)
             if f is not None and lang.anonymous.search(" ".join(c.text for c in f.content)) \
                     and len(f.content[-1].text.split()) <= 8:
                 continue  # '(who) asked not to be named' describes a source, says nothing

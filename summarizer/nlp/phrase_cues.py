@@ -49,6 +49,40 @@ def _noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
 
 
 
+_LIGHT_VERBS = frozenset({"raise", "have", "express", "voice", "show", "throw", "lend", "offer", "answer", "air"})
+_TOPIC_NOUNS = frozenset({"question", "support", "concern", "criticism", "doubt", "objection", "opposition",
+                          "praise", "reservation", "fear", "worry", "skepticism", "scepticism", "misgiving"})
+_TOPIC_NOUN_PREPS = frozenset({"about", "for", "of", "over", "behind", "to", "on", "regarding"})
+
+
+def _light_noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'Trump is raising questions about his microphone', 'He voiced support for the public
+    option', 'organized labor threw its support behind the nominee': a verb with a cue noun
+    as its object; the verb's subject holds the view, the noun's topic is the content."""
+    if lang.code != "en" or tok.pos_ != "NOUN" or _lower_lemma(tok) not in _TOPIC_NOUNS or tok.dep_ != "dobj":
+        return None
+    verb = tok.head
+    if _lower_lemma(verb) not in _LIGHT_VERBS or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    subjects = [c for c in verb.children if c.dep_ in lang.subjects and not c.is_punct]
+    if not subjects or subjects[0].lower_ in _NO_HOLDER:
+        return None
+    holder = subjects[0]
+    if not (holder.pos_ in ("PROPN", "PRON") or holder.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or _lower_lemma(holder) in lang.titles | lang.anonymous_heads | lang.org_heads):
+        return None  # 'his decision raises questions about ...': a thing holds no view
+    preps = _TOPIC_NOUN_PREPS - {"for"} if _lower_lemma(tok) == "question" else _TOPIC_NOUN_PREPS
+    prep = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in preps), None)
+    if prep is None:
+        return None
+    content = _pieces(doc, [t for t in _subtree(prep, sent) if t.i != prep.i])
+    if not content:
+        return None
+    subj = subjects[0]
+    return _Found(content, _span(doc, verb.idx, _tok_end(tok)), subj, _subtree(subj, sent),
+                  _kind(doc, content, quotes), "noun", tok)
+
+
 _COPULAS = frozenset({"be", "feel", "seem", "remain", "become", "grow", "appear", "sound", "look", "get"})
 _NO_HOLDER = frozenset({"it", "there", "this", "that", "what", "which"})
 
