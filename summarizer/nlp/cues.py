@@ -91,7 +91,7 @@ ENGLISH = _Lang(
                        "rebut contest downplay portray depict characterize characterise brand "
                        "dub label recommend favor favour paint term want"),
     topic_cues=_words("talk speak comment rail complain write testify joke boast brag warn "
-                      "argue call lash muse rave reflect lament push press tweet post"),
+                      "argue call lash muse rave reflect lament push press tweet post disagree"),
     topic_preps=_words("about of on for against over"),
     noun_cues=_words("claim statement assertion argument belief view plan promise pledge call "
                      "demand decision agreement warning message suggestion proposal insistence "

@@ -100,6 +100,7 @@ def _subject(verb: Token, lang: _Lang) -> Token | None:
     return subs[0] if subs else None
 
 
+_AGREE_WITH = frozenset({"agree", "disagree", "side"})
 _NAMING = frozenset({"call", "brand", "label", "dub", "term"})
 _GERUND_PREPS = frozenset({"by", "for", "after", "before", "while", "in", "without", "when"})
 _MESSAGES = frozenset({"tweet", "message", "email", "e-mail", "post", "note", "text", "ad", "advert", "video"})
@@ -448,8 +449,11 @@ def _verb_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[i
             if content and not _mere_reaction(lemma, toks):
                 return _Found(content, cue_span, subj, src_toks, "indirect", "object", tok, inherited)
     # 4. the prepositional object of a verb like 'spoke about', 'called for'
-    if lemma in lang.topic_cues or lemma in lang.speech or lemma in lang.reply_cues:
+    agree_with = lang.code == "en" and lemma in _AGREE_WITH
+    if lemma in lang.topic_cues or lemma in lang.speech or lemma in lang.reply_cues or agree_with:
         allowed = lang.reply_preps if lemma in lang.reply_cues else lang.topic_preps
+        if agree_with:
+            allowed = frozenset({"with"})  # 'agreed with McLenny', 'disagrees with the ruling'
         preps = [c for c in tok.children if c.i > tok.i and c.dep_ in ("prep", "obl")
                  and c.lower_ in allowed
                  and not (lang.code == "en" and c.lower_ == "for" and lemma not in _FOR_TOPIC
