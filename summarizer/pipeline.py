@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-7"
+ENGINE = "parser-8"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,

@@ -72,7 +72,8 @@ def _light_noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[t
             or _lower_lemma(holder) in lang.titles | lang.anonymous_heads | lang.org_heads):
         return None  # 'his decision raises questions about ...': a thing holds no view
     preps = _TOPIC_NOUN_PREPS - {"for"} if _lower_lemma(tok) == "question" else _TOPIC_NOUN_PREPS
-    prep = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in preps), None)
+    prep = next((c for c in [*tok.children, *verb.children]  # 'threw its support behind X': on the verb
+                 if c.dep_ == "prep" and c.i > tok.i and c.lower_ in preps), None)
     if prep is None:
         return None
     content = _pieces(doc, [t for t in _subtree(prep, sent) if t.i != prep.i])
