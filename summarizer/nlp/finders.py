@@ -632,12 +632,17 @@ _REACTIONS = frozenset({"welcome", "applaud", "praise", "hail", "condemn", "deno
                         "blast", "slam"})
 
 
+def _short_definite(toks: list[Token]) -> bool:
+    """A short definite noun phrase ('the ruling', 'this decision'): names an event, says nothing."""
+    words = [t for t in toks if not t.is_punct]
+    return (0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that")
+            and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words))
+
+
 def _mere_reaction(lemma: str, toks: list[Token]) -> bool:
     """'X welcomed the ruling', 'Y condemned the decision': a reaction to an event named by a
     short definite noun phrase says nothing of its own (the outlet reports it)."""
-    words = [t for t in toks if not t.is_punct]
-    return (lemma in _REACTIONS and 0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that")
-            and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words))
+    return lemma in _REACTIONS and _short_definite(toks)
 
 
 _TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "mark", "dep", "ccomp", "nsubj",

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .cues import _Lang
-from .finders import DATA_NOUNS, _Found, _is_cue_verb
+from .finders import DATA_NOUNS, _Found, _is_cue_verb, _short_definite
 from .spans import _kind, _lower_lemma, _pieces, _span, _subtree, _text, _tok_end
 
 __all__: list[str] = []
@@ -120,9 +120,7 @@ def _adjective_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tu
                      and c.lower_ in lang.adjective_preps), None)
         if prep is not None:
             toks = [t for t in _subtree(prep, sent) if t.i != prep.i]
-            words = [t for t in toks if not t.is_punct]
-            if 0 < len(words) <= 3 and words[0].lower_ in ("the", "this", "that") \
-                    and not any(t.pos_ in ("VERB", "AUX", "PROPN") for t in words):
+            if _short_definite(toks):
                 return None  # 'analysts were sceptical of the claim': a reaction (the outlet's report)
     content = _pieces(doc, toks)
     if not content:
