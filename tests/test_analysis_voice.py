@@ -86,7 +86,7 @@ def test_credit_names_read_as_a_reader_expects() -> None:
     assert credit_name("official", "official", "anonymous", "en") == "an official"
 
 
-def test_the_summary_task_restores_attribution_and_re_asks_for_a_fragment() -> None:
+def test_the_summary_task_restores_attribution_and_puts_the_cited_sentence_for_a_fragment() -> None:
     doc = Document("Rail talks resumed in Kestria on Monday. Analysts said the two countries will "
                    "become closer partners next year. Officials said 19 bodies were brought to the "
                    "city's two hospitals by the evening.")
@@ -96,11 +96,28 @@ def test_the_summary_task_restores_attribution_and_re_asks_for_a_fragment() -> N
               "k": [{"x": "The two countries will become closer partners next year.", "e": [2]},
                     {"x": "19 bodies brought to the city's two hospitals by the evening.", "e": [3]}]}
     verdict = task.check(Completion(data=answer, text=""))
-    assert verdict.value is not None
+    assert verdict.value is not None and verdict.problems == []  # complete: nothing re-asked
     assert [k.text for k in verdict.value.key_points] == [
-        "According to analysts, the two countries will become closer partners next year."]
+        "According to analysts, the two countries will become closer partners next year.",
+        "Officials said 19 bodies were brought to the city's two hospitals by the evening."]
+    assert [e.sentence for e in verdict.value.key_points[1].evidence] == [3]
+    assert task.state.rejected[-1].kind == "key_point"  # the fragment stays on record
+    assert "stands in its place" in task.state.rejected[-1].reasons[0]
+
+
+def test_a_fragment_whose_cited_sentence_is_long_is_re_asked() -> None:
+    long = ("Officials said 19 bodies were brought to the city's two hospitals by the evening, "
+            "while divers searched the river and engineers, police officers, firefighters and "
+            "volunteers from across the region worked through the night to reach the cars that "
+            "fell from the bridge.")
+    doc = Document(f"Rail talks resumed in Kestria on Monday. {long}")
+    task = SummaryTask(load_prompt("summary", "1"), doc, language="English", reader=_reader({}))
+    answer = {"h": "Rail talks resume", "a": "Rail talks resumed in Kestria on Monday.",
+              "k": [{"x": "Talks resumed in Kestria on Monday.", "e": [1]},
+                    {"x": "19 bodies brought to the city's two hospitals by the evening.", "e": [2]}]}
+    verdict = task.check(Completion(data=answer, text=""))
+    assert [k.text for k in verdict.value.key_points] == ["Talks resumed in Kestria on Monday."]
     assert any("k[1]" in p and "not a sentence" in p for p in verdict.problems)  # asked again
-    assert task.state.rejected[-1].kind == "key_point"
 
 
 def test_only_the_speakers_of_the_sentences_that_state_it_are_credited() -> None:

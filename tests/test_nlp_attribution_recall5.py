@@ -104,3 +104,16 @@ def test_a_cue_noun_after_a_light_verb_is_a_view_of_its_holder() -> None:
     # a thing holds no view; 'a question for X' names an addressee
     assert not _attributions("Trump's decision inevitably raises questions about what he might be concealing.")
     assert not _attributions("During a town hall, Tina Houchins had a question for the president.")
+
+
+def test_a_figure_someone_puts_at_a_number_is_their_claim() -> None:
+    # the briefing compares "12" with "at least 19": the governor's figure must carry her name
+    put = _by_cue(_attributions("Regional governor Elena Marsh earlier put the death toll at 12."))["put"]
+    assert put.speaker == "Elena Marsh" and _content(put) == "the death toll at 12"
+    placed = _by_cue(_attributions("Officials placed the number of dead at 30."))["placed"]
+    assert _content(placed) == "the number of dead at 30"
+    # not an estimate: no number after "at", no estimate noun, or a thing as the holder
+    for text in ("He put the book at the end of the shelf.",
+                 "The council set the meeting at noon.",
+                 "The storm put the damage at risk of rising."):
+        assert not [a for a in _attributions(text) if a.cue is not None and a.cue.text in ("put", "set")], text

@@ -215,7 +215,14 @@ class SummaryTask:
                 text, p = self._uncut(kp, text)
             if not p and self.reader is not None:
                 ids = list(dict.fromkeys(kp.e))
-                text, p = self.reader.read(text, ids, [self.doc.sentences[i - 1].text for i in ids])
+                cited = [self.doc.sentences[i - 1].text for i in ids]
+                if (k := self.reader.restate(text, cited)) is not None:  # a fragment: its sentence
+                    st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
+                        f"'{text[:60]}' is not a sentence; the sentence it cites [{ids[k]}] "
+                        "stands in its place"]))
+                    kp = kp.model_copy(update={"x": cited[k], "e": [ids[k]]})
+                    text, ids, cited = cited[k].strip(), [ids[k]], [cited[k]]
+                text, p = self.reader.read(text, ids, cited)
             if p:
                 problems.append(f"k[{i}]: {p}")
                 st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[p]))

@@ -5,8 +5,11 @@ A key point that copies a source's words without naming the source turns a claim
 partners"). :class:`PointReader` reads each key point the model wrote with the article's parser:
 
 * a key point without a finite verb ("19 bodies brought to the city's two hospitals") is a
-  fragment, not a statement: it is rejected (and re-asked when the summary is short), unless
-  what it cites has no verb either (a table row);
+  fragment, not a statement: when one short sentence it cites states it (at least
+  :data:`RESTATE_SHARE` of its content words, at most :data:`RESTATE_MAX_WORDS` words), that
+  sentence replaces it, attribution and all (:meth:`PointReader.restate`; a small model asked
+  again mostly repeats the fragment, ~6 s a time); otherwise it is rejected (and re-asked when
+  the summary is short), unless what it cites has no verb either (a table row);
 * when every sentence it cites carries a source's attribution and the key point names none of
   them and has no reporting word, the attribution is restored in front of it, from the parse
   ("According to Chinese experts, Russia will ..."): the speakers come from the claims, not
@@ -29,12 +32,16 @@ from typing import Any
 from ..nlp.cues import LANGUAGES
 from .grounding import content_words
 
-__all__ = ["LEAD_INS", "PointReader", "credit_name", "is_statement"]
+__all__ = ["LEAD_INS", "RESTATE_MAX_WORDS", "RESTATE_SHARE", "PointReader", "credit_name", "is_statement"]
 
 LEAD_INS: dict[str, str] = {"en": "According to {names}, ", "fr": "Selon {names}, ",
                             "es": "Según {names}, "}
 """How a key point credits its source, per language."""
 _AND = {"en": " and ", "fr": " et ", "es": " y "}
+RESTATE_SHARE = 0.8
+"""Share of a fragment's content words a cited sentence must hold to replace it."""
+RESTATE_MAX_WORDS = 40
+"""A longer cited sentence is no key point: the fragment is re-asked instead."""
 
 
 _DETERMINERS = {"en": ("a", "an", "the"), "fr": ("le", "la", "les", "l'", "un", "une", "des"),
@@ -87,6 +94,22 @@ class PointReader:
         # reporting verbs only: "the agreement" or "the plan" in a key point credits no one
         self._cues = (lang.speech | lang.belief | lang.intent) if lang else frozenset()
         self._according = lang.according if lang else ()
+
+    def restate(self, text: str, cited_texts: Sequence[str]) -> int | None:
+        """For a key point that is a fragment, the index (into ``cited_texts``) of the short
+        cited sentence that states it, to be used in its place; ``None`` when ``text`` is a
+        statement or no cited sentence qualifies."""
+        if not cited_texts or is_statement(self.parse(text)):
+            return None
+        words = content_words(text)
+        best: tuple[float, int] | None = None
+        for k, t in enumerate(cited_texts):
+            if len(t.split()) > RESTATE_MAX_WORDS or not words:
+                continue
+            share = len(words & content_words(t)) / len(words)
+            if share >= RESTATE_SHARE and is_statement(self.parse(t)) and (best is None or share > best[0]):
+                best = (share, k)
+        return best[1] if best else None
 
     def read(self, text: str, cited: Sequence[int], cited_texts: Sequence[str] = ()
              ) -> tuple[str, str | None]:

@@ -50,6 +50,7 @@ from .finders import _dedupe, _Found, _verb_cue
 from .phrase_cues import (
     _according,
     _adjective_cue,
+    _estimate_cue,
     _dash_cues,
     _in_phrase,
     _light_noun_cue,
@@ -110,7 +111,8 @@ def extract_attributions(doc: Doc, *, language: str = "en") -> list[ParsedAttrib
                 taken_cues.update(range(tok.i, tok.i + 3))
                 continue
             f = _verb_cue(doc, tok, sent, lang, quotes) or _noun_cue(doc, tok, sent, lang, quotes) \
-                or _adjective_cue(doc, tok, sent, lang, quotes) or _light_noun_cue(doc, tok, sent, lang, quotes)
+                or _adjective_cue(doc, tok, sent, lang, quotes) or _light_noun_cue(doc, tok, sent, lang, quotes) \
+                or _estimate_cue(doc, tok, sent, lang, quotes)
             if f is not None and lang.anonymous.search(" ".join(c.text for c in f.content)) \
                     and len(f.content[-1].text.split()) <= 8:
                 continue  # '(who) asked not to be named' describes a source, says nothing

@@ -84,6 +84,40 @@ def _light_noun_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[t
                   _kind(doc, content, quotes), "noun", tok)
 
 
+_ESTIMATE_VERBS = frozenset({"put", "place", "set"})
+_ESTIMATE_NOUNS = frozenset({"toll", "number", "figure", "count", "tally", "total", "cost", "bill",
+                             "estimate", "loss", "damage", "turnout"})
+
+
+def _estimate_cue(doc: Doc, tok: Token, sent: Any, lang: _Lang, quotes: list[tuple[int, int]]) -> _Found | None:
+    """'Governor Elena Marsh earlier put the death toll at 12', 'Officials placed the number of
+    dead at 30': a figure someone gives is their claim, not the outlet's (a briefing compares
+    it across articles with its speaker). The holder is a person, a group or an organisation
+    (as for the light-verb cues), and the figure must be a number ('He put the book at the end
+    of the shelf' is no estimate)."""
+    if lang.code != "en" or tok.pos_ != "NOUN" or tok.dep_ != "dobj" or _lower_lemma(tok) not in _ESTIMATE_NOUNS:
+        return None
+    verb = tok.head
+    if _lower_lemma(verb) not in _ESTIMATE_VERBS or any(qs < tok.idx < qe for qs, qe in quotes):
+        return None
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at" and c.i > tok.i), None)
+    if prep is None or not any(t.like_num or t.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
+                               for t in prep.subtree):
+        return None
+    subjects = [c for c in verb.children if c.dep_ in lang.subjects and not c.is_punct]
+    if not subjects or subjects[0].lower_ in _NO_HOLDER:
+        return None
+    holder = subjects[0]
+    if not (holder.pos_ in ("PROPN", "PRON") or holder.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or _lower_lemma(holder) in lang.titles | lang.anonymous_heads | lang.org_heads):
+        return None
+    content = _pieces(doc, [*_subtree(tok, sent), *_subtree(prep, sent)])
+    if not content:
+        return None
+    return _Found(content, _span(doc, verb.idx, _tok_end(verb)), holder, _subtree(holder, sent),
+                  _kind(doc, content, quotes), "noun", tok)
+
+
 _COPULAS = frozenset({"be", "feel", "seem", "remain", "become", "grow", "appear", "sound", "look", "get"})
 _NO_HOLDER = frozenset({"it", "there", "this", "that", "what", "which"})
 
