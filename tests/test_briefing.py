@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from summarizer.llm.backends.base import CompletionRequest
+from summarizer.briefing.tasks import COMPARE_CHOICES
+from summarizer.llm.backends.base import ChoiceRequest, CompletionRequest
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import (
     Briefing,
@@ -194,6 +195,15 @@ def compare_answer(request: CompletionRequest) -> dict[str, Any]:
     }
 
 
+def compare_scores(request: ChoiceRequest) -> dict[str, float]:
+    """The scored compare@3 as :func:`compare_answer` decides it; other scored questions
+    (stance labels) abstain."""
+    if request.choices != tuple(COMPARE_CHOICES):
+        return {"none": 1.0}
+    text = " ".join(t for _, _, t in _SHOWN.findall(request.messages[-1]["content"])).lower()
+    return {"contradict": 0.8, "agree": 0.2} if "rushed" in text and "passed" in text else {"agree": 0.9, "add": 0.1}
+
+
 def bluf_answer(request: CompletionRequest) -> dict[str, Any]:
     """Two sentences built from the first development and the first contradiction shown."""
     points = dict(_POINT.findall(request.messages[-1]["content"]))
@@ -223,7 +233,7 @@ def fake_model(request: CompletionRequest) -> dict[str, Any]:
 
 
 def make_briefing(backend: FakeBackend | None = None, **kw: Any) -> tuple[Briefing, FakeBackend]:
-    backend = backend or FakeBackend(default=fake_model)
+    backend = backend or FakeBackend(default=fake_model, default_distribution=compare_scores)
     docs, failed = load_articles([EXAMPLES])
     summarizer = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False)
     note = brief(docs, topic="Tessel bridge collapse", summarizer=summarizer, failed_inputs=failed, **kw)
@@ -412,7 +422,7 @@ def test_invalid_comparison_is_reasked_then_reported() -> None:
         return fake_model(request)
 
     backend = FakeBackend(default=model)
-    note, _ = make_briefing(backend)
+    note, _ = make_briefing(backend, compare_by="generate")  # the generated compare@2 path
     compare_calls = [r for r in backend.requests if r.response_model is WireComparison]
     judged = [g for g in note.comparisons if g.found_by == "model"]
     assert judged and len(compare_calls) == 2 * len(judged)  # first answer + one re-ask each

@@ -16,12 +16,14 @@ from summarizer.briefing import conflicts as bc
 from summarizer.llm.backends.base import CompletionRequest
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
+from summarizer.briefing.tasks import COMPARE_CHOICES
+from summarizer.core.errors import ProviderError
 from summarizer.briefing.text import clean_text, label_conflicts_reason, whole_sentences
 from summarizer.render.briefing_md import briefing_markdown
 from summarizer.llm.wire import WireSummary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_briefing import analysis_answers, fake_model, make_briefing
+from test_briefing import analysis_answers, compare_scores, fake_model, make_briefing
 
 needs_nlp = pytest.mark.skipif(not bc.nlp_available(), reason="spaCy English model not installed")
 
@@ -114,11 +116,51 @@ def test_a_contradict_whose_text_says_agree_is_reasked_and_no_group_contradicts_
         return fake_model(request)
 
     backend = FakeBackend(default=model)
-    note, _ = make_briefing(backend)
+    note, _ = make_briefing(backend, compare_by="generate")
     compares = [r for r in backend.requests if r.response_model is WireComparison]
     assert "r is 'contradict' but y says the sources agree" in compares[1].messages[-1]["content"]
     for g in note.comparisons:
         assert g.relation is None or label_conflicts_reason(g.relation, g.reason or "") is None
+
+
+@needs_nlp
+def test_a_scored_comparison_explains_itself_in_its_members_words() -> None:
+    backend = FakeBackend(default=fake_model, default_distribution=compare_scores)
+    note, _ = make_briefing(backend)
+    assert not any(r.response_model is WireComparison for r in backend.requests)  # nothing generated
+    scored = [r for r in backend.choice_requests if r.choices == tuple(COMPARE_CHOICES)]
+    judged = [g for g in note.comparisons if g.found_by == "model"]
+    assert scored and len(judged) == len(scored)
+    for request in scored:  # a short one-word question over the shown sentences only
+        user = request.messages[-1]["content"]
+        assert user.rstrip().endswith("Relation (agree, contradict, add or unrelated):")
+        assert re.search(r"^\[A:\d+\] ", user, re.MULTILINE) and re.search(r"^\[B:\d+\] ", user, re.MULTILINE)
+    inspection = next(g for g in judged if any("rushed" in m.text for m in g.members))
+    assert inspection.relation == "contradict" and inspection.confidence == 0.8
+    assert inspection.reason is not None and inspection.reason.startswith("The sources contradict each other: ")
+    for m in inspection.members:  # every side in its own words, cited
+        assert m.text.rstrip(".").split(" ", 1)[1] in inspection.reason
+        assert {c.key for c in m.citations} <= {c.key for c in inspection.evidence}
+    assert len({c.article for c in inspection.evidence}) >= 2
+    agreed = [g for g in judged if g.relation == "agree"]
+    assert agreed and all(g.reason.startswith("The sources agree: ") for g in agreed if g.reason)
+    for g in judged:  # a label can never disagree with its own text
+        assert label_conflicts_reason(g.relation or "", g.reason or "") is None
+        assert clean_text(g.reason or "") == g.reason and whole_sentences(g.reason or "") == g.reason
+
+
+@needs_nlp
+def test_a_failed_scoring_leaves_the_relation_undecided_and_says_why() -> None:
+    def scores(request: Any) -> Any:
+        if request.choices == tuple(COMPARE_CHOICES):
+            raise ProviderError("server said 500", backend="fake", cause="server")
+        return {"none": 1.0}
+
+    note, _ = make_briefing(FakeBackend(default=fake_model, default_distribution=scores))
+    judged = [g for g in note.comparisons if g.found_by == "model"]
+    assert judged and all(g.relation is None and "ProviderError" in (g.problem or "") for g in judged)
+    assert any("relation not decided" in n for n in note.methods.notes)
+    assert all(g.relation is not None for g in note.comparisons if g.found_by != "model")
 
 
 @needs_nlp
@@ -129,13 +171,16 @@ def test_unrelated_pairs_never_form_a_group() -> None:
                     "e": [{"a": "A", "s": [1]}, {"a": "B", "s": [1]}]}
         return fake_model(request)
 
-    note, _ = make_briefing(FakeBackend(default=model))
-    assert all(g.found_by in ("parse", "match") for g in note.comparisons)
-    assert any("unrelated" in n for n in note.methods.notes)
-    # the claims that are about different things are not grouped at all
-    for g in note.comparisons:
-        texts = " ".join(m.text for m in g.members)
-        assert not ("accounted for" in texts and "national standard" in texts)
+    for backend, how in ((FakeBackend(default=model), "generate"),
+                         (FakeBackend(default=model, default_distribution={"unrelated": 0.7, "agree": 0.3}),
+                          "score")):
+        note, _ = make_briefing(backend, compare_by=how)
+        assert all(g.found_by in ("parse", "match") for g in note.comparisons), how
+        assert any("unrelated" in n for n in note.methods.notes), how
+        # the claims that are about different things are not grouped at all
+        for g in note.comparisons:
+            texts = " ".join(m.text for m in g.members)
+            assert not ("accounted for" in texts and "national standard" in texts)
 
 
 _LEAKS = re.compile(r"\[(?:[A-Z]:)?\d+\]|\[[DG]\d+\]|\{source:|</?(?:article|sources|points)>")
@@ -224,7 +269,7 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
     from summarizer.store import Store
 
     def run() -> tuple[Any, FakeBackend]:
-        backend = FakeBackend(default=fake_model)
+        backend = FakeBackend(default=fake_model, default_distribution=compare_scores)
         with Store(tmp_path / "store.db") as store:
             s = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False, cache=store)
             docs, _ = load_articles([EXAMPLES])
@@ -232,7 +277,8 @@ def test_a_note_on_cached_analyses_makes_no_model_call(tmp_path: Path) -> None:
 
     first, b1 = run()
     second, b2 = run()
-    assert len(b1.requests) > 3 and b2.requests == []
+    assert len(b1.requests) == 3 and len(b1.choice_requests) > 3  # summaries; stances, compares
+    assert b2.requests == [] and b2.choice_requests == []
     assert second.methods.cached == 3 and second.methods.model_calls == 0
     assert [g.reason for g in second.comparisons] == [g.reason for g in first.comparisons]
     assert [s.text for s in second.bottom_line] == [s.text for s in first.bottom_line]

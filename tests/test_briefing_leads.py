@@ -11,7 +11,7 @@ from summarizer.core.document import Document
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.pipeline import Summarizer
 from summarizer.core.settings import Settings
-from test_briefing import fake_model
+from test_briefing import compare_scores, fake_model
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "briefing"
 
@@ -64,7 +64,7 @@ def test_a_sentence_that_repeats_one_taken_is_skipped_and_short_lines_are_not_le
 
 
 def test_the_default_note_quotes_disputes_then_leads_without_a_bottom_line_call() -> None:
-    backend = FakeBackend(default=fake_model)
+    backend = FakeBackend(default=fake_model, default_distribution=compare_scores)
     docs, failed = load_articles([EXAMPLES])
     summarizer = Summarizer(backend=backend, settings=Settings(max_reasks=1), strict=False)
     note = brief(docs, topic="Tessel bridge collapse", summarizer=summarizer, failed_inputs=failed)

@@ -67,7 +67,7 @@ from .models import (
 )
 from .outlets import OutletRegistry
 from .leads import central_leads
-from .tasks import AskCache, BlufTask, CompareTask, _Asker, _CallStats
+from .tasks import COMPARE_CHOICES, AskCache, BlufTask, CompareTask, _Asker, _CallStats
 from .text import clean_text, supported, whole_sentences
 
 __all__ = ["Briefer", "brief"]
@@ -86,6 +86,11 @@ class Briefer:
         registry: the outlet registry; default: the shipped one.
         max_comparisons: at most this many claim groups are sent to the model.
         max_developments: at most this many key developments are kept.
+        compare_by: how the model judges a claim group: ``"score"`` (default) reads the
+            probabilities of four one-word answers after a short prompt (``compare@3``, one
+            forward pass, no generation) and writes the explanation from the members' own
+            statements; ``"generate"`` asks for label, explanation and evidence (``compare@2``,
+            checked and re-asked). Backends that cannot score choices always generate.
         use_model_bottom_line: when ``True`` the model writes the bottom line from the
             developments and comparisons (one more call, validated and re-asked); by default
             it is extractive: the parse's disputed facts, then the articles' most central lead
@@ -108,6 +113,7 @@ class Briefer:
         max_comparisons: int = 3,
         max_developments: int = 8,
         use_model_bottom_line: bool = False,
+        compare_by: Literal["score", "generate"] = "score",
     ) -> None:
         if summarizer is None:
             summarizer = Summarizer(settings=settings or Settings(), strict=False, cache=cache)
@@ -116,7 +122,11 @@ class Briefer:
         self.max_comparisons = max_comparisons
         self.max_developments = max_developments
         self.use_model_bottom_line = use_model_bottom_line
+        if compare_by not in ("score", "generate"):
+            raise ValueError(f"compare_by must be 'score' or 'generate', not {compare_by!r}")
+        self.compare_by = compare_by
         self.compare_template = load_prompt("compare", "2")
+        self.compare_choice_template = load_prompt("compare", "3")
         self.bluf_template = load_prompt("bluf", "2")
 
     def brief(
@@ -183,7 +193,8 @@ class Briefer:
                        on_call=self.summarizer.on_call, on_progress=self.summarizer.on_progress)
         comparisons = self._comparisons(analysed, asker, notes)
         if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
-            prompts.append(self.compare_template.ref)
+            scored = self.compare_by == "score" and asker.can_score()
+            prompts.append((self.compare_choice_template if scored else self.compare_template).ref)
         bottom_line, by = self._bottom_line(analysed, topic, developments, comparisons, asker, notes)
         if by == "model":
             prompts.append(self.bluf_template.ref)
@@ -469,6 +480,8 @@ class Briefer:
 
         subject = cluster[0].text
         comparison = Comparison(id=gid, subject=subject, members=members)
+        if self.compare_by == "score" and asker.can_score():
+            return self._score_comparison(comparison, lines, asker, notes)
         try:
             answer = asker.ask(CompareTask(self.compare_template, subject=subject, shown=shown,
                                            lines=lines), max_tokens=200)
@@ -485,6 +498,31 @@ class Briefer:
         comparison.evidence = _dedupe_citations(
             shown[side.a][s] for side in answer.e for s in side.s
         )
+        return comparison
+
+    def _score_comparison(self, comparison: Comparison, lines: list[str], asker: _Asker,
+                          notes: list[str]) -> Comparison | None:
+        """The relation as the most probable of four one-word answers (``compare@3``); the
+        explanation is written from the members' statements, so it always matches the label,
+        and the evidence is every cited sentence of the group."""
+        subject = comparison.subject
+        template = self.compare_choice_template
+        rendered = template.render(subject=subject, sources="\n".join(lines))
+        try:
+            scores = asker.score(template.ref, list(rendered.messages), tuple(COMPARE_CHOICES))
+        except ProviderError as exc:
+            comparison.problem = f"{type(exc).__name__}: {str(exc)[:200]}"
+            notes.append(f"a group on {subject[:60]!r}: relation not decided ({comparison.problem})")
+            return comparison
+        relation = COMPARE_CHOICES[scores.best]
+        if relation == "unrelated":
+            notes.append(f"claims grouped on {subject[:60]!r} are about different things "
+                         "(model: unrelated); not shown as a group")
+            return None
+        comparison.relation = relation
+        comparison.confidence = round(scores.probs[scores.best], 3)
+        comparison.reason = _relation_reason(relation, comparison.members)
+        comparison.evidence = _dedupe_citations(c for m in comparison.members for c in m.citations)
         return comparison
 
     def _bottom_line(
@@ -587,9 +625,29 @@ def _widest_contradiction(comparisons: list[Comparison]) -> BottomLineSentence |
     for m in g.members:
         if m.speaker_type != "outlet":
             sides.setdefault(m.speaker, m)
-    said = "; ".join(f"{_who(m)} says {_clause(m.text)}" for m in sides.values())
+    said = "; ".join(f"{_who(m)} {_says(m)} {_clause(m.text)}" for m in sides.values())
     return BottomLineSentence(text=f"The sources contradict each other: {said}.", basis=[g.id],
                               citations=_dedupe_citations(c for m in g.members for c in m.citations))
+
+
+_RELATION_OPENING = {
+    "contradict": "The sources contradict each other",
+    "agree": "The sources agree",
+    "add_detail": "The sources add to each other",
+}
+
+
+def _relation_reason(relation: str, members: list[ComparisonMember]) -> str:
+    """A scored relation explained in the members' own words, one statement per article:
+    "The sources agree: the Authority says ...; a former inspector says ..."."""
+    sides: dict[str, ComparisonMember] = {}
+    for m in members:
+        sides.setdefault(m.article, m)
+    said: dict[str, str] = {}  # the same speaker saying the same in two outlets is said once
+    for m in sides.values():
+        phrase = f"{_who(m)} {_says(m)} {_clause(m.text)}"
+        said.setdefault(normalize(phrase), phrase)
+    return f"{_RELATION_OPENING[relation]}: {'; '.join(said.values())}."
 
 
 def _who(m: ComparisonMember) -> str:
@@ -597,6 +655,13 @@ def _who(m: ComparisonMember) -> str:
     if m.speaker_type == "anonymous" and not m.speaker.lower().startswith(("a ", "an ", "the ")):
         return ("an " if m.speaker[:1].lower() in "aeiou" else "a ") + m.speaker
     return m.speaker
+
+
+def _says(m: ComparisonMember) -> str:
+    """"say" after a plural unnamed group ("Residents say"), else "says"."""
+    last = m.speaker.rsplit(" ", 1)[-1]
+    plural = m.speaker_type == "group" and last.endswith("s") and not last.endswith("ss")
+    return "say" if plural else "says"
 
 
 def _clause(text: str) -> str:

@@ -150,6 +150,9 @@ class Comparison(_Model):
         default_factory=list, description="Sentences the model cited, from at least two articles."
     )
     problem: str | None = Field(default=None, description="Why the relation is missing, if it is.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The model's probability of the relation when it "
+        "was scored (prompt compare@3); None when the parse, a match or a generated answer decided.")
     found_by: Literal["parse", "match", "model"] = Field(
         default="model", description="'parse': numbers/dates/outcomes compared deterministically; "
         "'match': near-identical statements (an agreement without a model call); "

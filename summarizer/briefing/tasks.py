@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,23 +17,29 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
-from ..llm.backends.base import Backend, Completion, CompletionRequest
-from ..core.errors import OutputValidationError, TruncatedOutputError
+from ..llm.backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
+from ..core.errors import OutputValidationError, ProviderError, TruncatedOutputError
 from ..analysis.grounding import normalize
 from ..llm.ask import AttemptRecord, CallObserver, Verdict, ask
 from ..core.models import PromptRef, Usage
+from ..core.progress import MODEL
 from ..pipeline import format_validation_error
 from ..llm.prompts import PromptTemplate, RenderedPrompt
 from .models import Citation
 from .text import clean_text, label_conflicts_reason, supported
 
 __all__ = [
-    "AskCache", "BlufTask", "CompareTask", "WireBluf", "WireBottomLine", "WireComparison",
+    "COMPARE_CHOICES", "AskCache", "BlufTask", "CompareTask", "WireBluf", "WireBottomLine", "WireComparison",
     "WireRelation", "WireSide",
 ]
 
 
 WireRelation = Literal["agree", "contradict", "add_detail", "unrelated"]
+COMPARE_CHOICES: dict[str, WireRelation] = {
+    "agree": "agree", "contradict": "contradict", "add": "add_detail", "unrelated": "unrelated",
+}
+"""The one-word answers of the scored prompt ``compare@3`` (each starts with its own token)
+and the relation each stands for."""
 
 
 class _Wire(BaseModel):
@@ -296,6 +303,49 @@ class _Asker:
         self.stats.usage = self.stats.usage + record.usage
         if self.on_call is not None:
             self.on_call(record)
+
+    def can_score(self) -> bool:
+        """Whether the backend scores closed answers (one forward pass, no generation)."""
+        return isinstance(self.backend, ChoiceScorer)
+
+    def score(self, prompt: PromptRef, messages: list[dict[str, str]],
+              choices: tuple[str, ...]) -> ChoiceScores:
+        """The backend's distribution over ``choices`` after ``messages`` (from the
+        :class:`AskCache` when the same request was scored before); the call is counted and
+        reported to ``on_call`` like an asked one.
+
+        Raises:
+            ProviderError: the backend failed.
+        """
+        self._asked.add(prompt.name)
+        key = AskCache.key(self.backend.model, messages, "choices:" + ",".join(choices), 0)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            probs = hit.get("probs")
+            if isinstance(probs, dict) and set(probs) == set(choices):
+                self.cached += 1
+                return ChoiceScores(probs={c: float(probs[c]) for c in choices},
+                                    model=str(hit.get("model", "")), method=str(hit.get("method", "logprobs")))
+        if not isinstance(self.backend, ChoiceScorer):
+            raise TypeError(f"backend {self.backend.name!r} cannot score choices")
+        if self.on_progress is not None:
+            self.on_progress(MODEL, prompt.name)
+        started = time.perf_counter()
+
+        def observe(usage: Usage, outcome: str, error: str | None = None) -> None:
+            self._observe(AttemptRecord(backend=self.backend.name, model=self.backend.model,
+                                        prompt=prompt, attempt=1, usage=usage,
+                                        latency_s=round(time.perf_counter() - started, 4),
+                                        outcome=outcome, error=error))
+
+        try:
+            scores = self.backend.score_choices(ChoiceRequest(messages=messages, choices=choices))
+        except ProviderError as exc:
+            observe(Usage(), "provider_error", f"{type(exc).__name__}: {str(exc)[:300]}")
+            raise
+        observe(scores.usage, "ok")
+        if self.cache is not None:
+            self.cache.put(key, {"probs": scores.probs, "model": scores.model, "method": scores.method})
+        return scores
 
     def ask(self, task: _BriefingTask[W], *, max_tokens: int) -> W:
         """The verified answer of ``task`` (from the cache, or asked with at most
