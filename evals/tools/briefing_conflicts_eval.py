@@ -24,6 +24,8 @@ Scored, per set and overall:
 
     PYTHONPATH=. .venv/bin/python evals/tools/briefing_conflicts_eval.py
     flock /work/model.lock env PYTHONPATH=. .venv/bin/python evals/tools/briefing_conflicts_eval.py --model qwen2.5-coder-1.5b
+    # the same notes with the generated compare@2, the analyses reused from --store
+    ... --model qwen2.5-coder-1.5b --store /tmp/conf.db --compare-by generate
 """
 
 from __future__ import annotations
@@ -76,7 +78,17 @@ def _from_note(folder: Path, args: argparse.Namespace) -> tuple[list[Predicted],
     overrides = {k: v for k, v in (("model", args.model), ("base_url", args.base_url)) if v}
     settings = settings.model_copy(update=overrides)
     docs, _ = load_articles([folder])
-    note = brief(docs, summarizer=Summarizer(settings=settings, strict=False))
+    store = None
+    if args.store:
+        from summarizer.store import Store
+
+        store = Store(args.store)
+    try:
+        note = brief(docs, summarizer=Summarizer(settings=settings, strict=False, cache=store),
+                     compare_by=args.compare_by)
+    finally:
+        if store is not None:
+            store.close()
     out = []
     for g in note.comparisons:
         if g.relation != "contradict":
@@ -91,7 +103,9 @@ def _from_note(folder: Path, args: argparse.Namespace) -> tuple[list[Predicted],
         out.append({"kind": "claim" if g.found_by == "model" else (g.measure and "parse"),
                     "measure": g.measure or "", "text": g.reason or "",
                     "positions": list(sides.values()), "found_by": g.found_by})
-    return out, {"latency_s": note.methods.latency_s, "model_calls": note.methods.model_calls}
+    judged = [g.relation or "undecided" for g in note.comparisons if g.found_by == "model"]
+    return out, {"latency_s": note.methods.latency_s, "model_calls": note.methods.model_calls,
+                 "model_judged": judged}
 
 
 def _matches(pred: Predicted, gold: dict[str, Any], *, loose_kind: bool) -> bool:
@@ -137,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", help="score the full note made with this model")
     ap.add_argument("--base-url", help="an OpenAI-compatible endpoint for the full note")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--compare-by", choices=("score", "generate"), default="score",
+                    help="how the model judges claim groups (compare@3 scored, or compare@2 generated)")
+    ap.add_argument("--store", type=Path, help="a response cache for the analyses (a second run "
+                    "with the other --compare-by reuses them; the compare answers are cached beside it)")
     args = ap.parse_args(argv)
     use_model = bool(args.model or args.base_url)
 
@@ -188,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return round(a / b, 3) if b else None
 
     figures = {
-        "mode": "note" if use_model else "deterministic",
+        "mode": f"note, compare_by={args.compare_by}" if use_model else "deterministic",
         "sets": len(per_set),
         "precision": ratio(totals["pred_ok"], totals["pred"]),
         "recall_parse_detectable": ratio(totals["gold_parse_ok"], totals["gold_parse"]),
