@@ -150,6 +150,23 @@ def test_a_scored_comparison_explains_itself_in_its_members_words() -> None:
 
 
 @needs_nlp
+def test_one_speaker_on_every_side_is_not_read_as_a_contradiction() -> None:
+    def scores(request: Any) -> dict[str, float]:
+        if request.choices == tuple(COMPARE_CHOICES):
+            return {"contradict": 0.6, "add": 0.3, "agree": 0.1}
+        return {"none": 1.0}
+
+    note, _ = make_briefing(FakeBackend(default=fake_model, default_distribution=scores))
+    judged = [g for g in note.comparisons if g.found_by == "model"]
+    one_voice = [g for g in judged if len({m.speaker for m in g.members}) == 1]
+    several = [g for g in judged if len({m.speaker for m in g.members}) > 1]
+    assert one_voice and several  # the residents' two wordings; the inspection dispute
+    assert all(g.relation == "add_detail" and g.confidence == 0.75 for g in one_voice)
+    assert all(g.relation == "contradict" and g.confidence == 0.6 for g in several)
+    assert any("not read as a contradiction (model: contradict 0.60)" in n for n in note.methods.notes)
+
+
+@needs_nlp
 def test_a_failed_scoring_leaves_the_relation_undecided_and_says_why() -> None:
     def scores(request: Any) -> Any:
         if request.choices == tuple(COMPARE_CHOICES):

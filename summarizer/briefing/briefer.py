@@ -504,7 +504,8 @@ class Briefer:
                           notes: list[str]) -> Comparison | None:
         """The relation as the most probable of four one-word answers (``compare@3``); the
         explanation is written from the members' statements, so it always matches the label,
-        and the evidence is every cited sentence of the group."""
+        and the evidence is every cited sentence of the group. A group whose sides all have
+        one speaker is not a contradiction (the best of the other answers is taken)."""
         subject = comparison.subject
         template = self.compare_choice_template
         rendered = template.render(subject=subject, sources="\n".join(lines))
@@ -514,13 +515,26 @@ class Briefer:
             comparison.problem = f"{type(exc).__name__}: {str(exc)[:200]}"
             notes.append(f"a group on {subject[:60]!r}: relation not decided ({comparison.problem})")
             return comparison
-        relation = COMPARE_CHOICES[scores.best]
+        probs = dict(scores.probs)
+        speakers = {normalize(m.speaker) for m in comparison.members}
+        if len(speakers) == 1 and scores.best == "contradict":
+            # one speaker quoted by two outlets in different words is one statement, not
+            # sources in conflict (a changed figure is the parse's to find); the small model
+            # reads such rewordings as contradictions ("under control" vs "contained")
+            notes.append(f"a group on {subject[:60]!r}: one speaker "
+                         f"({comparison.members[0].speaker}) on every side, so not read as a "
+                         f"contradiction (model: contradict {probs['contradict']:.2f})")
+            probs.pop("contradict")
+            total = sum(probs.values()) or 1.0
+            probs = {c: p / total for c, p in probs.items()}
+        best = max(probs, key=lambda c: probs[c])
+        relation = COMPARE_CHOICES[best]
         if relation == "unrelated":
             notes.append(f"claims grouped on {subject[:60]!r} are about different things "
                          "(model: unrelated); not shown as a group")
             return None
         comparison.relation = relation
-        comparison.confidence = round(scores.probs[scores.best], 3)
+        comparison.confidence = round(probs[best], 3)
         comparison.reason = _relation_reason(relation, comparison.members)
         comparison.evidence = _dedupe_citations(c for m in comparison.members for c in m.citations)
         return comparison
