@@ -582,6 +582,11 @@ def test_format_is_taken_from_the_extension() -> None:
 def _server_handler(body: dict[str, Any]) -> Reply:
     system = body["messages"][0]["content"]
     model: type = WireSummary
+    if system.startswith("You compare") and "Relation (agree" in body["messages"][-1]["content"]:
+        # the scored compare@3: this server sends no logprobs, so the backend asks for one
+        # constrained word (an enum schema) instead
+        dist = compare_scores(ChoiceRequest(messages=body["messages"], choices=tuple(COMPARE_CHOICES)))
+        return Reply(content={"label": max(dist, key=lambda c: dist[c])})
     if system.startswith("You compare"):
         model = WireComparison
     elif "bottom line" in system:
@@ -602,13 +607,17 @@ def test_cli_writes_every_format_over_a_real_http_endpoint(tmp_path: Path, suffi
     systems = [r["messages"][0]["content"] for r in server.requests]
     compares = sum(1 for t in systems if t.startswith("You compare"))
     bottom = sum(1 for t in systems if "bottom line" in t)
-    assert bottom == 1 and 1 <= compares <= 3  # at most max_comparisons groups go to the model
+    scored = [r for r in server.requests if r["messages"][0]["content"].startswith("You compare")
+              and "logprobs" not in r]
+    assert bottom == 1 and 1 <= len(scored) <= 3  # at most max_comparisons groups go to the model
     assert len(server.requests) == 3 + compares + bottom  # one analysis call per article
     data = out.read_bytes()
     if suffix == "json":
         note = Briefing.model_validate_json(data)
         assert note.methods.backend == "openai" and note.methods.analysed == 3
         assert any(g.relation == "contradict" for g in note.comparisons)
+        judged = [g for g in note.comparisons if g.found_by == "model"]
+        assert judged and all(g.relation in ("agree", "contradict") for g in judged)  # decided
     elif suffix == "docx":
         assert data[:2] == b"PK"
     else:

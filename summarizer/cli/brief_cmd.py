@@ -24,6 +24,11 @@ from .options import BackendName, BaseUrl, MaxReasks, Mode, Model, ModelPath, No
 __all__ = ["NoteFormat", "format_for", "render_note"]
 
 
+class CompareBy(str, Enum):
+    score = "score"
+    generate = "generate"
+
+
 class NoteFormat(str, Enum):
     md = "md"
     html = "html"
@@ -79,6 +84,11 @@ def brief_command(
         False, "--model-bottom-line",
         help="Let the model write the bottom line (one more call, validated). Default: the disputed "
              "facts the parse found, then the articles' most central lead sentences, quoted."),
+    compare_by: CompareBy = typer.Option(
+        CompareBy.score, "--compare-by",
+        help="How the model judges a claim group: 'score' reads the probabilities of four one-word "
+             "answers (one forward pass; the explanation is built from the statements); 'generate' "
+             "asks for label, explanation and evidence (checked, re-asked)."),
     no_cache: NoCache = False,
     progress: ShowProgress = None,
 ) -> None:
@@ -109,7 +119,7 @@ def brief_command(
 
         note = brief(docs, topic=topic, summarizer=summarizer, progress=advance,
                      failed_inputs=failed, max_comparisons=max_comparisons,
-                     use_model_bottom_line=model_bottom_line)
+                     use_model_bottom_line=model_bottom_line, compare_by=compare_by.value)
     store.close()
     rendered = render_note(note, fmt)
     if isinstance(rendered, bytes):
