@@ -227,7 +227,10 @@ class Methods(_Model):
     backend: str
     model: str
     prompts: list[PromptRef] = Field(default_factory=list)
-    model_calls: int = 0
+    model_calls: int = Field(default=0, description="Model calls of the note: the analyses' generated "
+                             "answers (summaries, re-asks) and the note's own compare/bottom-line calls "
+                             "(scored or generated); the analyses' stance scorings are in the call log "
+                             "(`summarizer logs`) but not counted here.")
     cached: int = Field(default=0, description="Analyses reused from the cache.")
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = 0.0
