@@ -71,8 +71,8 @@ recall (requests, passives, object cues, 'In a statement', cue nouns, one claim 
 statement); key points read with the parse (fragments rejected, a source's words credited);
 stance_label@4. parser-4: a key point cut at the length cap becomes the sentence it copied,
 and only the speakers of the cited sentences that state it are credited. parser-5: a holder
-whose sentences weigh one side against another leans to "mixed". parser-9: "X put the toll at 12" is X's claim; a verbless key point
-becomes the short cited sentence that states it."""
+whose sentences weigh one side against another leans to "mixed". parser-9: "X put the toll at
+12" is X's claim; a verbless key point becomes the short cited sentence that states it."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

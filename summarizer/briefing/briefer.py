@@ -23,7 +23,8 @@ from ..core.errors import BadInputError, OutputValidationError, ProviderError, S
 from ..analysis.grounding import normalize
 from ..core.models import Evidence, PromptRef, SpeakerType, StanceLabel
 from ..pipeline import ResponseCache, Summarizer
-from ..llm.prompts import load_prompt
+from ..llm.backends.base import normalize_scores
+from ..llm.prompts import PromptTemplate, load_prompt
 from ..core.settings import Settings
 from . import conflicts
 from .clustering import (
@@ -69,6 +70,7 @@ from .outlets import OutletRegistry
 from .leads import central_leads
 from .tasks import COMPARE_CHOICES, AskCache, BlufTask, CompareTask, _Asker, _CallStats
 from .text import clean_text, supported, whole_sentences
+from .wording import relation_reason, said
 
 __all__ = ["Briefer", "brief"]
 
@@ -193,8 +195,7 @@ class Briefer:
                        on_call=self.summarizer.on_call, on_progress=self.summarizer.on_progress)
         comparisons = self._comparisons(analysed, asker, notes)
         if any(g.found_by == "model" for g in comparisons) or asker.asked(self.compare_template):
-            scored = self.compare_by == "score" and asker.can_score()
-            prompts.append((self.compare_choice_template if scored else self.compare_template).ref)
+            prompts.append(self._compare_prompt(asker).ref)
         bottom_line, by = self._bottom_line(analysed, topic, developments, comparisons, asker, notes)
         if by == "model":
             prompts.append(self.bluf_template.ref)
@@ -480,7 +481,7 @@ class Briefer:
 
         subject = cluster[0].text
         comparison = Comparison(id=gid, subject=subject, members=members)
-        if self.compare_by == "score" and asker.can_score():
+        if self._compare_prompt(asker) is self.compare_choice_template:
             return self._score_comparison(comparison, lines, asker, notes)
         try:
             answer = asker.ask(CompareTask(self.compare_template, subject=subject, shown=shown,
@@ -499,6 +500,11 @@ class Briefer:
             shown[side.a][s] for side in answer.e for s in side.s
         )
         return comparison
+
+    def _compare_prompt(self, asker: _Asker) -> PromptTemplate:
+        """``compare@3`` (scored) when asked for and the backend can score, else ``compare@2``."""
+        scored = self.compare_by == "score" and asker.can_score()
+        return self.compare_choice_template if scored else self.compare_template
 
     def _score_comparison(self, comparison: Comparison, lines: list[str], asker: _Asker,
                           notes: list[str]) -> Comparison | None:
@@ -524,9 +530,7 @@ class Briefer:
             notes.append(f"a group on {subject[:60]!r}: one speaker "
                          f"({comparison.members[0].speaker}) on every side, so not read as a "
                          f"contradiction (model: contradict {probs['contradict']:.2f})")
-            probs.pop("contradict")
-            total = sum(probs.values()) or 1.0
-            probs = {c: p / total for c, p in probs.items()}
+            probs = normalize_scores(probs, tuple(c for c in COMPARE_CHOICES if c != "contradict"))
         best = max(probs, key=lambda c: probs[c])
         relation = COMPARE_CHOICES[best]
         if relation == "unrelated":
@@ -535,7 +539,7 @@ class Briefer:
             return None
         comparison.relation = relation
         comparison.confidence = round(probs[best], 3)
-        comparison.reason = _relation_reason(relation, comparison.members)
+        comparison.reason = relation_reason(relation, comparison.members)
         comparison.evidence = _dedupe_citations(c for m in comparison.members for c in m.citations)
         return comparison
 
@@ -639,57 +643,8 @@ def _widest_contradiction(comparisons: list[Comparison]) -> BottomLineSentence |
     for m in g.members:
         if m.speaker_type != "outlet":
             sides.setdefault(m.speaker, m)
-    said = "; ".join(f"{_who(m)} {_says(m)} {_clause(m.text)}" for m in sides.values())
-    return BottomLineSentence(text=f"The sources contradict each other: {said}.", basis=[g.id],
+    return BottomLineSentence(text=f"The sources contradict each other: {said(sides.values())}.", basis=[g.id],
                               citations=_dedupe_citations(c for m in g.members for c in m.citations))
-
-
-_RELATION_OPENING = {
-    "contradict": "The sources contradict each other",
-    "agree": "The sources agree",
-    "add_detail": "The sources add to each other",
-}
-
-
-def _relation_reason(relation: str, members: list[ComparisonMember]) -> str:
-    """A scored relation explained in the members' own words, one statement per article:
-    "The sources agree: the Authority says ...; a former inspector says ..."."""
-    sides: dict[str, ComparisonMember] = {}
-    for m in members:
-        sides.setdefault(m.article, m)
-    said: dict[str, str] = {}  # the same speaker saying the same in two outlets is said once
-    for m in sides.values():
-        phrase = f"{_who(m)} {_says(m)} {_clause(m.text)}"
-        said.setdefault(normalize(phrase), phrase)
-    return f"{_RELATION_OPENING[relation]}: {'; '.join(said.values())}."
-
-
-def _who(m: ComparisonMember) -> str:
-    """A member's speaker as the subject of "says" ("a former inspector", "The Alvora Ledger")."""
-    if m.speaker_type == "anonymous" and not m.speaker.lower().startswith(("a ", "an ", "the ")):
-        return ("an " if m.speaker[:1].lower() in "aeiou" else "a ") + m.speaker
-    return m.speaker
-
-
-def _says(m: ComparisonMember) -> str:
-    """"say" after a plural unnamed group ("Residents say"), else "says"."""
-    last = m.speaker.rsplit(" ", 1)[-1]
-    plural = m.speaker_type == "group" and last.endswith("s") and not last.endswith("ss")
-    return "say" if plural else "says"
-
-
-def _clause(text: str) -> str:
-    """A statement as the object of "says": no final stop, and a lower-case first word unless
-    the parse (when the English parser is pulled) reads it as a proper noun."""
-    text = clean_text(text).rstrip(" .;:")
-    first = text.split(" ", 1)[0]
-    if not first[:1].isupper() or first.isupper():
-        return text
-    if first.lower() not in {"the", "a", "an", "it", "its", "this", "there"} and conflicts.nlp_available():
-        doc = conflicts.load_nlp()(text)
-        if len(doc) and doc[0].pos_ == "PROPN":
-            return text
-    return text[:1].lower() + text[1:]
 
 
 def brief(

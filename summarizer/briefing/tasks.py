@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
 from ..llm.backends.base import Backend, ChoiceRequest, ChoiceScorer, ChoiceScores, Completion, CompletionRequest
-from ..core.errors import OutputValidationError, ProviderError, TruncatedOutputError
+from ..core.errors import OutputValidationError, TruncatedOutputError
 from ..analysis.grounding import normalize
 from ..llm.ask import AttemptRecord, CallObserver, Verdict, ask
 from ..core.models import PromptRef, Usage
 from ..core.progress import MODEL
-from ..pipeline import format_validation_error
+from ..pipeline import _UsageMeter, format_validation_error
 from ..llm.prompts import PromptTemplate, RenderedPrompt
 from .models import Citation
 from .text import clean_text, label_conflicts_reason, supported
@@ -329,20 +328,9 @@ class _Asker:
             raise TypeError(f"backend {self.backend.name!r} cannot score choices")
         if self.on_progress is not None:
             self.on_progress(MODEL, prompt.name)
-        started = time.perf_counter()
-
-        def observe(usage: Usage, outcome: str, error: str | None = None) -> None:
-            self._observe(AttemptRecord(backend=self.backend.name, model=self.backend.model,
-                                        prompt=prompt, attempt=1, usage=usage,
-                                        latency_s=round(time.perf_counter() - started, 4),
-                                        outcome=outcome, error=error))
-
-        try:
-            scores = self.backend.score_choices(ChoiceRequest(messages=messages, choices=choices))
-        except ProviderError as exc:
-            observe(Usage(), "provider_error", f"{type(exc).__name__}: {str(exc)[:300]}")
-            raise
-        observe(scores.usage, "ok")
+        # the analyses' stance scorings are metered the same way: timed, counted, logged
+        meter = _UsageMeter(self.backend, self._observe, prompt=prompt)
+        scores = meter.score_choices(ChoiceRequest(messages=messages, choices=choices))
         if self.cache is not None:
             self.cache.put(key, {"probs": scores.probs, "model": scores.model, "method": scores.method})
         return scores
