@@ -102,6 +102,8 @@ def score(note: Briefing, reference: str) -> dict[str, Any]:
         "bottom_line_by": note.methods.bottom_line_by,
         "comparisons": len(note.comparisons),
         "relations": [g.relation for g in note.comparisons],
+        "relation_confidences": [g.confidence for g in note.comparisons],
+        "bottom_line_kinds": ["dispute" if s.basis else "lead" for s in note.bottom_line],
         "analysed": note.methods.analysed,
         "failed": [f.error for f in note.methods.failed],
         "model_calls": note.methods.model_calls,
