@@ -16,6 +16,7 @@ from summarizer.briefing import conflicts as bc
 from summarizer.llm.backends.base import CompletionRequest
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.briefing import WireBluf, WireComparison
+from summarizer.briefing.briefer import BOTTOM_LINE_MIN_CONFIDENCE
 from summarizer.briefing.tasks import COMPARE_CHOICES
 from summarizer.core.errors import ProviderError
 from summarizer.briefing.text import clean_text, label_conflicts_reason, whole_sentences
@@ -164,6 +165,17 @@ def test_one_speaker_on_every_side_is_not_read_as_a_contradiction() -> None:
     assert all(g.relation == "add_detail" and g.confidence == 0.75 for g in one_voice)
     assert all(g.relation == "contradict" and g.confidence == 0.6 for g in several)
     assert any("not read as a contradiction (model: contradict 0.60)" in n for n in note.methods.notes)
+    # a contradiction the model is unsure of (0.60) stays out of the bottom line
+    assert not any(s.text.startswith("The sources contradict each other") for s in note.bottom_line)
+
+
+@needs_nlp
+def test_a_confident_contradiction_between_named_sources_leads_the_bottom_line() -> None:
+    note, _ = make_briefing(FakeBackend(default=fake_model, default_distribution=compare_scores))
+    inspection = next(g for g in note.comparisons if any("rushed" in m.text for m in g.members))
+    assert inspection.confidence is not None and inspection.confidence >= BOTTOM_LINE_MIN_CONFIDENCE
+    assert any(inspection.id in s.basis and s.text.startswith("The sources contradict each other")
+               for s in note.bottom_line)
 
 
 @needs_nlp
