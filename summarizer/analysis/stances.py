@@ -20,7 +20,6 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from ..core.document import Document, Sentence
@@ -114,7 +113,6 @@ def score_candidates(
         raise ConfigurationError(f"the {getattr(backend, 'name', '?')} backend cannot score labels",
                                  hint="use the local or an OpenAI-compatible backend")
     template = label_template(prefix, version)
-    answers = template.answers or {c: c for c in STANCE_CHOICES}  # answer word -> label
     by_id = {s.id: s for s in document.sentences}
     out = []
     for cand in candidates:
@@ -124,9 +122,7 @@ def score_candidates(
         holder = "the outlet (the article's own voice)" if cand.holder_type == "outlet" else cand.holder
         messages = _label_messages(template, holder, cand.target, [s.text for s in sentences],
                                    ", ".join(f"[{s.id}]" for s in sentences), prefix)
-        scores = backend.score_choices(ChoiceRequest(messages=messages, choices=tuple(answers)))
-        if template.answers:  # the answer words scored, read back as labels
-            scores = replace(scores, probs={answers[k]: v for k, v in scores.probs.items()})
+        scores = backend.score_choices(ChoiceRequest(messages=messages, choices=STANCE_CHOICES))
         out.append((cand, sentences, scores))
     return out
 

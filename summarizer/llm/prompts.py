@@ -9,7 +9,6 @@ template), so text such as ``{{ x }}`` inside an article reaches the model uncha
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -57,16 +56,10 @@ class PromptTemplate(BaseModel):
     description: str
     system: str
     user: str
-    answers: dict[str, str] = {}
-    """For a scored prompt: the answer words the model is scored on, each mapped to the label it
-    means (``{"yes": "favor", ...}``); empty when the labels are the answers."""
 
     @property
     def sha256(self) -> str:
-        parts = [self.name, self.version, self.system, self.user]
-        if self.answers:
-            parts.append(json.dumps(self.answers, sort_keys=True))
-        raw = "\x00".join(parts)
+        raw = "\x00".join([self.name, self.version, self.system, self.user])
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     @property
