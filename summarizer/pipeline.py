@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-9"
+ENGINE = "parser-10"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
@@ -72,7 +72,9 @@ statement); key points read with the parse (fragments rejected, a source's words
 stance_label@4. parser-4: a key point cut at the length cap becomes the sentence it copied,
 and only the speakers of the cited sentences that state it are credited. parser-5: a holder
 whose sentences weigh one side against another leans to "mixed". parser-9: "X put the toll at
-12" is X's claim; a verbless key point becomes the short cited sentence that states it."""
+12" is X's claim; a verbless key point becomes the short cited sentence that states it.
+parser-10: a holder who declines to take a side ("declined to comment", "open to both") is
+neutral."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

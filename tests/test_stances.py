@@ -14,10 +14,13 @@ from summarizer.llm.backends.fake import FakeBackend
 from summarizer.core.document import Document
 from summarizer.core.errors import ConfigurationError
 from summarizer.analysis.stances import (
+    LABEL_BOOST,
     STANCE_CHOICES,
     StanceCandidate,
+    decide_label,
     evaluative_score,
     has_contrast,
+    is_noncommittal,
     label_stances,
     main_issue,
     select_candidates,
@@ -226,3 +229,24 @@ def test_the_stance_settings_are_part_of_the_cache_key() -> None:
     keys = {Summarizer(backend=FakeBackend(), settings=Settings(max_stance_candidates=n, stance_margin=m)).cache_key(doc)
             for n, m in [(8, 0.1), (4, 0.1), (8, 0.2)]}
     assert len(keys) == 3  # a cached analysis made with other stance settings is not reused
+
+
+def test_is_noncommittal_reads_declining_to_take_a_side_in_each_parsed_language() -> None:
+    assert is_noncommittal(["Finance Minister Ortrud Lamm declined to comment on the decision."])
+    assert is_noncommittal(["The Green Party said it was “open to both” proposals."])
+    assert is_noncommittal(["The government has said it will not comment on pending litigation."])
+    assert is_noncommittal(["Le maire n'a pas souhaité commenter la décision."], "fr")
+    assert is_noncommittal(["El ministro declinó comentar la sentencia."], "es")
+    assert not is_noncommittal(["Lamm commented that the decision was wrong."])
+    assert not is_noncommittal(["The union declined the offer."])  # declining an offer is a view
+
+
+def test_a_noncommittal_holder_is_neutral_even_when_the_model_says_none_or_against() -> None:
+    # "declined to comment": the model's answer was none 0.47 / against 0.31 / neutral 0.20
+    probs = {"favor": 0.01, "against": 0.31, "neutral": 0.2, "mixed": 0.0, "none": 0.47}
+    assert decide_label(probs, 0.15) is None
+    assert decide_label(probs, 0.15, noncommittal=True) == "neutral"
+    # "open to both ... but": the contrast would make it mixed; declining a side wins
+    probs = {"favor": 0.17, "against": 0.35, "neutral": 0.2, "mixed": 0.09, "none": 0.2}
+    assert decide_label(probs, 0.15, boost=LABEL_BOOST, contrast=True) == "mixed"
+    assert decide_label(probs, 0.15, boost=LABEL_BOOST, contrast=True, noncommittal=True) == "neutral"

@@ -150,7 +150,7 @@ def score_cf(args: argparse.Namespace) -> None:
 
 def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any, dict[str, Any]]]]]:
     from summarizer.evals.metrics import GoldStanceRef
-    from summarizer.analysis.stances import StanceCandidate, evaluative_score, has_contrast
+    from summarizer.analysis.stances import StanceCandidate, evaluative_score, has_contrast, is_noncommittal
 
     from summarizer.evals.fixtures import load_fixtures
 
@@ -168,6 +168,7 @@ def _rows(path: str, version: str) -> list[tuple[str, list[Any], list[tuple[Any,
         cands = [(StanceCandidate(c["holder"], c["holder_type"], c["target"], tuple(c["sentence_ids"]),
                                   c.get("salience", 0.0), evaluative_score(c.get("texts", ()), language)),
                   {**c, "contrast": has_contrast(c.get("texts", ()), language),
+                   "noncommittal": is_noncommittal(c.get("texts", ()), language),
                    "cf": row.get("cf", {}).get(c["target"])})
                  for c in row["candidates"]]
         out.append((row["fixture"], gold, cands))
@@ -206,7 +207,7 @@ def _score(rows: list[Any], max_candidates: int, margin: float, boost: dict[str,
             raw = by_key[(c.holder, c.target, c.sentence_ids)]
             label = decide_label(_calibrated(raw["probs"], raw["cf"], calibrate), margin, boost=boost,
                                  contrast=raw["contrast"],
-                                 contrast_boost=contrast_boost)
+                                 contrast_boost=contrast_boost, noncommittal=raw["noncommittal"])
             if label is not None:
                 preds.append(PredStance(c.holder, c.target, label, c.holder_type, tuple((a, b) for a, b in raw["spans"])))
         det, pairs = match_stances(preds, gold)

@@ -498,6 +498,34 @@ def has_contrast(texts: Sequence[str], language: str | None = "en") -> bool:
     return any(pattern.search(t) for t in texts)
 
 
+# Declining to take a side: no comment, open to either, undecided. Case-insensitive.
+_NONCOMMITTAL: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:declin(?:ed|es|ing) to (?:comment|say|take (?:a|any) (?:side|position))"
+                     r"|(?:would|will|did|does|could) not (?:comment|say whether|take (?:a|any) (?:side|position))"
+                     r"|refus(?:ed|es|ing) to (?:comment|say whether)|no comment|open to (?:both|either)"
+                     r"|has not (?:yet )?(?:decided|taken a (?:side|position))|remain(?:s|ed)? (?:neutral|undecided)"
+                     r"|undecided|too early to (?:say|tell|judge))\b", re.IGNORECASE),
+    "fr": re.compile(r"\b(?:n'a pas (?:souhaité|voulu) (?:commenter|se prononcer)|(?:s'est )?refusé à tout commentaire"
+                     r"|ouverts? aux deux|pas encore (?:décidé|tranché)|indécis|trop tôt pour (?:le )?dire)\b",
+                     re.IGNORECASE),
+    "es": re.compile(r"\b(?:(?:declinó|rehusó|no quiso) (?:comentar|pronunciarse)|sin comentarios"
+                     r"|abiertos? a (?:ambas|las dos)|indecis[oa]s?|es pronto para (?:decir|saber))\b", re.IGNORECASE),
+}
+
+
+def is_noncommittal(texts: Sequence[str], language: str | None = "en") -> bool:
+    """Do these sentences decline to take a side ("declined to comment", "open to both")?
+
+    Example:
+        >>> is_noncommittal(["The minister declined to comment on the decision."])
+        True
+        >>> is_noncommittal(["The minister commented on the decision."])
+        False
+    """
+    pattern = _NONCOMMITTAL.get((language or "en")[:2], _NONCOMMITTAL["en"])
+    return any(pattern.search(t) for t in texts)
+
+
 def evaluative_score(texts: Sequence[str], language: str | None = "en") -> float:
     """Stance-bearing words per shown sentence (0 when none): how much these sentences judge
     something rather than report it. A quotation counts one more (people quoted are usually
