@@ -48,8 +48,20 @@ def test_the_headlines_tip_the_choice_towards_what_the_editors_led_with() -> Non
     titled = [("A1", Document(text=a, title="Harbour workers end strike")),
               ("A2", Document(text=b, title="Harbour strike over after pay deal"))]
     assert "ferry" in central_leads(untitled, k=1)[0][1].text  # the ferry words are shared most
-    assert "strike" in central_leads(titled, k=1)[0][1].text
-    assert "ferry" in central_leads(titled, k=1, title_weight=0.0)[0][1].text
+    # the strike sentences are shorter: the headline weight alone, without the length factor
+    assert "strike" in central_leads(titled, k=1, length_exponent=0.0)[0][1].text
+    assert "ferry" in central_leads(titled, k=1, title_weight=0.0, length_exponent=0.0)[0][1].text
+
+
+def test_a_fuller_lead_beats_a_bare_one_that_shares_a_little_more() -> None:
+    a = ("The harbour workers have ended their strike. Harbour workers returned on Monday after the port "
+         "authority offered a pay rise, longer breaks and safer cranes.")
+    b = "Harbour workers ended their strike, the union said. The port authority offered a pay rise."
+    docs = [("A1", Document(text=a)), ("A2", Document(text=b))]
+    bare = central_leads(docs, k=1, position_penalty=0.0, length_exponent=0.0)
+    assert "ended their strike" in bare[0][1].text  # cosine alone: the bare line
+    picked = central_leads(docs, k=1, position_penalty=0.0)
+    assert "pay rise" in picked[0][1].text  # with the length factor: the sentence that says more
 
 
 def test_a_sentence_that_repeats_one_taken_is_skipped_and_short_lines_are_not_leads() -> None:
