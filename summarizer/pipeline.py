@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-10"
+ENGINE = "parser-11"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
@@ -74,7 +74,8 @@ and only the speakers of the cited sentences that state it are credited. parser-
 whose sentences weigh one side against another leans to "mixed". parser-9: "X put the toll at
 12" is X's claim; a verbless key point becomes the short cited sentence that states it.
 parser-10: a holder who declines to take a side ("declined to comment", "open to both") is
-neutral."""
+neutral. parser-11: "expresses support ... with the army in carrying out the operation" judges
+the operation."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

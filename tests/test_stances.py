@@ -204,6 +204,37 @@ def test_the_judged_target_and_the_main_issue_come_from_the_parse() -> None:
     assert order.index("Mara Holt") < order.index("Officials") and order.index("Ian Cole") < order.index("Officials")
 
 
+SUPPORT = (
+    "Leaders meet in Tarn\n"
+    "The two leaders signed a trade pact in Tarn on Friday. "
+    "Bela Voss emphasized that her country expresses full support and solidarity with the army "
+    "in carrying out the border operation in the north. "
+    "Officials said the valley would sell its water rights to private buyers."
+)
+
+
+def test_support_voiced_for_people_doing_something_is_support_for_what_they_do() -> None:
+    nlp = _nlp()
+    doc = Document(SUPPORT, outlet="Tarn Post")
+    atts = [
+        Attribution("Bela Voss", "person", _content(SUPPORT, "her country expresses full support and solidarity "
+                                                    "with the army in carrying out the border operation in the north")),
+        Attribution("Officials", "group", _content(SUPPORT, "the valley would sell its water rights to private buyers")),
+    ]
+    parsed = nlp(SUPPORT)
+    cands = stance_candidates(atts, parsed, doc, max_candidates=20)
+    first = {c.holder: c for c in select_candidates(cands, max_candidates=20)}
+    # "expresses support ... with the army in carrying out X": the preposition hangs on the
+    # light verb, and what is backed is the operation the army carries out
+    assert first["Bela Voss"].target.startswith("border operation")
+    # "rights" is a noun of the evaluative list, but "sold" is no light verb: the officials'
+    # "to private buyers" is not what they judge, so they have no judged target
+    from summarizer.analysis.stance_candidates import JUDGED_SALIENCE
+    officials = [c for c in cands if c.holder == "Officials"]
+    assert officials and all(c.salience != JUDGED_SALIENCE for c in officials)
+    assert first["Bela Voss"].salience == JUDGED_SALIENCE
+
+
 def test_evaluative_score_counts_judging_words_and_quotes() -> None:
     assert evaluative_score(["Officials said the deal runs for 20 years."]) == 0
     assert evaluative_score(["She said the plan will fail and condemned it."]) == 2

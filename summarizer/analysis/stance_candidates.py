@@ -237,11 +237,34 @@ def _phrase(tok: Any, limit: int = 10) -> tuple[str, int] | None:
     return (text, words[0].idx) if len(text) >= 3 else None
 
 
+_LIGHT_VERBS = {"express", "voice", "offer", "give", "extend", "pledge", "show", "declare", "reaffirm",
+                "reiterate", "lend", "convey", "exprimer", "manifester", "apporter", "aportar", "expresar", "manifestar",
+                "mostrar", "reiterar"}
+"""Verbs that carry an evaluative noun ("expresses support ... with X"): the preposition that
+names what is judged may hang on the verb."""
+
+
+def _supported_act(tok: Any, verb: Any = None) -> Any:
+    """What is backed or opposed when the object is people doing something: "solidarity with
+    the government in carrying out the operation" judges the operation (the object of the
+    gerund after "in", on ``tok`` or on the light ``verb`` that carries the judgement);
+    otherwise ``tok`` itself."""
+    for prep in [*tok.children, *(verb.children if verb is not None else ())]:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for verb in prep.children:
+                if verb.dep_ == "pcomp" and verb.tag_ == "VBG":
+                    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+                    if obj is not None:
+                        return obj
+    return tok
+
+
 def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: str | None,
                    own_words: set[str]) -> tuple[str, int] | None:
     """What the holder's first evaluative word judges, from the parse: the object of a verb
     ("appreciates X's support", "rejected the plan"), the subject of a predicate of success or
-    failure ("X will fail"), the complement of a noun ("support for X", "solidarity with X").
+    failure ("X will fail"), the complement of a noun ("support for X", "solidarity with X", also
+    on a light verb: "expresses support with the army in carrying out X" judges X).
     Returns the phrase and its start offset, or ``None``."""
     pattern = _EVALUATIVE_RE.get((language or "en")[:2], _EVALUATIVE_RE["en"])
     # only the holder's own tokens, in article order (not every token of the article per holder)
@@ -251,18 +274,22 @@ def _judged_target(spacy_doc: Any, spans: Sequence[tuple[int, int]], language: s
     for tok in (inside[i] for i in sorted(inside)):
         if not pattern.match(text, tok.idx, tok.idx + 24):  # from the token on: "called for", "will not"
             continue
-        options = []
+        options, light = [], None
         if tok.pos_ in ("VERB", "AUX", "ADJ"):
             options += [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr")]
             options += [g for c in tok.children if c.dep_ in ("prep", "case") for g in c.children
                         if g.dep_ in ("pobj", "obj")]
             options += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass")]
         elif tok.pos_ in ("NOUN", "PROPN"):
-            options += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "with", "to", "against")
+            # "support for X"; also "expresses support ... with X", the preposition on the light verb
+            light = tok.head if tok.dep_ in ("dobj", "obj") and tok.head.lemma_ in _LIGHT_VERBS else None
+            heads = [tok] if light is None else [tok, light]
+            options += [g for h in heads for c in h.children
+                        if c.dep_ == "prep" and c.lower_ in ("for", "of", "with", "to", "against")
                         for g in c.children if g.dep_ == "pobj"]
             options += [c for c in tok.children if c.dep_ in ("nmod", "obl")]
         for opt in options:
-            found = _phrase(opt)
+            found = _phrase(_supported_act(opt, light))
             if found and not _is_self(found[0], own_words):
                 return found
     return None
