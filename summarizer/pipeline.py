@@ -62,7 +62,7 @@ from .store.cache import ResponseCache, cache_key
 
 __all__ = ["Summarizer", "format_validation_error"]
 
-ENGINE = "parser-11"
+ENGINE = "parser-12"
 """The analysis engine, recorded in every cache key (with :data:`GROUNDING_VERSION`). Bump it
 when the parser's attribution or the stance candidates change: the cache key does not see code,
 and a stale key replays the old claims. parser-2: attribution recall (nested statements,
@@ -75,7 +75,9 @@ whose sentences weigh one side against another leans to "mixed". parser-9: "X pu
 12" is X's claim; a verbless key point becomes the short cited sentence that states it.
 parser-10: a holder who declines to take a side ("declined to comment", "open to both") is
 neutral. parser-11: "expresses support ... with the army in carrying out the operation" judges
-the operation."""
+the operation. parser-12: "agreement", "rights", "goods", "objective", "background" and
+"concerning" are not judging words (a holder that relays "the agreement" is not ranked as one
+that takes a position)."""
 NO_PROMPT = PromptRef(name="none", version="0", sha256="")
 
 

@@ -243,6 +243,13 @@ def test_evaluative_score_counts_judging_words_and_quotes() -> None:
     assert evaluative_score([]) == 0
 
 
+def test_a_stem_does_not_match_the_word_that_judges_nothing() -> None:
+    # "agree" judges, "the agreement" names a document; "right" judges, "rights" are things
+    assert evaluative_score(["RIA Novosti said the agreement was signed on Wednesday."]) == 0
+    assert evaluative_score(["The rights of the valley's farmers and its goods trade."]) == 0
+    assert evaluative_score(["Both sides agreed that the ruling was right."]) == 2
+
+
 def test_select_candidates_serves_each_holder_once_before_second_targets() -> None:
     cands = [
         StanceCandidate("A", "person", "x", (1,), 3.0, 2.0), StanceCandidate("A", "person", "y", (1,), 2.5, 2.0),

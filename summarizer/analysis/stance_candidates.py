@@ -495,8 +495,15 @@ _EVALUATIVE: dict[str, tuple[str, ...]] = {
            "benefici", "éxito", "bueno", "malo", "justo", "injusto", "seguro", "preocup", "temor",
            "riesgo", "nunca", "inevitable"),
 }
+# Words a stem would match that judge nothing: "the agreement" names a document, "rights" and
+# "goods" are things, "objective" and "background" describe.
+_NOT_EVALUATIVE: dict[str, dict[str, str]] = {
+    "en": {"agree": "ment", "right": "s", "good": "s", "object": "ive", "back": "ground", "concern": "ing"},
+}
 _EVALUATIVE_RE: dict[str, re.Pattern[str]] = {
-    lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    lang: re.compile(r"\b(?:" + "|".join(
+        re.escape(w) + (f"(?!{_NOT_EVALUATIVE[lang][w]})" if w in _NOT_EVALUATIVE.get(lang, {}) else "")
+        for w in words) + r")", re.IGNORECASE)
     for lang, words in _EVALUATIVE.items()
 }
 
