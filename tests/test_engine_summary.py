@@ -11,6 +11,7 @@ from summarizer.analysis.summary import (
     captions,
     extractive_summary,
     instruction_sentences,
+    restore_pairs,
 )
 from summarizer.llm.backends.fake import FakeBackend
 from summarizer.core.document import Document
@@ -175,3 +176,27 @@ def test_a_key_point_citing_the_line_next_to_its_sentence_is_re_cited() -> None:
     verdict = task.check(FakeBackend([off_by_one]).complete(task.first_request(256)))
     assert verdict.ok and not task.state.rejected
     assert [e.sentence for e in task.state.key_points[0].evidence] == [2]  # the line that states it
+
+
+def test_a_key_point_that_drops_one_of_two_named_parties_gets_it_back() -> None:
+    # the seed article's failure: "Russia will become closer partners", cited to a sentence
+    # that says it of Russia and North Korea, credits one party with what was said of both
+    text = ("Russia and North Korea sign pact\n\n"
+            "Russia and North Korea signed a partnership pact on Wednesday in Pyongyang. "
+            "Chinese experts said by signing the pact, Russia and North Korea will become closer partners. "
+            "The talks lasted two days.")
+    doc = Document(text, id="pact", language="en")
+    answer = {"h": "Russia and North Korea sign partnership pact",
+              "a": "Russia and North Korea signed a partnership pact on Wednesday.",
+              "k": [{"x": "Russia and North Korea signed a partnership pact.", "e": [2]},
+                    {"x": "Russia will become closer partners.", "e": [3]}]}
+    task = _task(doc)
+    verdict = task.check(FakeBackend([answer]).complete(task.first_request(256)))
+    assert verdict.ok
+    assert task.state.key_points[1].text.endswith("Russia and North Korea will become closer partners.")
+    assert [e.sentence for e in task.state.key_points[1].evidence] == [3]
+    assert task.state.rejected[0].reasons == [
+        "it names one of 'Russia and North Korea will' in the sentences it cites; the other is put back"]
+    # a key point that names both, or says something of one alone, is left as it is
+    assert restore_pairs("Russia and North Korea will become closer partners.", [doc.sentences[2].text])[1] == []
+    assert restore_pairs("Russia signed a deal.", ["Russia and China met, and Russia signed a deal."])[1] == []

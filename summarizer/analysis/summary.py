@@ -99,6 +99,50 @@ def instruction_sentences(doc: Document) -> set[int]:
     return {s.id for s in doc.sentences if reads_as_instruction(s.text)}
 
 
+# Two named parties joined by a conjunction and the word after them ("Russia and North Korea
+# will"): a key point that keeps one name before that word ("Russia will become closer
+# partners") credits one party with what the sentence says of both.
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
+_PAIR = re.compile(rf"({_NAME})\s+(and|or|et|ou|y|o)\s+({_NAME})\s+(\w+)")
+_LEADING = {"but", "and", "in", "on", "at", "as", "however", "meanwhile", "also", "so", "yet", "the",
+            "mais", "et", "le", "la", "les", "pero", "y", "el", "los", "las"}
+
+
+def restore_pairs(text: str, evidence: Iterable[str]) -> tuple[str, list[str]]:
+    """``text`` with a dropped half of a named pair put back in the evidence's own words
+    ("Russia will become ..." cited to "Russia and North Korea will become ..." → "Russia and
+    North Korea will become ..."), and what was restored. Only where the kept name is followed
+    by the very word that follows the pair, and the sentence says it of that name alone nowhere.
+
+    Example:
+        >>> restore_pairs("Russia will become closer partners.",
+        ...               ["Experts said Russia and North Korea will become closer partners."])
+        ('Russia and North Korea will become closer partners.', ['Russia and North Korea will'])
+    """
+    restored: list[str] = []
+    for sentence in evidence:
+        for m in _PAIR.finditer(sentence):
+            first, conj, second, after = m.groups()
+            words = first.split()
+            while len(words) > 1 and words[0].lower() in _LEADING:
+                words = words[1:]
+            first = " ".join(words)
+            pair = f"{first} {conj} {second} {after}"
+            if re.search(re.escape(pair), text, re.IGNORECASE):
+                continue
+            for kept, dropped in ((first, second), (second, first)):
+                alone = re.compile(rf"(?<![\w-]){re.escape(kept)}\s+{re.escape(after)}\b", re.IGNORECASE)
+                if (re.search(rf"(?<![\w-]){re.escape(dropped)}(?![\w-])", text, re.IGNORECASE)
+                        or len(alone.findall(sentence)) > (1 if kept == second else 0)):
+                    continue  # both named, or the sentence also says it of the kept name alone
+                hit = alone.search(text)
+                if hit:
+                    text = text[:hit.start()] + pair + text[hit.end():]
+                    restored.append(pair)
+                    break
+    return text, restored
+
+
 def summary_messages(template: PromptTemplate, doc: Document, *, language: str) -> RenderedPrompt:
     """The summary prompt; its system message (instructions + the numbered article) is the
     shared prefix of every model prompt about ``doc``."""
@@ -213,6 +257,12 @@ class SummaryTask:
             text = kp.x.strip().rstrip(",;:–—- ").strip()  # a length cap can cut mid-phrase
             if not p:
                 text, p = self._uncut(kp, text)
+            if not p:
+                text, pairs = restore_pairs(text, [self.doc.sentences[i - 1].text for i in dict.fromkeys(kp.e)])
+                if pairs:
+                    st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
+                        f"it names one of {', '.join(repr(q) for q in pairs)} in the sentences it cites; "
+                        "the other is put back"]))
             if not p and self.reader is not None:
                 ids = list(dict.fromkeys(kp.e))
                 cited = [self.doc.sentences[i - 1].text for i in ids]
