@@ -196,7 +196,7 @@ def test_a_key_point_that_drops_one_of_two_named_parties_gets_it_back() -> None:
     assert task.state.key_points[1].text.endswith("Russia and North Korea will become closer partners.")
     assert [e.sentence for e in task.state.key_points[1].evidence] == [3]
     assert task.state.rejected[0].reasons == [
-        "it names one of 'Russia and North Korea will' in the sentences it cites; the other is put back"]
+        "it names only one of 'Russia and North Korea will' in the sentences it cites; the other is put back"]
     # a key point that names both, or says something of one alone, is left as it is
     assert restore_pairs("Russia and North Korea will become closer partners.", [doc.sentences[2].text])[1] == []
     assert restore_pairs("Russia signed a deal.", ["Russia and China met, and Russia signed a deal."])[1] == []

@@ -261,7 +261,7 @@ class SummaryTask:
                 text, pairs = restore_pairs(text, [self.doc.sentences[i - 1].text for i in dict.fromkeys(kp.e)])
                 if pairs:
                     st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
-                        f"it names one of {', '.join(repr(q) for q in pairs)} in the sentences it cites; "
+                        f"it names only one of {', '.join(repr(q) for q in pairs)} in the sentences it cites; "
                         "the other is put back"]))
             if not p and self.reader is not None:
                 ids = list(dict.fromkeys(kp.e))
