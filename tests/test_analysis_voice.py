@@ -162,6 +162,23 @@ def test_a_cue_noun_is_not_a_credit() -> None:
         "According to RIA Novosti news agency, Russia and North Korea signed an agreement.")
 
 
+def test_a_cited_sentence_that_adds_nothing_to_the_key_point_credits_no_one() -> None:
+    # the seed run: "According to RIA Novosti news agency and Chinese experts, Russia and North
+    # Korea signed ..." — the experts' sentence shares words with it but states a forecast
+    r = _reader({8: ["RIA Novosti news agency"], 9: ["Chinese experts"]})
+    signed = "Russia and North Korea signed a partnership agreement on Wednesday, RIA Novosti news agency reported."
+    forecast = ("Chinese experts said by signing the agreement, Russia and North Korea will become "
+                "closer partners.")
+    assert r.read("Russia and North Korea signed a partnership agreement.", [8, 9], [signed, forecast])[0] == (
+        "According to RIA Novosti news agency, Russia and North Korea signed a partnership agreement.")
+    # a key point that joins what two sources each say credits both
+    r = _reader({3: ["the mayor"], 4: ["the union"]})
+    text = "Backing for the depot plan meets fears of job losses."
+    both = r.read(text, [3, 4], ["The mayor said she is backing the depot plan.",
+                                 "The union said it fears job losses."])[0]
+    assert both.startswith("According to the mayor and the union, "), both
+
+
 def test_a_name_the_cited_sentences_do_not_contain_is_not_added() -> None:
     r = _reader({4: ["Carla Jennings"]})
     said = "“Every dollar we spend heating empty classrooms is wasted,” she told the board."

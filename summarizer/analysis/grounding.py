@@ -31,7 +31,7 @@ _STOPWORDS = set(
     into over after before between during under again further once up down out off new""".split()
 )
 
-GROUNDING_VERSION = "4"
+GROUNDING_VERSION = "5"
 """Bumped whenever the checks or the attribution rules change what an analysis contains;
 part of every response-cache key, so cached analyses made by older rules are not reused.
 1: the rules and checks of the 1.5B baseline (evals/baselines/legacy-engine/qwen2.5-coder-1.5b);
@@ -39,7 +39,9 @@ part of every response-cache key, so cached analyses made by older rules are not
    holders), category-word stance targets ('policy') rejected, repeated stances merged;
 3: Spanish and French cue lists (rule claims and hints for articles in those languages);
 4: a key point that keeps one of two named parties ("Russia will ...", cited to "Russia and
-   North Korea will ...") gets the other back (:func:`summarizer.analysis.summary.restore_pairs`)."""
+   North Korea will ...") gets the other back (:func:`summarizer.analysis.summary.restore_pairs`);
+5: a key point's lead-in credits only the cited sentences that add words to it (a sentence
+   that shares words but states something else credits no one)."""
 
 
 def normalize(text: str) -> str:

@@ -123,12 +123,23 @@ class PointReader:
         if not cited or any(not self.sources.get(i) for i in cited):
             return text, None  # some of it is the outlet's own voice: no one else to credit
         # the speakers of the cited sentences that state it (a key point citing the
-        # Authority's sentence and the engineers' next to it is the Authority's)
+        # Authority's sentence and the engineers' next to it is the Authority's), and of those
+        # only the ones that add words the fuller sentences do not already give (citing RIA
+        # Novosti's "signed an agreement" and the experts' "by signing the agreement, ... will
+        # become closer partners" for "signed an agreement" is RIA Novosti's)
         words = content_words(text)
         cited_sets = [content_words(t) for t in cited_texts]
         shares = [len(words & c) for c in cited_sets]
         best = max(shares, default=0)
-        stating = [i for k, i in enumerate(cited) if not shares or shares[k] * 2 >= best]
+        stating = list(cited)
+        if shares:
+            covered: set[str] = set()
+            kept = set()
+            for k in sorted(range(len(shares)), key=lambda k: -shares[k]):
+                if shares[k] * 2 >= best and (words & cited_sets[k]) - covered:
+                    kept.add(k)
+                    covered |= words & cited_sets[k]
+            stating = [i for k, i in enumerate(cited) if k in kept]
         names = list(dict.fromkeys(n for i in stating for n in self.sources[i]))
         if self._credits(doc, names):
             return text, None
