@@ -258,21 +258,21 @@ class SummaryTask:
             if not p:
                 text, p = self._uncut(kp, text)
             if not p:
-                text, pairs = restore_pairs(text, [self.doc.sentences[i - 1].text for i in dict.fromkeys(kp.e)])
+                ids = list(dict.fromkeys(kp.e))
+                cited = [self.doc.sentences[i - 1].text for i in ids]
+                text, pairs = restore_pairs(text, cited)
                 if pairs:
                     st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
                         f"it names only one of {', '.join(repr(q) for q in pairs)} in the sentences it cites; "
                         "the other is put back"]))
-            if not p and self.reader is not None:
-                ids = list(dict.fromkeys(kp.e))
-                cited = [self.doc.sentences[i - 1].text for i in ids]
-                if (k := self.reader.restate(text, cited)) is not None:  # a fragment: its sentence
-                    st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
-                        f"'{text[:60]}' is not a sentence; the sentence it cites [{ids[k]}] "
-                        "stands in its place"]))
-                    kp = kp.model_copy(update={"x": cited[k], "e": [ids[k]]})
-                    text, ids, cited = cited[k].strip(), [ids[k]], [cited[k]]
-                text, p = self.reader.read(text, ids, cited)
+                if self.reader is not None:
+                    if (k := self.reader.restate(text, cited)) is not None:  # a fragment: its sentence
+                        st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[
+                            f"'{text[:60]}' is not a sentence; the sentence it cites [{ids[k]}] "
+                            "stands in its place"]))
+                        kp = kp.model_copy(update={"x": cited[k], "e": [ids[k]]})
+                        text, ids, cited = cited[k].strip(), [ids[k]], [cited[k]]
+                    text, p = self.reader.read(text, ids, cited)
             if p:
                 problems.append(f"k[{i}]: {p}")
                 st.rejected.append(RejectedItem(kind="key_point", item=kp.model_dump(), reasons=[p]))
